@@ -1,0 +1,78 @@
+package io.ringkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One Cassandra datacenter: a set of nodes spread evenly over racks. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DatacenterSpec {
+  @JsonPropertyDescription(
+      "Datacenter name as Cassandra sees it (cassandra-rackdc.properties dc). A DNS-1123 label of at most 16"
+          + " characters. Immutable.")
+  @Required
+  @Pattern(Patterns.DNS_LABEL)
+  @Size(min = 1, max = Patterns.MAX_DC_NAME)
+  private String name;
+
+  @JsonPropertyDescription(
+      "The replication factor keyspaces use in this datacenter. The token allocator balances ownership for it,"
+          + " and the datacenter is never scaled below it.")
+  @Min(1)
+  @Max(16)
+  @Default("3")
+  private Integer replicationFactor = 3;
+
+  @JsonPropertyDescription(
+      "Number of Cassandra nodes in this datacenter, spread across its racks so that rack sizes differ by at"
+          + " most one. Scaling changes it one node at a time.")
+  @Required
+  @Min(1)
+  @Max(Patterns.MAX_NODES_PER_DC)
+  private Integer size;
+
+  @JsonPropertyDescription(
+      "Racks of this datacenter. Cassandra places replicas on distinct racks; give each rack its own zone to"
+          + " survive the loss of a zone. When empty, the datacenter has one rack named rack1.")
+  @Size(max = 16)
+  private List<RackSpec> racks = new ArrayList<>();
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public Integer getReplicationFactor() {
+    return replicationFactor;
+  }
+
+  public void setReplicationFactor(Integer replicationFactor) {
+    this.replicationFactor = replicationFactor;
+  }
+
+  public Integer getSize() {
+    return size;
+  }
+
+  public void setSize(Integer size) {
+    this.size = size;
+  }
+
+  public List<RackSpec> getRacks() {
+    return racks;
+  }
+
+  public void setRacks(List<RackSpec> racks) {
+    this.racks = racks;
+  }
+}

@@ -1,0 +1,8 @@
+package io.ringkeeper.api.v1alpha1;
+
+/** Kubernetes image pull policy. */
+public enum ImagePullPolicy {
+  Always,
+  IfNotPresent,
+  Never
+}

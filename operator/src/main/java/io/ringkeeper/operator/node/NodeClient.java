@@ -1,0 +1,29 @@
+package io.ringkeeper.operator.node;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asynchronous access to one node's agent. Every future completes (normally or with a
+ * {@link NodeClientException}) within the implementation's per-call timeout; none blocks the caller.
+ */
+public interface NodeClient {
+
+  /** The node's own view: operation mode, identity, tokens, load, and its view of its peers and the ring. */
+  CompletableFuture<NodeInfo> nodeInfo(NodeEndpoint node);
+
+  /** Coordinator latencies, pending compactions and hints, dropped messages, heap. Cheap enough to poll. */
+  CompletableFuture<NodeMetrics> metrics(NodeEndpoint node);
+
+  /** Keyspaces with their replication settings, as this node sees the schema. */
+  CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint node);
+
+  /** Starts a long operation (decommission, drain, cleanup, repair...) and returns its job id at once. */
+  CompletableFuture<JobStatus> startJob(NodeEndpoint node, JobRequest request);
+
+  /** The state of a job started earlier on this node. Fails with kind NOT_FOUND when the node does not know it. */
+  CompletableFuture<JobStatus> job(NodeEndpoint node, String jobId);
+
+  /** Sets the node's compaction throughput in MiB/s (0 = unthrottled) and returns the previous value. */
+  CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond);
+}
