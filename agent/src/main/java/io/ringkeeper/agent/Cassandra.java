@@ -249,7 +249,8 @@ final class Cassandra {
 
   /** Hint files waiting for delivery, summed over peers: the unit HintsService exposes. */
   private long pendingHintFiles() throws ApiException {
-    Object pending = invoke(HINTS, "getPendingHints", new Object[0], new String[0]);
+    // A getter without parameters is a JMX attribute, not an operation.
+    Object pending = attribute(HINTS, "PendingHints");
     long files = 0;
     if (pending instanceof Collection) {
       for (Object row : (Collection<?>) pending) {
@@ -273,8 +274,13 @@ final class Cassandra {
   }
 
   void setCompactionThroughput(int mibPerSecond) throws ApiException {
-    invoke(STORAGE_SERVICE, "setCompactionThroughputMbPerSec", new Object[] {mibPerSecond},
-        new String[] {int.class.getName()});
+    try {
+      server().setAttribute(STORAGE_SERVICE, new javax.management.Attribute("CompactionThroughputMbPerSec", mibPerSecond));
+    } catch (InstanceNotFoundException e) {
+      throw ApiException.starting("starting: StorageService is not registered yet");
+    } catch (Exception e) {
+      throw failure("setting CompactionThroughputMbPerSec", e);
+    }
   }
 
   // ---- schema -----------------------------------------------------------------------------------
