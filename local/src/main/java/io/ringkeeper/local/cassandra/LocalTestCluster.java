@@ -41,6 +41,7 @@ public final class LocalTestCluster implements AutoCloseable {
   private final CassandraLauncher launcher;
   private final AgentToken token;
   private final int agentPort;
+  private final boolean withAgent;
   private final List<Node> nodes;
   private final CassandraProcess[] processes;
   private final HttpNodeClient client = new HttpNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(5), 16);
@@ -50,6 +51,7 @@ public final class LocalTestCluster implements AutoCloseable {
     this.workDir = b.workDir.toAbsolutePath();
     this.launcher = new CassandraLauncher(b.distribution);
     this.agentPort = b.agentPort;
+    this.withAgent = b.withAgent;
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     this.token = new AgentToken(HexFormat.of().formatHex(secret));
@@ -108,6 +110,10 @@ public final class LocalTestCluster implements AutoCloseable {
       if (process == null || !process.isAlive()) {
         continue;
       }
+      if (!withAgent) {
+        awaitCql(node, process, deadline, timeout);
+        continue;
+      }
       String last = "no answer yet";
       while (true) {
         if (!process.isAlive()) {
@@ -128,6 +134,25 @@ public final class LocalTestCluster implements AutoCloseable {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(node.name() + " not ready within " + timeout + ": " + last + "; see "
               + process.logFile());
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  /** Without the agent there is no node state to ask for: ready means the CQL port accepts connections. */
+  private static void awaitCql(Node node, CassandraProcess process, long deadline, Duration timeout)
+      throws InterruptedException {
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(node.name() + " exited while starting; see " + process.logFile());
+      }
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(node.address(), 9042), 1000);
+        return;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(node.name() + " did not open CQL within " + timeout);
         }
         Thread.sleep(250);
       }
