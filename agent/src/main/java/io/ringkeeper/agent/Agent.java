@@ -53,13 +53,16 @@ public final class Agent {
   }
 
   private static void bindUntilDone(AgentConfig config) {
-    while (true) {
+    for (long attempt = 0; ; attempt++) {
       try {
         start(config);
         return;
       } catch (IOException e) {
-        log("cannot listen on " + config.address() + ":" + config.port() + " (" + e.getMessage() + "); retrying in "
-            + BIND_RETRY_SECONDS + " s");
+        // First failure, then once a minute: a port that stays taken must not flood the node's log.
+        if (attempt % (60 / BIND_RETRY_SECONDS) == 0) {
+          log("cannot listen on " + config.address() + ":" + config.port() + " (" + e.getMessage()
+              + "); retrying every " + BIND_RETRY_SECONDS + " s");
+        }
       } catch (Throwable t) {
         log("not started: " + t);
         return;
