@@ -1,0 +1,534 @@
+package io.ringkeeper.operator.domain.tokens;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Deterministic, replication- and rack-aware Murmur3 token allocation for one datacenter under
+ * NetworkTopologyStrategy. Quality is the spread of effective ownership (max/min within each rack, worst rack)
+ * as computed by {@link OwnershipCalculator}; 1.000 is perfect.
+ *
+ * <h2>A whole new datacenter: constructed, not searched</h2>
+ * All tokens are chosen together, so a perfect ring is built directly. With {@code T = nodes x numTokens} tokens
+ * evenly spaced, give token {@code k} to rack {@code k mod R} and, within that rack, to its nodes in turn. Then
+ * every {@code rf} consecutive tokens belong to distinct nodes that NetworkTopologyStrategy takes in order
+ * (distinct racks when {@code R >= rf}; with {@code R < rf} the first {@code R} are distinct racks and the rest
+ * are the allowed repeats), so every token replicates exactly {@code rf} equal ranges and every node owns the
+ * same share. This needs racks of equal size (or one rack, or {@code rf = 1}). When racks differ in size and
+ * {@code R == rf}, each rack holds exactly one replica of every range, so each rack is its own ring: its tokens
+ * are evenly spaced and dealt to its nodes in turn, which is perfect within every rack. The remaining case
+ * (racks of unequal size, {@code R != rf}, {@code rf > 1}) adds the nodes one at a time as below, smallest rack
+ * first.
+ *
+ * <h2>One more node: greedy insertion with exact evaluation, then refinement</h2>
+ * <ol>
+ *   <li>Choose the ring that the new node's tokens change, as Cassandra's allocator does: with {@code rf = 1},
+ *       all nodes, each owning its ranges alone; with {@code R == rf} (counting the new node's rack), only the
+ *       new node's rack, whose nodes each own the ranges up to their tokens in the rack's own sub-ring;
+ *       otherwise the whole datacenter under full NetworkTopologyStrategy placement.
+ *   <li>Targets: the ownership every node should have once the new node joined. Each rack's share of the
+ *       {@code rf} replicas is proportional to its node count, clamped to what placement allows (at most one
+ *       replica per range per rack when {@code R >= rf}; at least one and at most {@code 1 + rf - R} when
+ *       {@code R < rf}); a node's target is its rack's share divided evenly.
+ *   <li>Objective: {@code sum over nodes of ((ownership - target) / target)^2}, relative so that racks with
+ *       different targets weigh alike. In replicated rings (rf > 1 over the whole datacenter) add
+ *       {@code sum over ranges of ((width - ideal width) / mean target)^2}: a token's share there is the sum
+ *       of rf consecutive ranges, and ranges kept near the ideal width leave later nodes good choices.
+ *   <li>Place the new node's tokens one by one. For every gap between consecutive tokens, the change in the
+ *       objective is an exact quadratic in the new token's position (see {@link RingState}), minimised in closed
+ *       form; the best gap wins. While placing token {@code k} of {@code n}, the new node aims at {@code k/n} of
+ *       its target so that early tokens do not drain one node.
+ *   <li>Refine: take each of the new node's tokens out in turn and put it back where it now helps most; repeat
+ *       while anything improves (a few rounds). This evens the new node's share against the nodes it takes from.
+ * </ol>
+ * When the new node owns everything whatever its tokens (fewer than {@code rf + 1} nodes, or the first node of a
+ * rack while {@code R <= rf}), its tokens are evenly spaced at the offset farthest from the existing tokens,
+ * which is what the later nodes of its rack grow best from.
+ *
+ * <p>Tokens are unique across the datacenter and {@code tokensInUse}, never Murmur3's reserved minimum, and the
+ * same input always yields the same tokens (node and rack order in the input does not matter).
+ */
+public final class ReplicationAwareTokenAllocator implements TokenAllocator {
+
+  /** Upper bound of numTokens. */
+  public static final int MAX_TOKENS = 256;
+
+  private static final int REFINE_ROUNDS = 4;
+  private static final double MIN_STEP = 1.0 / Tokens.RING;
+  /** Weight of range-width regularity in replicated rings, relative to ownership balance (tuned by benchmark). */
+  private static final double WIDTH_WEIGHT = 1.0;
+
+  public ReplicationAwareTokenAllocator() {}
+
+  @Override
+  public Map<String, List<Long>> allocateNewDatacenter(
+      List<NewNode> nodes, int numTokens, int replicationFactor, Set<Long> tokensInUse) {
+    checkArgument(nodes != null, "nodes must not be null");
+    checkArgument(!nodes.isEmpty(), "nodes must not be empty: a datacenter needs at least one node");
+    checkCommon(numTokens, replicationFactor, tokensInUse);
+    TreeMap<String, List<String>> racks = new TreeMap<>(NaturalOrder.INSTANCE);
+    Set<String> names = new HashSet<>();
+    for (NewNode node : nodes) {
+      checkNode(node);
+      checkArgument(names.add(node.name()), "node name " + node.name() + " appears twice in nodes");
+      racks.computeIfAbsent(node.rack(), r -> new ArrayList<>()).add(node.name());
+    }
+    racks.values().forEach(list -> list.sort(NaturalOrder.INSTANCE));
+
+    int rackCount = racks.size();
+    int total = nodes.size();
+    boolean equalRacks = racks.values().stream().allMatch(l -> l.size() * rackCount == total);
+    Map<String, List<Long>> result;
+    if (replicationFactor == 1 || rackCount == 1 || equalRacks || total <= replicationFactor) {
+      result = interleaved(racks, equalRacks || rackCount == 1, numTokens, tokensInUse);
+    } else if (rackCount == replicationFactor) {
+      result = rackRings(racks, numTokens, tokensInUse);
+    } else {
+      result = oneByOne(racks, numTokens, replicationFactor, tokensInUse);
+    }
+    Map<String, List<Long>> ordered = new LinkedHashMap<>();
+    nodes.forEach(n -> ordered.put(n.name(), result.get(n.name())));
+    return Collections.unmodifiableMap(ordered);
+  }
+
+  @Override
+  public List<Long> allocateNode(
+      List<RingNode> datacenter, NewNode node, int numTokens, int replicationFactor, Set<Long> tokensInUse) {
+    checkArgument(datacenter != null, "datacenter must not be null");
+    checkNode(node);
+    checkCommon(numTokens, replicationFactor, tokensInUse);
+    TreeMap<String, RingNode> present = new TreeMap<>(NaturalOrder.INSTANCE);
+    Set<String> names = new HashSet<>();
+    Set<Long> forbidden = new HashSet<>(tokensInUse);
+    Set<Long> dcTokens = new HashSet<>();
+    for (RingNode ringNode : datacenter) {
+      checkArgument(ringNode != null, "datacenter must not contain null nodes");
+      checkArgument(!ringNode.name().isBlank() && !ringNode.rack().isBlank(),
+          "datacenter node names and racks must not be blank");
+      checkArgument(names.add(ringNode.name()), "node name " + ringNode.name() + " appears twice in datacenter");
+      for (Long token : ringNode.tokens()) {
+        checkArgument(token != null, "node " + ringNode.name() + " has a null token");
+        checkArgument(dcTokens.add(token), "token " + token + " appears twice in datacenter");
+      }
+      if (!ringNode.tokens().isEmpty()) {
+        present.put(ringNode.name(), ringNode);
+      }
+    }
+    checkArgument(!names.contains(node.name()),
+        "node " + node.name() + " is already in the datacenter; choose a new name or remove it first");
+    forbidden.addAll(dcTokens);
+    List<Long> tokens = allocate(new ArrayList<>(present.values()), node, numTokens, replicationFactor, forbidden);
+    Collections.sort(tokens);
+    return List.copyOf(tokens);
+  }
+
+  // --- one node ------------------------------------------------------------------------------------------------
+
+  /** Tokens for {@code node} joining {@code present} (nodes with tokens, in natural name order). */
+  private static List<Long> allocate(
+      List<RingNode> present, NewNode node, int numTokens, int rf, Set<Long> forbidden) {
+    Set<String> racks = new HashSet<>();
+    present.forEach(n -> racks.add(n.rack()));
+    boolean newRack = !racks.contains(node.rack());
+    int racksAfter = racks.size() + (newRack ? 1 : 0);
+    int nodesAfter = present.size() + 1;
+
+    if (present.isEmpty() || nodesAfter <= rf || (newRack && racksAfter <= rf)) {
+      // The new node replicates every range whatever its tokens; lay them out for the nodes to come.
+      return spaced(allTokens(present), numTokens, forbidden);
+    }
+    List<RingNode> ring;
+    int ringRf;
+    int ringRacks;
+    if (rf == 1) {
+      ring = present;
+      ringRf = 1;
+      ringRacks = 1;
+    } else if (racksAfter == rf) {
+      ring = present.stream().filter(n -> n.rack().equals(node.rack())).toList();
+      ringRf = 1;
+      ringRacks = 1;
+    } else {
+      ring = present;
+      ringRf = rf;
+      ringRacks = racksAfter;
+    }
+    return new Insertion(ring, node, ringRf, ringRacks, rf, forbidden).run(numTokens);
+  }
+
+  /** Greedy insertion of one node's tokens into a ring, then refinement; see the class Javadoc. */
+  private static final class Insertion {
+    private final RingState state;
+    private final int x;
+    private final double[] target;
+    private final double[] weight;
+    private final Set<Long> forbidden;
+    private final int existingTokens;
+    private final boolean replicated;
+    private final double[] abc = new double[3];
+    private double idealWidth;
+    private double widthWeight;
+
+    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, Set<Long> forbidden) {
+      this.forbidden = forbidden;
+      this.replicated = ringRf > 1;
+      int n = ring.size();
+      List<String> rackNames = new ArrayList<>();
+      int[] rackOf = new int[n + 1];
+      for (int i = 0; i <= n; i++) {
+        String rack = i < n ? ring.get(i).rack() : node.rack();
+        int r = rackNames.indexOf(rack);
+        if (r < 0) {
+          rackNames.add(rack);
+          r = rackNames.size() - 1;
+        }
+        rackOf[i] = r;
+      }
+      int[] nodeRack = replicated ? rackOf : new int[n + 1]; // racks play no part in a single-replica ring
+      this.x = n;
+      this.state = new RingState(ringRf, nodeRack);
+      TreeMap<Long, Integer> owners = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        for (long t : ring.get(i).tokens()) {
+          owners.put(t, i);
+        }
+      }
+      long[] tokens = new long[owners.size()];
+      int[] owner = new int[owners.size()];
+      int k = 0;
+      for (Map.Entry<Long, Integer> e : owners.entrySet()) {
+        tokens[k] = e.getKey();
+        owner[k++] = e.getValue();
+      }
+      state.load(tokens, owner);
+      this.existingTokens = tokens.length;
+
+      // Targets once the node joined.
+      int[] rackSizes = new int[rackNames.size()];
+      for (int i = 0; i <= n; i++) {
+        rackSizes[rackOf[i]]++;
+      }
+      double[] shares = replicated ? rackShares(rackSizes, rf, ringRacks) : null;
+      target = new double[n + 1];
+      weight = new double[n + 1];
+      for (int i = 0; i <= n; i++) {
+        target[i] = replicated ? shares[rackOf[i]] / rackSizes[rackOf[i]] : 1.0 / (n + 1);
+        weight[i] = 1.0 / (target[i] * target[i]);
+      }
+    }
+
+    List<Long> run(int numTokens) {
+      idealWidth = 1.0 / (existingTokens + numTokens);
+      double meanTarget = Arrays.stream(target).average().orElseThrow();
+      // Width deviations are measured in units of a node's target, so the term weighs the same at any size.
+      widthWeight = replicated ? WIDTH_WEIGHT / (meanTarget * meanTarget) : 0;
+
+      List<Long> mine = new ArrayList<>(numTokens);
+      for (int k = 1; k <= numTokens; k++) {
+        Best best = best(target[x] * k / numTokens);
+        long token = materialize(best.gap, best.offset);
+        state.insert(token, x);
+        mine.add(token);
+      }
+      for (int round = 0; round < REFINE_ROUNDS; round++) {
+        boolean moved = false;
+        for (int k = 0; k < mine.size(); k++) {
+          long old = mine.get(k);
+          state.remove(state.indexOf(old));
+          int gap = gapOf(old);
+          double oldOffset = Tokens.width(previousToken(gap), old) / Tokens.RING;
+          score(gap, target[x]);
+          double oldDelta = abc[0] + abc[1] * oldOffset + abc[2] * oldOffset * oldOffset;
+          Best best = best(target[x]);
+          long token = old;
+          if (best.delta < oldDelta - 1e-12 * Math.max(1.0, Math.abs(oldDelta))) {
+            token = materialize(best.gap, best.offset);
+            moved = true;
+          }
+          state.insert(token, x);
+          mine.set(k, token);
+        }
+        if (!moved) {
+          break;
+        }
+      }
+      return mine;
+    }
+
+    /**
+     * The objective change of a token of the new node {@code d} past the token before {@code gap}, as
+     * {A, B, C} in {@link #abc}: ownership deviations, plus in replicated rings a term keeping ranges near the
+     * ideal width. There a token's share is the sum of rf consecutive ranges, so ranges that drift far from the
+     * ideal leave later nodes only lopsided choices; in a single-replica ring the term only gets in the way.
+     */
+    private void score(int gap, double targetX) {
+      state.quadratic(gap, x, target, weight, targetX, abc);
+      if (widthWeight > 0) {
+        // Change of widthWeight * sum((width - ideal)^2) when a range of width w splits into d and w - d.
+        double w = state.width(gap);
+        abc[0] += widthWeight * idealWidth * idealWidth;
+        abc[1] += -2 * widthWeight * w;
+        abc[2] += 2 * widthWeight;
+      }
+    }
+
+    private record Best(int gap, double offset, double delta) {}
+
+    private Best best(double targetX) {
+      int bestGap = -1;
+      double bestOffset = 0;
+      double bestDelta = Double.POSITIVE_INFINITY;
+      for (int gap = 0; gap < state.size(); gap++) {
+        double w = state.width(gap);
+        if (w < 3 * MIN_STEP) {
+          continue;
+        }
+        score(gap, targetX);
+        double d = abc[2] > 0 ? clamp(-abc[1] / (2 * abc[2]), MIN_STEP, w - MIN_STEP) : w / 2;
+        double delta = abc[0] + abc[1] * d + abc[2] * d * d;
+        if (delta < bestDelta) {
+          bestDelta = delta;
+          bestGap = gap;
+          bestOffset = d;
+        }
+      }
+      if (bestGap < 0) {
+        throw new IllegalStateException("the ring has no room for another token");
+      }
+      return new Best(bestGap, bestOffset, bestDelta);
+    }
+
+    private int gapOf(long token) {
+      int i = -state.indexOf(token) - 1;
+      return i == state.size() ? 0 : i;
+    }
+
+    private long previousToken(int gap) {
+      return state.token(gap == 0 ? state.size() - 1 : gap - 1);
+    }
+
+    /** A free token {@code offset} (ring fraction) past the token before {@code gap}, nudged off clashes. */
+    private long materialize(int gap, double offset) {
+      long prev = previousToken(gap);
+      long next = state.token(gap);
+      double span = Tokens.width(prev, next);
+      double at = Math.max(1, Math.min(Math.floor(offset * Tokens.RING), span - 1));
+      return freeNear(Tokens.advance(prev, at), prev, next, forbidden);
+    }
+  }
+
+  /**
+   * Share of the rf replicas each rack should hold: proportional to its node count, clamped to what
+   * NetworkTopologyStrategy allows. With {@code racks >= rf} a rack holds at most one replica of a range; with
+   * fewer racks every rack holds at least one and at most {@code 1 + rf - racks}.
+   */
+  static double[] rackShares(int[] rackSizes, int rf, int racks) {
+    int nodes = Arrays.stream(rackSizes).sum();
+    double[] lo = new double[rackSizes.length];
+    double[] hi = new double[rackSizes.length];
+    for (int r = 0; r < rackSizes.length; r++) {
+      lo[r] = racks >= rf ? 0 : 1;
+      hi[r] = Math.min(rackSizes[r], racks >= rf ? 1 : 1 + rf - racks);
+    }
+    double want = Math.min(rf, nodes);
+    double a = 0;
+    double b = want;
+    for (int iter = 0; iter < 100; iter++) {
+      double mid = (a + b) / 2;
+      double sum = 0;
+      for (int r = 0; r < rackSizes.length; r++) {
+        sum += clamp(mid * rackSizes[r], lo[r], hi[r]);
+      }
+      if (sum < want) {
+        a = mid;
+      } else {
+        b = mid;
+      }
+    }
+    double[] shares = new double[rackSizes.length];
+    for (int r = 0; r < rackSizes.length; r++) {
+      shares[r] = clamp(b * rackSizes[r], lo[r], hi[r]);
+    }
+    return shares;
+  }
+
+  // --- a new datacenter ----------------------------------------------------------------------------------------
+
+  /**
+   * Evenly spaced tokens dealt rack by rack ({@code byRack}) or node by node in placement order (otherwise, for
+   * rf 1 or a datacenter no larger than rf, where any dealing is perfect).
+   */
+  private static Map<String, List<Long>> interleaved(
+      TreeMap<String, List<String>> racks, boolean byRack, int numTokens, Set<Long> tokensInUse) {
+    List<String> order = placementOrder(racks);
+    int total = order.size() * numTokens;
+    double spacing = Tokens.RING / total;
+    List<List<String>> rackLists = new ArrayList<>(racks.values());
+    int rackCount = rackLists.size();
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    Set<Long> taken = new HashSet<>(tokensInUse);
+    for (int k = 0; k < total; k++) {
+      String owner;
+      if (byRack) {
+        List<String> rack = rackLists.get(k % rackCount);
+        owner = rack.get((k / rackCount) % rack.size());
+      } else {
+        owner = order.get(k % order.size());
+      }
+      long token = claim(Tokens.advance(Tokens.RESERVED, (k + 0.5) * spacing), taken);
+      out.computeIfAbsent(owner, o -> new ArrayList<>()).add(token);
+    }
+    out.values().forEach(Collections::sort);
+    return out;
+  }
+
+  /** One evenly spaced sub-ring per rack, racks offset from each other; for rf == racks. */
+  private static Map<String, List<Long>> rackRings(
+      TreeMap<String, List<String>> racks, int numTokens, Set<Long> tokensInUse) {
+    int largest = racks.values().stream().mapToInt(List::size).max().orElseThrow();
+    double finest = Tokens.RING / ((double) largest * numTokens);
+    int rackCount = racks.size();
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    Set<Long> taken = new HashSet<>(tokensInUse);
+    int r = 0;
+    for (List<String> rack : racks.values()) {
+      int count = rack.size() * numTokens;
+      double spacing = Tokens.RING / count;
+      double offset = (r + 0.5) / rackCount * finest;
+      for (int k = 0; k < count; k++) {
+        long token = claim(Tokens.advance(Tokens.RESERVED, offset + k * spacing), taken);
+        out.computeIfAbsent(rack.get(k % rack.size()), o -> new ArrayList<>()).add(token);
+      }
+      r++;
+    }
+    out.values().forEach(Collections::sort);
+    return out;
+  }
+
+  /** Nodes added one at a time in placement order, each by {@link #allocate}. */
+  private static Map<String, List<Long>> oneByOne(
+      TreeMap<String, List<String>> racks, int numTokens, int rf, Set<Long> tokensInUse) {
+    Map<String, String> rackOf = new LinkedHashMap<>();
+    racks.forEach((rack, names) -> names.forEach(n -> rackOf.put(n, rack)));
+    List<RingNode> ring = new ArrayList<>();
+    Set<Long> forbidden = new HashSet<>(tokensInUse);
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    for (String name : placementOrder(racks)) {
+      List<RingNode> sorted = new ArrayList<>(ring);
+      sorted.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
+      List<Long> tokens = allocate(sorted, new NewNode(name, rackOf.get(name)), numTokens, rf, forbidden);
+      Collections.sort(tokens);
+      forbidden.addAll(tokens);
+      ring.add(new RingNode(name, rackOf.get(name), tokens));
+      out.put(name, tokens);
+    }
+    return out;
+  }
+
+  /** Nodes in the order they would be added: round robin over racks (in rack order), each rack's nodes in order. */
+  private static List<String> placementOrder(TreeMap<String, List<String>> racks) {
+    List<String> order = new ArrayList<>();
+    int longest = racks.values().stream().mapToInt(List::size).max().orElse(0);
+    for (int i = 0; i < longest; i++) {
+      for (List<String> rack : racks.values()) {
+        if (i < rack.size()) {
+          order.add(rack.get(i));
+        }
+      }
+    }
+    return order;
+  }
+
+  // --- tokens --------------------------------------------------------------------------------------------------
+
+  /**
+   * {@code count} evenly spaced tokens at the offset farthest from {@code existing} (projected onto one
+   * spacing), so they interleave with the tokens already there.
+   */
+  private static List<Long> spaced(long[] existing, int count, Set<Long> forbidden) {
+    double spacing = Tokens.RING / count;
+    double offset = spacing / 2;
+    if (existing.length > 0) {
+      double[] residues = new double[existing.length];
+      for (int i = 0; i < existing.length; i++) {
+        residues[i] = Tokens.unsigned(existing[i] - Tokens.RESERVED) % spacing;
+      }
+      Arrays.sort(residues);
+      double bestGap = residues[0] + spacing - residues[residues.length - 1];
+      offset = (residues[residues.length - 1] + bestGap / 2) % spacing;
+      for (int i = 1; i < residues.length; i++) {
+        double gap = residues[i] - residues[i - 1];
+        if (gap > bestGap) {
+          bestGap = gap;
+          offset = residues[i - 1] + gap / 2;
+        }
+      }
+    }
+    Set<Long> taken = new HashSet<>(forbidden);
+    List<Long> out = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      out.add(claim(Tokens.advance(Tokens.RESERVED, offset + k * spacing), taken));
+    }
+    return out;
+  }
+
+  private static long[] allTokens(List<RingNode> nodes) {
+    return nodes.stream().flatMap(n -> n.tokens().stream()).mapToLong(Long::longValue).toArray();
+  }
+
+  /** {@code token}, or the next free one clockwise; records it in {@code taken}. */
+  private static long claim(long token, Set<Long> taken) {
+    long t = token;
+    while (t == Tokens.RESERVED || taken.contains(t)) {
+      t++;
+    }
+    taken.add(t);
+    return t;
+  }
+
+  /** The free token closest to {@code wanted} strictly between {@code prev} and {@code next}. */
+  private static long freeNear(long wanted, long prev, long next, Set<Long> forbidden) {
+    for (long step = 0; step < 1_000_000; step++) {
+      for (long candidate : new long[] {wanted + step, wanted - step}) {
+        boolean inside = candidate != prev && Long.compareUnsigned(candidate - prev, next - prev) < 0;
+        if (inside && candidate != Tokens.RESERVED && !forbidden.contains(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    throw new IllegalStateException("no free token between " + prev + " and " + next);
+  }
+
+  // --- validation ----------------------------------------------------------------------------------------------
+
+  private static void checkCommon(int numTokens, int replicationFactor, Set<Long> tokensInUse) {
+    checkArgument(numTokens >= 1 && numTokens <= MAX_TOKENS,
+        "numTokens must be between 1 and " + MAX_TOKENS + ", got " + numTokens);
+    checkArgument(replicationFactor >= 1, "replicationFactor must be at least 1, got " + replicationFactor);
+    checkArgument(tokensInUse != null, "tokensInUse must not be null (pass an empty set when no tokens are in use)");
+  }
+
+  private static void checkNode(NewNode node) {
+    checkArgument(node != null, "node must not be null");
+    checkArgument(!node.name().isBlank(), "node name must not be blank");
+    checkArgument(!node.rack().isBlank(), "rack of node " + node.name() + " must not be blank");
+  }
+
+  private static void checkArgument(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  private static double clamp(double v, double lo, double hi) {
+    return Math.max(lo, Math.min(hi, v));
+  }
+}
