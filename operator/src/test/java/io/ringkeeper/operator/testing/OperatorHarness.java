@@ -9,6 +9,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.operator.RingkeeperOperator;
 import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.domain.tokens.ReplicationAwareTokenAllocator;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public static OperatorHarness start(OperatorConfig config) {
-    OperatorHarness harness = new OperatorHarness(config, TestAllocators.allocator());
+    OperatorHarness harness = new OperatorHarness(config, new ReplicationAwareTokenAllocator());
     harness.startOperator();
     return harness;
   }

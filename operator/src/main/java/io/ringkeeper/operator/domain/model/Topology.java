@@ -1,6 +1,8 @@
 package io.ringkeeper.operator.domain.model;
 
+import io.ringkeeper.operator.domain.topology.RackPlacement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,14 +16,14 @@ public final class Topology {
   private Topology() {}
 
   /**
-   * The nodes of a brand-new datacenter: node k goes to rack {@code k mod racks} with index {@code k div racks},
-   * so rack sizes differ by at most one and the first racks get the extra nodes.
+   * The nodes of a brand-new datacenter, racks chosen by {@link RackPlacement#racksForNewDatacenter} (rack sizes
+   * differ by at most one, the first racks get the extra nodes); each node's index counts up within its rack.
    */
   public static List<NodeId> initialNodes(String cluster, Datacenter dc) {
     List<NodeId> nodes = new ArrayList<>(dc.size());
-    List<Rack> racks = dc.racks();
-    for (int k = 0; k < dc.size(); k++) {
-      nodes.add(new NodeId(cluster, dc.name(), racks.get(k % racks.size()).name(), k / racks.size()));
+    Map<String, Integer> nextIndex = new HashMap<>();
+    for (String rack : RackPlacement.racksForNewDatacenter(dc.rackNames(), dc.size())) {
+      nodes.add(new NodeId(cluster, dc.name(), rack, nextIndex.merge(rack, 1, Integer::sum) - 1));
     }
     return nodes;
   }

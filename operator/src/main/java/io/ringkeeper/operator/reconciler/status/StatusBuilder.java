@@ -17,7 +17,9 @@ import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Step;
-import io.ringkeeper.operator.domain.ring.Ownership;
+import io.ringkeeper.operator.domain.tokens.OwnershipCalculator;
+import io.ringkeeper.operator.domain.tokens.RingNode;
+import io.ringkeeper.operator.domain.tokens.RingOwnership;
 import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.ClusterMapper;
@@ -105,13 +107,14 @@ public final class StatusBuilder {
 
   private static List<NodeStatus> nodes(Inputs in) {
     CassandraCluster cr = in.cr();
-    Map<String, List<Ownership.Member>> members = new LinkedHashMap<>();
+    Map<String, List<RingNode>> members = new LinkedHashMap<>();
     for (KnownNode node : in.known()) {
       members.computeIfAbsent(node.id().datacenter(), d -> new ArrayList<>())
-          .add(new Ownership.Member(node.name(), node.id().rack(), node.tokens()));
+          .add(new RingNode(node.name(), node.id().rack(), node.tokens()));
     }
     Map<String, Double> ownership = new LinkedHashMap<>();
-    members.forEach((dc, list) -> ownership.putAll(Ownership.effective(list, replicationFactor(cr, dc))));
+    members.forEach((dc, list) -> ownership.putAll(
+        OwnershipCalculator.calculate(list, replicationFactor(cr, dc)).byNode()));
 
     List<NodeStatus> result = new ArrayList<>();
     List<KnownNode> ordered = in.known().stream()
@@ -180,16 +183,18 @@ public final class StatusBuilder {
       if (dc.getValue().isEmpty()) {
         continue;
       }
-      List<Ownership.Member> members = dc.getValue().stream()
-          .map(n -> new Ownership.Member(n.getName(), n.getRack(), n.getTokens())).toList();
-      Ownership.Summary summary = Ownership.summarize(members, replicationFactor(cr, dc.getKey()));
+      List<RingNode> members = dc.getValue().stream()
+          .map(n -> new RingNode(n.getName(), n.getRack(), n.getTokens())).toList();
+      RingOwnership summary = OwnershipCalculator.calculate(members, replicationFactor(cr, dc.getKey()));
+      double min = summary.byNode().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+      double max = summary.byNode().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
       DatacenterRingStatus entry = new DatacenterRingStatus();
       entry.setName(dc.getKey());
       entry.setNodes(dc.getValue().size());
       entry.setReadyNodes((int) dc.getValue().stream().filter(n -> Boolean.TRUE.equals(n.getReady())).count());
-      entry.setMinOwnership(round(summary.min(), 4));
-      entry.setMaxOwnership(round(summary.max(), 4));
-      entry.setOwnershipSpread(Double.isFinite(summary.worstRackSpread()) ? round(summary.worstRackSpread(), 3) : null);
+      entry.setMinOwnership(round(min, 4));
+      entry.setMaxOwnership(round(max, 4));
+      entry.setOwnershipSpread(Double.isFinite(summary.spread()) ? round(summary.spread(), 3) : null);
       ring.getDatacenters().add(entry);
     }
     return ring.getDatacenters().isEmpty() ? null : ring;
