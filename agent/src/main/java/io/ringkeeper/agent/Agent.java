@@ -1,0 +1,116 @@
+package io.ringkeeper.agent;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@code -javaagent} entry point: serves the agent's HTTP API from inside the Cassandra JVM.
+ *
+ * <p>{@link #premain} returns at once. The server is bound on a daemon thread, so the agent never delays
+ * Cassandra's start-up, and every thread it creates is a daemon, so it never keeps a stopping JVM alive
+ * (the HTTP server's dispatcher inherits the daemon flag from the thread that starts it). Nothing the agent
+ * does throws into Cassandra: a bad argument or a busy port is logged to stderr and the node runs on
+ * without the agent (its readiness probe then fails, which is how the problem shows).
+ */
+public final class Agent {
+  /** Seconds between attempts to bind when the address is taken or not configured on the host yet. */
+  static final long BIND_RETRY_SECONDS = 5;
+
+  private final HttpServer server;
+  private final ExecutorService workers;
+
+  private Agent(HttpServer server, ExecutorService workers) {
+    this.server = server;
+    this.workers = workers;
+  }
+
+  public static void premain(String args, Instrumentation instrumentation) {
+    launchInBackground(args);
+  }
+
+  /** Also loadable into a running JVM (e.g. with jcmd's JVMTI.agent_load); behaves as at start-up. */
+  public static void agentmain(String args, Instrumentation instrumentation) {
+    launchInBackground(args);
+  }
+
+  private static void launchInBackground(String args) {
+    try {
+      AgentConfig config = AgentConfig.parse(args);
+      Thread starter = new Thread(() -> bindUntilDone(config), "ringkeeper-agent-start");
+      starter.setDaemon(true);
+      starter.start();
+    } catch (IllegalArgumentException e) {
+      log("not started: " + e.getMessage());
+    } catch (Throwable t) {
+      log("not started: " + t);
+    }
+  }
+
+  private static void bindUntilDone(AgentConfig config) {
+    while (true) {
+      try {
+        start(config);
+        return;
+      } catch (IOException e) {
+        log("cannot listen on " + config.address() + ":" + config.port() + " (" + e.getMessage() + "); retrying in "
+            + BIND_RETRY_SECONDS + " s");
+      } catch (Throwable t) {
+        log("not started: " + t);
+        return;
+      }
+      try {
+        TimeUnit.SECONDS.sleep(BIND_RETRY_SECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Binds and starts the server now. Call it from a daemon thread: the server's dispatcher thread inherits
+   * the daemon flag of the caller.
+   */
+  public static Agent start(AgentConfig config) throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService workers = Executors.newFixedThreadPool(config.threads(), r -> {
+      Thread t = new Thread(r, "ringkeeper-agent-http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(config.address(), config.port()), 16);
+    } catch (IOException | RuntimeException e) {
+      workers.shutdownNow();
+      throw e;
+    }
+    Cassandra cassandra = new Cassandra();
+    server.createContext("/", new HttpApi(cassandra, new Jobs(cassandra), new BearerToken(config.tokenFile()),
+        config.maxBodyBytes()));
+    server.setExecutor(workers);
+    server.start();
+    log("listening on " + server.getAddress() + " (" + config + ")");
+    return new Agent(server, workers);
+  }
+
+  /** The bound address (the real port when the configuration asked for port 0 in tests). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  public void stop() {
+    server.stop(0);
+    workers.shutdownNow();
+  }
+
+  static void log(String message) {
+    // stderr: it reaches the container log and Cassandra's logging setup cannot swallow it.
+    System.err.println("[ringkeeper-agent] " + message);
+  }
+}

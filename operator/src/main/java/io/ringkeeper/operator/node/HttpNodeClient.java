@@ -1,0 +1,437 @@
+package io.ringkeeper.operator.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * {@link NodeClient} over the node agent's HTTP API (docs/agent.md), with {@code java.net.http}.
+ *
+ * <p>Every call is asynchronous and bounded: connecting may take {@code connectTimeout}, the answer must
+ * arrive within {@code requestTimeout}, and the whole call (including time spent waiting for one of the
+ * {@code maxConcurrentRequests} slots) completes within their sum. Failures complete the future with a
+ * {@link NodeClientException}:
+ *
+ * <ul>
+ *   <li>UNREACHABLE: connection refused, no route, unknown host, connect timeout, or the connection broke
+ *       before an answer (the node is down, not started yet, or was killed);
+ *   <li>TIMEOUT: connected but no complete answer in time (the node is alive but hung or overloaded);
+ *   <li>NOT_FOUND: 404, e.g. a job id the node does not know (it restarted);
+ *   <li>REFUSED: any other 4xx, with the agent's message (bad input, wrong token, conflicting job);
+ *   <li>ERROR: 5xx (including 503 while Cassandra starts) or an answer that cannot be read.
+ * </ul>
+ *
+ * The bearer token is sent in the Authorization header only; it is never part of a message.
+ */
+public final class HttpNodeClient implements NodeClient {
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final Duration callTimeout;
+  private final AsyncLimiter limiter;
+
+  public HttpNodeClient() {
+    this(DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS);
+  }
+
+  public HttpNodeClient(Duration connectTimeout, Duration requestTimeout, int maxConcurrentRequests) {
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(requestTimeout, "requestTimeout");
+    if (connectTimeout.isNegative() || connectTimeout.isZero() || requestTimeout.isNegative()
+        || requestTimeout.isZero()) {
+      throw new IllegalArgumentException("timeouts must be positive");
+    }
+    this.requestTimeout = requestTimeout;
+    this.callTimeout = connectTimeout.plus(requestTimeout);
+    this.limiter = new AsyncLimiter(maxConcurrentRequests);
+    // HTTP/1.1: the agent's server does not speak HTTP/2, and the upgrade attempt would cost a round trip.
+    this.http = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** The longest any call of this client takes before its future completes. */
+  public Duration callTimeout() {
+    return callTimeout;
+  }
+
+  @Override
+  public CompletableFuture<NodeInfo> nodeInfo(NodeEndpoint node) {
+    return call(node, "GET", "/v1/node", null, HttpNodeClient::toNodeInfo);
+  }
+
+  @Override
+  public CompletableFuture<NodeMetrics> metrics(NodeEndpoint node) {
+    return call(node, "GET", "/v1/metrics", null, HttpNodeClient::toMetrics);
+  }
+
+  @Override
+  public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint node) {
+    return call(node, "GET", "/v1/keyspaces", null, json -> {
+      List<KeyspaceInfo> out = new ArrayList<>();
+      for (JsonNode ks : array(json)) {
+        out.add(toKeyspace(ks));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public CompletableFuture<JobStatus> startJob(NodeEndpoint node, JobRequest request) {
+    Objects.requireNonNull(request, "request");
+    return call(node, "POST", "/v1/ops/" + operationPath(request.kind()), jobBody(request), HttpNodeClient::toJob);
+  }
+
+  @Override
+  public CompletableFuture<JobStatus> job(NodeEndpoint node, String jobId) {
+    Objects.requireNonNull(jobId, "jobId");
+    return call(node, "GET", "/v1/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8), null,
+        HttpNodeClient::toJob);
+  }
+
+  @Override
+  public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond) {
+    if (mibPerSecond < 0) {
+      return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.REFUSED, node.node(),
+          "compaction throughput must be >= 0 MiB/s (0 = unthrottled), not " + mibPerSecond));
+    }
+    ObjectNode body = JSON.createObjectNode().put("mibPerSecond", mibPerSecond);
+    return call(node, "PUT", "/v1/settings/compaction-throughput", body,
+        json -> required(json, "previousMibPerSecond").asInt());
+  }
+
+  /** The agent's URL segment of a job kind: the kind's name in lower case without underscores. */
+  static String operationPath(JobKind kind) {
+    return kind.name().toLowerCase(java.util.Locale.ROOT).replace("_", "");
+  }
+
+  static ObjectNode jobBody(JobRequest request) {
+    ObjectNode body = JSON.createObjectNode();
+    switch (request.kind()) {
+      case DECOMMISSION, DRAIN -> {
+        // these take no parameters
+      }
+      case REBUILD -> {
+        if (request.sourceDatacenter() != null) {
+          body.put("sourceDatacenter", request.sourceDatacenter());
+        }
+        if (request.keyspace() != null) {
+          body.put("keyspace", request.keyspace());
+        }
+      }
+      default -> {
+        if (request.keyspace() != null) {
+          body.put("keyspace", request.keyspace());
+        }
+        if (!request.tables().isEmpty()) {
+          ArrayNode tables = body.putArray("tables");
+          request.tables().forEach(tables::add);
+        }
+        if (request.kind() == JobKind.REPAIR) {
+          if (!request.ranges().isEmpty()) {
+            ArrayNode ranges = body.putArray("ranges");
+            for (TokenRange range : request.ranges()) {
+              // tokens as strings: a 64-bit integer is not safe in every JSON reader
+              ranges.addObject().put("start", Long.toString(range.start())).put("end", Long.toString(range.end()));
+            }
+          }
+          if (request.parallelism() != null) {
+            body.put("parallelism", request.parallelism());
+          }
+        }
+      }
+    }
+    return body;
+  }
+
+  // ---- the call --------------------------------------------------------------------------------
+
+  private <T> CompletableFuture<T> call(
+      NodeEndpoint node, String method, String path, JsonNode body, Function<JsonNode, T> reader) {
+    Objects.requireNonNull(node, "node");
+    HttpRequest request;
+    try {
+      HttpRequest.Builder builder = HttpRequest.newBuilder(uri(node, path))
+          .timeout(requestTimeout)
+          .header("Authorization", "Bearer " + node.token().value())
+          .header("Accept", "application/json");
+      if (body == null) {
+        builder.method(method, HttpRequest.BodyPublishers.noBody());
+      } else {
+        builder.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+      }
+      request = builder.build();
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.UNREACHABLE,
+          node.node(), 0, "bad agent address " + node.address() + ":" + node.port() + ": " + e.getMessage(), e));
+    }
+    CompletableFuture<T> result = limiter
+        .submit(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+        .thenApply(response -> read(node, method, path, response, reader));
+    return result
+        .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((value, failure) -> {
+          if (failure == null) {
+            return value;
+          }
+          throw classify(node, method + " " + path, failure);
+        });
+  }
+
+  private static URI uri(NodeEndpoint node, String path) {
+    String host = node.address().contains(":") && !node.address().startsWith("[")
+        ? "[" + node.address() + "]" // IPv6 literal
+        : node.address();
+    return URI.create("http://" + host + ":" + node.port() + path);
+  }
+
+  private static <T> T read(
+      NodeEndpoint node, String method, String path, HttpResponse<byte[]> response, Function<JsonNode, T> reader) {
+    int status = response.statusCode();
+    String what = method + " " + path;
+    if (status >= 200 && status < 300) {
+      try {
+        return reader.apply(JSON.readTree(response.body()));
+      } catch (IOException | RuntimeException e) {
+        throw new NodeClientException(NodeClientException.Kind.ERROR, node.node(), status,
+            what + ": unreadable answer: " + e.getMessage(), e);
+      }
+    }
+    String message = errorMessage(response.body());
+    NodeClientException.Kind kind;
+    if (status == 404) {
+      kind = NodeClientException.Kind.NOT_FOUND;
+    } else if (status >= 400 && status < 500) {
+      kind = NodeClientException.Kind.REFUSED;
+    } else {
+      kind = NodeClientException.Kind.ERROR;
+    }
+    throw new NodeClientException(kind, node.node(), status, what + " -> " + status + ": " + message, null);
+  }
+
+  /** The agent's {"error": "..."} message, or a short excerpt of whatever else came back. */
+  private static String errorMessage(byte[] body) {
+    if (body == null || body.length == 0) {
+      return "(no message)";
+    }
+    try {
+      JsonNode json = JSON.readTree(body);
+      if (json != null && json.hasNonNull("error")) {
+        return json.get("error").asText();
+      }
+    } catch (IOException notJson) {
+      // fall through: report the raw text
+    }
+    String text = new String(body, StandardCharsets.UTF_8);
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+
+  /** Maps whatever the call failed with to a {@link NodeClientException}. */
+  static NodeClientException classify(NodeEndpoint node, String what, Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof NodeClientException e) {
+      return e;
+    }
+    String name = node.node();
+    String where = " (" + node.address() + ":" + node.port() + ")";
+    if (t instanceof HttpConnectTimeoutException) {
+      return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
+          what + ": connect timed out" + where, t);
+    }
+    if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
+      return new NodeClientException(NodeClientException.Kind.TIMEOUT, name, 0,
+          what + ": no answer within the timeout" + where, t);
+    }
+    if (hasCause(t, ConnectException.class) || hasCause(t, NoRouteToHostException.class)
+        || hasCause(t, UnknownHostException.class) || hasCause(t, UnresolvedAddressException.class)) {
+      return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
+          what + ": cannot connect" + where + ": " + describe(t), t);
+    }
+    if (t instanceof IOException) {
+      return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
+          what + ": connection lost before an answer" + where + ": " + describe(t), t);
+    }
+    return new NodeClientException(NodeClientException.Kind.ERROR, name, 0, what + ": " + describe(t), t);
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  // ---- JSON to records -------------------------------------------------------------------------
+
+  static NodeInfo toNodeInfo(JsonNode json) {
+    Map<Long, String> ring = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(json, "ring").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      ring.put(Long.parseLong(e.getKey()), e.getValue().asText());
+    }
+    List<Long> tokens = new ArrayList<>();
+    for (JsonNode t : array(required(json, "tokens"))) {
+      tokens.add(token(t));
+    }
+    return new NodeInfo(
+        OperationMode.parse(text(json, "operationMode")),
+        text(json, "hostId"),
+        text(json, "endpoint"),
+        text(json, "datacenter"),
+        text(json, "rack"),
+        text(json, "releaseVersion"),
+        required(json, "nativeTransportRunning").asBoolean(),
+        required(json, "gossipRunning").asBoolean(),
+        tokens,
+        required(json, "loadBytes").asLong(),
+        strings(json, "liveNodes"),
+        strings(json, "unreachableNodes"),
+        strings(json, "joiningNodes"),
+        strings(json, "leavingNodes"),
+        strings(json, "movingNodes"),
+        ring,
+        stringMap(json, "endpointDatacenters"),
+        stringMap(json, "endpointRacks"),
+        stringMap(json, "hostIds"),
+        required(json, "maxHintWindowMs").asLong(),
+        required(json, "uptimeSeconds").asLong());
+  }
+
+  static NodeMetrics toMetrics(JsonNode json) {
+    return new NodeMetrics(
+        latency(object(json, "read")),
+        latency(object(json, "write")),
+        required(json, "pendingCompactions").asLong(),
+        required(json, "pendingHints").asLong(),
+        required(json, "droppedMessages").asLong(),
+        required(json, "heapUsedBytes").asLong(),
+        required(json, "heapMaxBytes").asLong(),
+        required(json, "compactionThroughputMibPerSec").asInt());
+  }
+
+  private static Latency latency(JsonNode json) {
+    return new Latency(required(json, "p50Micros").asDouble(), required(json, "p95Micros").asDouble(),
+        required(json, "p99Micros").asDouble(), required(json, "count").asLong());
+  }
+
+  static KeyspaceInfo toKeyspace(JsonNode json) {
+    Map<String, Integer> factors = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(json, "replicationFactors").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      factors.put(e.getKey(), e.getValue().asInt());
+    }
+    return new KeyspaceInfo(text(json, "name"), required(json, "system").asBoolean(),
+        text(json, "replicationStrategy"), factors, strings(json, "tables"),
+        required(json, "minGcGraceSeconds").asInt());
+  }
+
+  static JobStatus toJob(JsonNode json) {
+    return new JobStatus(
+        text(json, "id"),
+        JobKind.valueOf(text(json, "kind")),
+        JobState.valueOf(text(json, "state")),
+        required(json, "progress").asDouble(),
+        text(json, "message"),
+        required(json, "startedAtMillis").asLong(),
+        required(json, "finishedAtMillis").asLong());
+  }
+
+  private static JsonNode required(JsonNode json, String field) {
+    JsonNode value = json == null ? null : json.get(field);
+    if (value == null) {
+      throw new IllegalArgumentException("missing field \"" + field + "\"");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode value = required(json, field);
+    return value.isNull() ? null : value.asText();
+  }
+
+  private static JsonNode object(JsonNode json, String field) {
+    JsonNode value = required(json, field);
+    if (!value.isObject()) {
+      throw new IllegalArgumentException("field \"" + field + "\" is not an object");
+    }
+    return value;
+  }
+
+  private static JsonNode array(JsonNode json) {
+    if (json == null || !json.isArray()) {
+      throw new IllegalArgumentException("expected a JSON array");
+    }
+    return json;
+  }
+
+  private static List<String> strings(JsonNode json, String field) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode v : array(required(json, field))) {
+      out.add(v.asText());
+    }
+    return out;
+  }
+
+  private static Map<String, String> stringMap(JsonNode json, String field) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = object(json, field).fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
+  }
+
+  private static long token(JsonNode value) {
+    if (value.isIntegralNumber()) {
+      return value.asLong();
+    }
+    return Long.parseLong(value.asText());
+  }
+}
