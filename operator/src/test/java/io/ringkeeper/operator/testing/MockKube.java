@@ -46,6 +46,7 @@ public final class MockKube implements AutoCloseable {
   }
 
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Request> failing;
   private final KubernetesMockServer server;
   private final KubernetesClient admin;
   private final AtomicInteger namespaces = new AtomicInteger();
@@ -55,8 +56,15 @@ public final class MockKube implements AutoCloseable {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         String agent = request.getHeader("User-Agent");
-        requests.add(new Request(agent == null ? "" : agent, request.getMethod().toUpperCase(Locale.ROOT),
-            request.getPath()));
+        Request seen = new Request(agent == null ? "" : agent, request.getMethod().toUpperCase(Locale.ROOT),
+            request.getPath());
+        requests.add(seen);
+        Predicate<Request> fail = failing;
+        if (fail != null && fail.test(seen)) {
+          return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+              + "\"status\":\"Failure\",\"message\":\"injected: exceeded quota\",\"reason\":\"Forbidden\","
+              + "\"code\":403}");
+        }
         return super.dispatch(request);
       }
     };
@@ -102,6 +110,15 @@ public final class MockKube implements AutoCloseable {
   /** Writes (anything but GET) sent by clients with the given user agent. */
   public List<Request> writesBy(String userAgent) {
     return requests(r -> r.userAgent().equals(userAgent) && r.isWrite());
+  }
+
+  /**
+   * Refuses every request matching the predicate (null: none) with 403, as an API server does when a quota is
+   * exhausted; used to stop an operator in the middle of a step. (A 5xx would be retried by the client for
+   * seconds before the reconcile fails.)
+   */
+  public void failRequests(Predicate<Request> when) {
+    this.failing = when;
   }
 
   public void clearRequests() {

@@ -127,6 +127,19 @@ public final class OperatorHarness implements AutoCloseable {
     return awaitCluster(namespace, name, c -> c.getStatus() != null && c.getStatus().getPhase() == phase);
   }
 
+  public List<io.fabric8.kubernetes.api.model.Pod> pods(String namespace) {
+    return admin().pods().inNamespace(namespace).list().getItems();
+  }
+
+  /** Lets time pass where a test must show that nothing happens. */
+  public static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public List<Event> events(String namespace) {
     return admin().v1().events().inNamespace(namespace).list().getItems();
   }
