@@ -45,6 +45,9 @@ public final class MockKube implements AutoCloseable {
     }
   }
 
+  /** The mock server logs every request through java.util.logging at INFO; kept referenced so the level sticks. */
+  private static final java.util.logging.Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
+
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<Request> failing;
   private final KubernetesMockServer server;
@@ -129,6 +132,12 @@ public final class MockKube implements AutoCloseable {
   public void close() {
     admin.close();
     server.destroy();
+  }
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 
   static CustomResourceDefinition loadCrd() {

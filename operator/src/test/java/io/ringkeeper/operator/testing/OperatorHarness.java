@@ -119,7 +119,7 @@ public final class OperatorHarness implements AutoCloseable {
 
   public CassandraCluster awaitCluster(String namespace, String name, Duration atMost,
       Predicate<CassandraCluster> condition) {
-    return await().atMost(atMost).pollInterval(Duration.ofMillis(20))
+    return await().atMost(atMost).pollInterval(Duration.ofMillis(50))
         .until(() -> get(namespace, name), c -> c != null && condition.test(c));
   }
 
