@@ -115,8 +115,9 @@ public final class Main implements Callable<Integer> {
     Duration connect = config.agentTimeout().dividedBy(3);
     HttpNodeClient nodeClient = new HttpNodeClient(connect, config.agentTimeout().minus(connect),
         config.pollConcurrency());
+    // Losing the Lease: exit from a fresh thread (never from the elector's, which the shutdown waits for).
     RingkeeperOperator operator = new RingkeeperOperator(client, config, nodeClient,
-        new ReplicationAwareTokenAllocator(), Clock.systemUTC());
+        new ReplicationAwareTokenAllocator(), Clock.systemUTC(), () -> new Thread(() -> System.exit(1), "exit").start());
     HealthServer health = new HealthServer(config.httpPort(), operator::isHealthy).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");

@@ -1,6 +1,10 @@
 package io.ringkeeper.operator;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
@@ -16,6 +20,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator, wired by hand: a JOSDK {@link Operator} with server-side apply turned off (every write is a
@@ -24,13 +31,30 @@ import java.util.UUID;
  * server with a fake node fleet, and restart it to simulate an operator restart.
  */
 public final class RingkeeperOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RingkeeperOperator.class);
   private final Operator operator;
   private final NodePoller poller;
   private final CassandraClusterReconciler reconciler;
 
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final String identity = identity();
+
+  /** An operator whose loss of the Lease is only logged (tests); Main passes a handler that exits. */
   public RingkeeperOperator(KubernetesClient client, OperatorConfig config, NodeClient nodeClient,
       TokenAllocator allocator, Clock clock) {
-    Objects.requireNonNull(client, "client");
+    this(client, config, nodeClient, allocator, clock, () -> { });
+  }
+
+  /**
+   * @param onLeadershipLost called when the Lease is lost while the operator is not closing: another replica
+   *     may now reconcile, so this one must stop at once (Main exits the process and lets Kubernetes restart it)
+   */
+  public RingkeeperOperator(KubernetesClient client, OperatorConfig config, NodeClient nodeClient,
+      TokenAllocator allocator, Clock clock, Runnable onLeadershipLost) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.config = Objects.requireNonNull(config, "config");
     this.poller = new NodePoller(nodeClient, config.pollInterval(), config.agentTimeout(), config.pollConcurrency(),
         clock);
     this.reconciler = new CassandraClusterReconciler(client, config, clock, poller, allocator);
@@ -43,9 +67,18 @@ public final class RingkeeperOperator implements AutoCloseable {
           .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
           .withStopOnInformerErrorDuringStartup(true);
       if (config.leaderElection()) {
+        // JOSDK would call System.exit itself when leading stops, also during a graceful stop, where exiting
+        // from inside the shutdown hook blocks forever. The callback below tells the two cases apart.
         LeaderElectionConfigurationBuilder leader = LeaderElectionConfigurationBuilder
             .aLeaderElectionConfiguration(config.leaseName())
-            .withIdentity(identity());
+            .withIdentity(identity)
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(() -> LOG.info("leading: reconciling starts"), () -> {
+              if (!closing.get()) {
+                LOG.error("lost the Lease {}; stopping", config.leaseName());
+                onLeadershipLost.run();
+              }
+            }, leaderName -> LOG.info("leader is {}", leaderName)));
         if (config.leaseNamespace() != null) {
           leader.withLeaseNamespace(config.leaseNamespace());
         }
@@ -91,8 +124,35 @@ public final class RingkeeperOperator implements AutoCloseable {
   /** Stops reconciling (waiting for reconciles in progress) and polling. */
   @Override
   public void close() {
+    closing.set(true);
     poller.close();
     operator.stop();
+    if (config.leaderElection()) {
+      releaseLease();
+    }
+  }
+
+  /**
+   * Hands the Lease back after a graceful stop, so a standby or the replacement pod takes over at its next try
+   * instead of waiting for the Lease to expire. JOSDK does not release it (it elects with releaseOnCancel off).
+   * The patch first tests that this operator still holds the Lease, so it never clears another leader's.
+   */
+  private void releaseLease() {
+    String namespace = config.leaseNamespace() != null ? config.leaseNamespace() : client.getNamespace();
+    try {
+      Lease lease = client.leases().inNamespace(namespace).withName(config.leaseName()).get();
+      if (lease == null || lease.getSpec() == null || !identity.equals(lease.getSpec().getHolderIdentity())) {
+        return;
+      }
+      String patch = "[{\"op\":\"test\",\"path\":\"/spec/holderIdentity\",\"value\":\"" + identity + "\"},"
+          + "{\"op\":\"replace\",\"path\":\"/spec/holderIdentity\",\"value\":\"\"},"
+          + "{\"op\":\"replace\",\"path\":\"/spec/leaseDurationSeconds\",\"value\":1}]";
+      client.resource(lease).patch(PatchContext.of(PatchType.JSON), patch);
+      LOG.info("released the Lease {}", config.leaseName());
+    } catch (RuntimeException e) {
+      LOG.warn("could not release the Lease {} (a standby takes over when it expires): {}", config.leaseName(),
+          e.getMessage());
+    }
   }
 
   private static String identity() {

@@ -68,6 +68,9 @@ public final class MockKube implements AutoCloseable {
               + "\"status\":\"Failure\",\"message\":\"injected: exceeded quota\",\"reason\":\"Forbidden\","
               + "\"code\":403}");
         }
+        if (seen.method().equals("POST") && seen.path().startsWith(RULES_REVIEW)) {
+          return allowEverything();
+        }
         return super.dispatch(request);
       }
     };
@@ -132,6 +135,20 @@ public final class MockKube implements AutoCloseable {
   public void close() {
     admin.close();
     server.destroy();
+  }
+
+  private static final String RULES_REVIEW = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+
+  /**
+   * The CRUD mock cannot evaluate a SelfSubjectRulesReview, which JOSDK's leader election sends to check it may
+   * use Leases. Answer as an API server does for a client allowed everything (the operator's RBAC is the Helm
+   * chart's concern and is tested there).
+   */
+  private static MockResponse allowEverything() {
+    return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":\"authorization.k8s.io/v1\","
+        + "\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},\"spec\":{},\"status\":{\"resourceRules\":"
+        + "[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[],"
+        + "\"incomplete\":false}}");
   }
 
   private static java.util.logging.Logger quiet(String name) {
