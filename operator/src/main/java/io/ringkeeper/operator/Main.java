@@ -117,7 +117,8 @@ public final class Main implements Callable<Integer> {
         config.pollConcurrency());
     // Losing the Lease: exit from a fresh thread (never from the elector's, which the shutdown waits for).
     RingkeeperOperator operator = new RingkeeperOperator(client, config, nodeClient,
-        new ReplicationAwareTokenAllocator(), Clock.systemUTC(), () -> new Thread(() -> System.exit(1), "exit").start());
+        new ReplicationAwareTokenAllocator(), Clock.systemUTC(),
+        () -> new Thread(() -> System.exit(1), "exit").start());
     HealthServer health = new HealthServer(config.httpPort(), operator::isHealthy).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");

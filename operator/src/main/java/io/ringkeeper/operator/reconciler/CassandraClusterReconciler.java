@@ -245,7 +245,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private void apply(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step step) {
     String cluster = cr.getMetadata().getName();
     List<NodeId> seeds = seeds(cr, known);
-    String yaml = CassandraYaml.render(cr, seeds.stream().map(s -> Names.nodeAddress(s, cr.getMetadata().getNamespace())).toList());
+    String namespace = cr.getMetadata().getNamespace();
+    String yaml = CassandraYaml.render(cr, seeds.stream().map(s -> Names.nodeAddress(s, namespace)).toList());
     String configHash = Hashes.of(yaml);
 
     ensureSecrets(cr, observed);

@@ -44,7 +44,8 @@ public final class StatusWriter {
     if (after.equals(before)) {
       return null;
     }
-    ArrayNode ops = JsonPatches.guarded(cr.getMetadata().getResourceVersion(), JsonPatches.diff("/status", before, after));
+    ArrayNode ops = JsonPatches.guarded(cr.getMetadata().getResourceVersion(),
+        JsonPatches.diff("/status", before, after));
     CassandraCluster updated = client.resource(cr).subresource("status")
         .patch(PatchContext.of(PatchType.JSON), ops.toString());
     if (context != null) {

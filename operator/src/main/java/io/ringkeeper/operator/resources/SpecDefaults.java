@@ -39,7 +39,8 @@ public final class SpecDefaults {
     if (spec.getImage() != null && !spec.getImage().isBlank()) {
       return spec.getImage();
     }
-    String version = spec.getCassandraVersion() == null ? CassandraClusterSpec.DEFAULT_VERSION : spec.getCassandraVersion();
+    String version = spec.getCassandraVersion() == null
+        ? CassandraClusterSpec.DEFAULT_VERSION : spec.getCassandraVersion();
     return "cassandra:" + version;
   }
 

@@ -157,7 +157,8 @@ class InvalidSpecIT {
         Arguments.of("storage shrunk", (Consumer<CassandraCluster>) c -> c.getSpec().getStorage().setSize("512Mi"),
             "spec.storage.size: 512Mi is smaller than the 1Gi of existing claim"),
         Arguments.of("storage class changed", (Consumer<CassandraCluster>) c -> c.getSpec().getStorage()
-            .setStorageClassName("other"), "spec.storage.storageClassName: is 'other' but the nodes' claims use 'std'"));
+            .setStorageClassName("other"),
+            "spec.storage.storageClassName: is 'other' but the nodes' claims use 'std'"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -91,6 +91,12 @@ class NodeHealthIT {
     CassandraCluster back = harness.awaitPhase(ns, "demo", ClusterPhase.Ready);
     assertThat(node(back, "demo-dc1-r3-0").getDownSince()).isNull();
     await().atMost(Duration.ofSeconds(5)).until(() -> event(harness.events(ns), "NodeUp").isPresent());
+
+    // The same node failing again is the same Event, counted, not a new object.
+    harness.fleet().down("demo-dc1-r3-0", true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> event(harness.events(ns), "NodeDown")
+        .map(e -> e.getCount() == 2).orElse(false));
+    assertThat(harness.events(ns).stream().filter(e -> e.getReason().equals("NodeDown"))).hasSize(1);
   }
 
   @Test

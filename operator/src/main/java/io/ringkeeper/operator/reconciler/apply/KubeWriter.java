@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * hold it; otherwise compare the fields the operator owns with the cached object and, only when they differ,
  * send them as a patch. Nothing is read from the API server and nothing is written when the cluster
  * already matches. Updates are JSON patches (see {@link JsonPatches} for why not merge patches) that give the
- * owned fields their desired values with merge semantics: labels and annotations others set are kept. Every write is handed to the informer's cache (JOSDK's temporary cache) so the next reconcile
- * sees it even before the watch event arrives.
+ * owned fields their desired values with merge semantics: labels and annotations others set are kept. Every
+ * write is handed to the informer's cache (JOSDK's temporary cache) so the next reconcile sees it even before
+ * the watch event arrives.
  */
 public final class KubeWriter {
   private static final Logger LOG = LoggerFactory.getLogger(KubeWriter.class);

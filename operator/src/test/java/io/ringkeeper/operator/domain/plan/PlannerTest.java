@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class PlannerTest {
   private final Planner planner = new Planner(new ReplicationAwareTokenAllocator());
   private static final List<Datacenter> ONE_DC = List.of(dc("dc1", 3, "r1", "r2", "r3"));
-  private static final List<Datacenter> TWO_DCS = List.of(dc("dc1", 3, "r1", "r2", "r3"), dc("dc2", 3, "r1", "r2", "r3"));
+  private static final List<Datacenter> TWO_DCS =
+      List.of(dc("dc1", 3, "r1", "r2", "r3"), dc("dc2", 3, "r1", "r2", "r3"));
 
   private static Datacenter dc(String name, int size, String... racks) {
     return new Datacenter(name, Math.min(3, size), size, java.util.Arrays.stream(racks).map(Rack::of).toList());

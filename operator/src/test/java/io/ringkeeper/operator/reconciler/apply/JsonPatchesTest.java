@@ -41,7 +41,7 @@ class JsonPatchesTest {
   @Test
   void aGuardedPatchFirstTestsTheResourceVersion() throws Exception {
     ArrayNode ops = JsonPatches.guarded("42", JsonPatches.diff("", json("{'a':1}"), json("{'a':2}")));
-    assertThat(ops.get(0).toString()).isEqualTo("{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"42\"}");
+    assertThat(ops.get(0)).isEqualTo(json("{'op':'test','path':'/metadata/resourceVersion','value':'42'}"));
   }
 
   @Test
@@ -53,7 +53,8 @@ class JsonPatchesTest {
 
   @Test
   void subsetMatchingIgnoresWhatTheServerAddedButSeesWhatChanged() throws Exception {
-    JsonNode actual = json("{'spec':{'clusterIP':'10.0.0.1','ports':[{'port':9042,'protocol':'TCP','targetPort':9042}]}}");
+    JsonNode actual =
+        json("{'spec':{'clusterIP':'10.0.0.1','ports':[{'port':9042,'protocol':'TCP','targetPort':9042}]}}");
     assertThat(JsonSubset.contains(actual, json("{'spec':{'ports':[{'port':9042}]}}"))).isTrue();
     assertThat(JsonSubset.contains(actual, json("{'spec':{'ports':[{'port':9043}]}}"))).isFalse();
     assertThat(JsonSubset.contains(actual, json("{'spec':{'ports':[{'port':9042},{'port':7000}]}}"))).isFalse();
