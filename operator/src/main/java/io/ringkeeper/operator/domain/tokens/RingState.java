@@ -53,6 +53,13 @@ final class RingState {
   private final int[] touched;
   private int touchedCount;
 
+  // Effects of inserting a token of node cacheNode into each gap: touched nodes with their c and g. A gap's
+  // effect depends only on tokens within maxWalk + 1 positions of it, so mutations invalidate a window.
+  private int cacheNode = -1;
+  private int[][] effectNodes = new int[16][];
+  private double[][] effectC = new double[16][];
+  private double[][] effectG = new double[16][];
+
   /**
    * @param rf replication factor of this ring (1 for a ring of independent nodes)
    * @param nodeRack rack index of every node. Like Cassandra, placement counts the racks that hold tokens.
@@ -152,6 +159,7 @@ final class RingState {
       }
     }
     Arrays.fill(own, 0.0);
+    Arrays.fill(effectNodes, null);
     maxWalk = 0;
     for (int i = 0; i < size; i++) {
       computeRange(i);
@@ -202,7 +210,9 @@ final class RingState {
       computeRange(i);
       addContribution(i, 1.0);
     }
+    int before = maxWalk;
     refreshMaxWalk();
+    invalidateAround(pos, Math.max(before, maxWalk) + 2);
   }
 
   /** Removes the token at index {@code pos}. */
@@ -250,7 +260,9 @@ final class RingState {
       computeRange(j);
       addContribution(j, 1.0);
     }
+    int before = maxWalk;
     refreshMaxWalk();
+    invalidateAround(Math.min(pos, size - 1), Math.max(before, maxWalk) + 2);
   }
 
   /**
@@ -375,6 +387,52 @@ final class RingState {
    * {@code !changesEveryRange(x)}.
    */
   void quadratic(int gap, int x, double[] target, double[] weight, double targetX, double[] abc) {
+    if (rf == 1) {
+      // One replica: the token only takes the left part of the split range from the range's owner.
+      int victim = owner[gap];
+      abc[0] = 0;
+      if (victim == x) {
+        abc[1] = 0;
+        abc[2] = 0;
+        return;
+      }
+      double ev = own[victim] - target[victim];
+      double ex = own[x] - targetX;
+      abc[1] = 2 * (weight[x] * ex - weight[victim] * ev);
+      abc[2] = weight[x] + weight[victim];
+      return;
+    }
+    if (x != cacheNode) {
+      cacheNode = x;
+      Arrays.fill(effectNodes, null);
+    }
+    int[] nodes = effectNodes[gap];
+    if (nodes == null) {
+      computeEffect(gap, x);
+      nodes = effectNodes[gap];
+    }
+    double[] cs = effectC[gap];
+    double[] gs = effectG[gap];
+    double a = 0;
+    double b = 0;
+    double c = 0;
+    for (int k = 0; k < nodes.length; k++) {
+      int n = nodes[k];
+      double e = own[n] - (n == x ? targetX : target[n]);
+      double w = weight[n];
+      double dc = cs[k];
+      double dg = gs[k];
+      a += w * (2 * e * dc + dc * dc);
+      b += w * 2 * dg * (e + dc);
+      c += w * dg * dg;
+    }
+    abc[0] = a;
+    abc[1] = b;
+    abc[2] = c;
+  }
+
+  /** Walks the ranges an insertion into {@code gap} changes and records each touched node's c and g. */
+  private void computeEffect(int gap, int x) {
     int t = ++touchStamp;
     touchedCount = 0;
     int limit = Math.min(maxWalk, size - 1);
@@ -390,22 +448,36 @@ final class RingState {
     }
     int count = walk(gap, gap, x, true, scratch, 0);
     diff(gap, count, 1.0, deltaG, t);
-    double a = 0;
-    double b = 0;
-    double c = 0;
+    int[] nodes = new int[touchedCount];
+    double[] cs = new double[touchedCount];
+    double[] gs = new double[touchedCount];
+    int m = 0;
     for (int k = 0; k < touchedCount; k++) {
       int n = touched[k];
-      double e = own[n] - (n == x ? targetX : target[n]);
-      double w = weight[n];
-      double dc = deltaC[n];
-      double dg = deltaG[n];
-      a += w * (2 * e * dc + dc * dc);
-      b += w * 2 * dg * (e + dc);
-      c += w * dg * dg;
+      if (deltaC[n] != 0 || deltaG[n] != 0) {
+        nodes[m] = n;
+        cs[m] = deltaC[n];
+        gs[m++] = deltaG[n];
+      }
     }
-    abc[0] = a;
-    abc[1] = b;
-    abc[2] = c;
+    effectNodes[gap] = Arrays.copyOf(nodes, m);
+    effectC[gap] = Arrays.copyOf(cs, m);
+    effectG[gap] = Arrays.copyOf(gs, m);
+  }
+
+  /** Forgets cached effects of the gaps within reach of a change at {@code pos} (current indices). */
+  private void invalidateAround(int pos, int reach) {
+    if (cacheNode < 0 || size == 0) {
+      return;
+    }
+    if (2 * reach + 1 >= size) {
+      Arrays.fill(effectNodes, 0, size, null);
+      return;
+    }
+    for (int d = -reach; d <= reach; d++) {
+      int j = Math.floorMod(pos + d, size);
+      effectNodes[j] = null;
+    }
   }
 
   /** Adds {@code amount} x (new set - old set of range i) into {@code into}. */
@@ -461,6 +533,9 @@ final class RingState {
     replicaCount = Arrays.copyOf(replicaCount, cap);
     walkLen = Arrays.copyOf(walkLen, cap);
     replicas = Arrays.copyOf(replicas, cap * rf);
+    effectNodes = Arrays.copyOf(effectNodes, cap);
+    effectC = Arrays.copyOf(effectC, cap);
+    effectG = Arrays.copyOf(effectG, cap);
   }
 
   private void shiftRight(int pos) {
@@ -472,6 +547,10 @@ final class RingState {
     System.arraycopy(replicaCount, pos, replicaCount, pos + 1, tail);
     System.arraycopy(walkLen, pos, walkLen, pos + 1, tail);
     System.arraycopy(replicas, pos * rf, replicas, (pos + 1) * rf, tail * rf);
+    System.arraycopy(effectNodes, pos, effectNodes, pos + 1, tail);
+    System.arraycopy(effectC, pos, effectC, pos + 1, tail);
+    System.arraycopy(effectG, pos, effectG, pos + 1, tail);
+    effectNodes[pos] = null;
     size++;
   }
 
@@ -483,6 +562,10 @@ final class RingState {
     System.arraycopy(replicaCount, pos + 1, replicaCount, pos, tail);
     System.arraycopy(walkLen, pos + 1, walkLen, pos, tail);
     System.arraycopy(replicas, (pos + 1) * rf, replicas, pos * rf, tail * rf);
+    System.arraycopy(effectNodes, pos + 1, effectNodes, pos, tail);
+    System.arraycopy(effectC, pos + 1, effectC, pos, tail);
+    System.arraycopy(effectG, pos + 1, effectG, pos, tail);
     size--;
+    effectNodes[size] = null;
   }
 }
