@@ -42,12 +42,15 @@ public final class TokenBenchmark {
   private static final int FIRST = 3;
   private static final int[] NUM_TOKENS = {16, 8, 4};
   private static final int[] RACKS = {3, 1, 2, 5};
+  private static final int SHRINK_FROM = 24;
+  private static final int SHRINK_TO = 12;
 
   /** Allocation time is this JVM's CPU time (all threads, garbage collection included), as on Cassandra's side. */
   private static final OperatingSystemMXBean CPU =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private final TokenAllocator allocator = new ReplicationAwareTokenAllocator();
+  private final Map<String, List<RingNode>> shrinkSources = new LinkedHashMap<>();
   private final CassandraProcess cassandra;
   private final int max;
 
@@ -99,6 +102,13 @@ public final class TokenBenchmark {
       }
       byTokens.put(numTokens, new Series(prefixSpreads(ours), prefixSpreads(theirs.nodes()), prefixSpreads(random),
           newDc, oursMillis, theirs.millis(), theirs.refusal(), worst(prefixSpreads(offline.nodes()))));
+      if ((racks == 3 || racks == 1) && max >= SHRINK_FROM) {
+        shrinkSources.put(racks + "/" + numTokens + "/Ringkeeper", ours.subList(0, SHRINK_FROM));
+        if (theirs.refusal() == null) {
+          shrinkSources.put(racks + "/" + numTokens + "/Cassandra", theirs.nodes().subList(0, SHRINK_FROM));
+        }
+        shrinkSources.put(racks + "/" + numTokens + "/random", random.subList(0, SHRINK_FROM));
+      }
       if (numTokens == 16) {
         rings.put("ours, " + racks + " racks, 16 tokens, " + max + " nodes", ours);
       }
@@ -263,49 +273,52 @@ public final class TokenBenchmark {
   // --- shrink --------------------------------------------------------------------------------------------------
 
   private void shrink() {
-    int from = 24;
-    int to = 12;
-    System.out.printf("## Shrinking from %d to %d nodes%n%nGrown to %d nodes by Ringkeeper, then one node "
-        + "leaves at a time: the node RackPlacement.nodeToRemove picks (chosen) or the most recently added one "
-        + "(newest).%n%n", from, to, from);
-    for (int racks : new int[] {3, 1}) {
-      List<String> rackNames = rackNames(racks);
-      StringBuilder header = new StringBuilder("| " + racks + (racks == 1 ? " rack" : " racks") + ": nodes |");
-      StringBuilder rule = new StringBuilder("|---:|");
-      Map<Integer, double[][]> byTokens = new LinkedHashMap<>();
-      for (int numTokens : NUM_TOKENS) {
-        header.append(String.format(" %d: chosen | newest |", numTokens));
-        rule.append("---:|---:|");
-        List<RingNode> grown = grow(racks, numTokens, from);
-        List<RingNode> chosen = new ArrayList<>(grown);
-        List<RingNode> newest = new ArrayList<>(grown);
-        double[][] spreads = new double[2][from + 1];
-        spreads[0][from] = spreads[1][from] = OwnershipCalculator.calculate(grown, RF).spread();
-        for (int n = from - 1; n >= to; n--) {
-          String leaving = RackPlacement.nodeToRemove(chosen, rackNames, RF).node();
-          chosen.removeIf(x -> x.name().equals(leaving));
-          newest.remove(newest.size() - 1);
-          spreads[0][n] = OwnershipCalculator.calculate(chosen, RF).spread();
-          spreads[1][n] = OwnershipCalculator.calculate(newest, RF).spread();
-        }
-        byTokens.put(numTokens, spreads);
+    System.out.printf("## Shrinking from %d to %d nodes%n%nA datacenter of %d nodes (the first %d of each growth "
+        + "run above: grown by Ringkeeper, by Cassandra, or random tokens) loses one node at a time: the node "
+        + "`RackPlacement.nodeToRemove` picks (chosen) or the most recently added one (newest). Spread at the end "
+        + "(%d nodes) and worst spread on the way.%n%n", SHRINK_FROM, SHRINK_TO, SHRINK_FROM, SHRINK_FROM, SHRINK_TO);
+    System.out.println("| racks | tokens | grown by | chosen: end | chosen: worst | newest: end | newest: worst |");
+    System.out.println("|---:|---:|---|---:|---:|---:|---:|");
+    Map<String, double[][]> perSize = new LinkedHashMap<>();
+    for (var e : shrinkSources.entrySet()) {
+      String[] key = e.getKey().split("/");
+      List<String> rackNames = rackNames(Integer.parseInt(key[0]));
+      List<RingNode> chosen = new ArrayList<>(e.getValue());
+      List<RingNode> newest = new ArrayList<>(e.getValue());
+      double[][] spreads = new double[2][SHRINK_FROM + 1];
+      spreads[0][SHRINK_FROM] = spreads[1][SHRINK_FROM] = OwnershipCalculator.calculate(chosen, RF).spread();
+      for (int n = SHRINK_FROM - 1; n >= SHRINK_TO; n--) {
+        String leaving = RackPlacement.nodeToRemove(chosen, rackNames, RF).node();
+        chosen.removeIf(x -> x.name().equals(leaving));
+        newest.remove(newest.size() - 1);
+        spreads[0][n] = OwnershipCalculator.calculate(chosen, RF).spread();
+        spreads[1][n] = OwnershipCalculator.calculate(newest, RF).spread();
       }
-      System.out.println(header);
-      System.out.println(rule);
-      for (int n = from; n >= to; n--) {
-        StringBuilder row = new StringBuilder("| " + n + " |");
-        for (double[][] s : byTokens.values()) {
-          row.append(String.format(" %s | %s |", fmt(s[0][n]), fmt(s[1][n])));
-        }
-        System.out.println(row);
+      System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", key[0], key[1], key[2], fmt(spreads[0][SHRINK_TO]),
+          fmt(worst(spreads[0], SHRINK_TO)), fmt(spreads[1][SHRINK_TO]), fmt(worst(spreads[1], SHRINK_TO)));
+      if (key[0].equals("3") && key[2].equals("Ringkeeper")) {
+        perSize.put(key[1], spreads);
       }
-      StringBuilder worstRow = new StringBuilder("| worst |");
-      for (double[][] s : byTokens.values()) {
-        worstRow.append(String.format(" %s | %s |", fmt(worst(s[0], to)), fmt(worst(s[1], to))));
-      }
-      System.out.println(worstRow);
-      System.out.println();
     }
+    System.out.println();
+    System.out.println("Per size, 3 racks, grown by Ringkeeper:");
+    System.out.println();
+    StringBuilder header = new StringBuilder("| nodes |");
+    StringBuilder rule = new StringBuilder("|---:|");
+    perSize.keySet().forEach(t -> {
+      header.append(String.format(" %s: chosen | newest |", t));
+      rule.append("---:|---:|");
+    });
+    System.out.println(header);
+    System.out.println(rule);
+    for (int n = SHRINK_FROM; n >= SHRINK_TO; n--) {
+      StringBuilder row = new StringBuilder("| " + n + " |");
+      for (double[][] sp : perSize.values()) {
+        row.append(String.format(" %s | %s |", fmt(sp[0][n]), fmt(sp[1][n])));
+      }
+      System.out.println(row);
+    }
+    System.out.println();
   }
 
   // --- cross-check ---------------------------------------------------------------------------------------------

@@ -56,9 +56,14 @@ final class RingState {
   // Effects of inserting a token of node cacheNode into each gap: touched nodes with their c and g. A gap's
   // effect depends only on tokens within maxWalk + 1 positions of it, so mutations invalidate a window.
   private int cacheNode = -1;
-  private int[][] effectNodes = new int[16][];
-  private double[][] effectC = new double[16][];
-  private double[][] effectG = new double[16][];
+  private final int stride;
+  private int[] effectCount = new int[16]; // -1: not cached; -2: too many nodes to cache
+  private int[] effectNodes;
+  private double[] effectC;
+  private double[] effectG;
+  private int[] walkHistogram = new int[8]; // how many ranges have each walk length, for maxWalk
+  private int[] markBuffer = new int[16];
+  private int markedCount;
 
   /**
    * @param rf replication factor of this ring (1 for a ring of independent nodes)
@@ -79,6 +84,11 @@ final class RingState {
     this.touchedStamp = new int[nodes];
     this.touched = new int[nodes];
     this.replicas = new int[16 * rf];
+    this.stride = 4 * rf + 4;
+    this.effectNodes = new int[16 * stride];
+    this.effectC = new double[16 * stride];
+    this.effectG = new double[16 * stride];
+    Arrays.fill(effectCount, -1);
   }
 
   private static int maxRack(int[] nodeRack) {
@@ -159,7 +169,9 @@ final class RingState {
       }
     }
     Arrays.fill(own, 0.0);
-    Arrays.fill(effectNodes, null);
+    Arrays.fill(effectCount, -1);
+    Arrays.fill(walkHistogram, 0);
+    Arrays.fill(walkLen, 0);
     maxWalk = 0;
     for (int i = 0; i < size; i++) {
       computeRange(i);
@@ -188,8 +200,8 @@ final class RingState {
     // Ranges whose walk reached the gap (just before old index gap) change, and the split range.
     int gap = pos % size;
     int[] marked = markAffected(gap, true);
-    int markedCount = marked.length;
-    for (int k = 0; k < markedCount; k++) {
+    int count = markedCount;
+    for (int k = 0; k < count; k++) {
       addContribution(marked[k], -1.0);
     }
     shiftRight(pos);
@@ -205,7 +217,7 @@ final class RingState {
     }
     computeRange(pos);
     addContribution(pos, 1.0);
-    for (int k = 0; k < markedCount; k++) {
+    for (int k = 0; k < count; k++) {
       int i = marked[k] >= pos ? marked[k] + 1 : marked[k];
       computeRange(i);
       addContribution(i, 1.0);
@@ -229,7 +241,7 @@ final class RingState {
       return;
     }
     // Ranges whose walk examined pos change; the range after pos absorbs the removed range's width.
-    int[] marked = markAffected(pos, false);
+    int[] marked = Arrays.copyOf(markAffected(pos, false), markedCount);
     int next = pos + 1 == size ? 0 : pos + 1;
     addContribution(pos, -1.0);
     boolean nextMarked = false;
@@ -240,6 +252,7 @@ final class RingState {
     if (!nextMarked) {
       addContribution(next, -1.0);
     }
+    walkHistogram[walkLen[pos]]--;
     shiftLeft(pos);
     tokensOf[node]--;
     tokensOfRack[nodeRack[node]]--;
@@ -290,7 +303,10 @@ final class RingState {
    */
   private int[] markAffected(int at, boolean includeAt) {
     int limit = Math.min(maxWalk, size - 1);
-    int[] out = new int[limit + 1];
+    if (markBuffer.length < limit + 1) {
+      markBuffer = new int[Math.max(limit + 1, 2 * markBuffer.length)];
+    }
+    int[] out = markBuffer;
     int n = 0;
     if (includeAt) {
       out[n++] = at;
@@ -304,13 +320,14 @@ final class RingState {
         out[n++] = i;
       }
     }
-    return Arrays.copyOf(out, n);
+    markedCount = n;
+    return out;
   }
 
   private void refreshMaxWalk() {
-    int max = 0;
-    for (int i = 0; i < size; i++) {
-      max = Math.max(max, walkLen[i]);
+    int max = walkHistogram.length - 1;
+    while (max > 0 && walkHistogram[max] == 0) {
+      max--;
     }
     maxWalk = max;
   }
@@ -319,7 +336,18 @@ final class RingState {
     int prev = i == 0 ? size - 1 : i - 1;
     width[i] = Tokens.width(tokens[prev], tokens[i]) / Tokens.RING;
     replicaCount[i] = walk(i, -1, -1, false, replicas, i * rf);
-    walkLen[i] = lastWalkSteps;
+    setWalkLen(i, lastWalkSteps);
+  }
+
+  private void setWalkLen(int i, int steps) {
+    if (walkLen[i] > 0) {
+      walkHistogram[walkLen[i]]--;
+    }
+    if (steps >= walkHistogram.length) {
+      walkHistogram = Arrays.copyOf(walkHistogram, Math.max(steps + 1, walkHistogram.length * 2));
+    }
+    walkLen[i] = steps;
+    walkHistogram[steps]++;
   }
 
   private void addContribution(int i, double sign) {
@@ -404,27 +432,40 @@ final class RingState {
     }
     if (x != cacheNode) {
       cacheNode = x;
-      Arrays.fill(effectNodes, null);
+      Arrays.fill(effectCount, -1);
     }
-    int[] nodes = effectNodes[gap];
-    if (nodes == null) {
+    if (effectCount[gap] == -1) {
       computeEffect(gap, x);
-      nodes = effectNodes[gap];
     }
-    double[] cs = effectC[gap];
-    double[] gs = effectG[gap];
     double a = 0;
     double b = 0;
     double c = 0;
-    for (int k = 0; k < nodes.length; k++) {
-      int n = nodes[k];
-      double e = own[n] - (n == x ? targetX : target[n]);
-      double w = weight[n];
-      double dc = cs[k];
-      double dg = gs[k];
-      a += w * (2 * e * dc + dc * dc);
-      b += w * 2 * dg * (e + dc);
-      c += w * dg * dg;
+    int count = effectCount[gap];
+    if (count >= 0) {
+      int base = gap * stride;
+      for (int k = base; k < base + count; k++) {
+        int n = effectNodes[k];
+        double e = own[n] - (n == x ? targetX : target[n]);
+        double w = weight[n];
+        double dc = effectC[k];
+        double dg = effectG[k];
+        a += w * (2 * e * dc + dc * dc);
+        b += w * 2 * dg * (e + dc);
+        c += w * dg * dg;
+      }
+    } else {
+      // Too many nodes to cache (long walks): the scratch arrays hold this gap's effect.
+      for (int k = 0; k < touchedCount; k++) {
+        int n = touched[k];
+        double e = own[n] - (n == x ? targetX : target[n]);
+        double w = weight[n];
+        double dc = deltaC[n];
+        double dg = deltaG[n];
+        a += w * (2 * e * dc + dc * dc);
+        b += w * 2 * dg * (e + dc);
+        c += w * dg * dg;
+      }
+      effectCount[gap] = -1;
     }
     abc[0] = a;
     abc[1] = b;
@@ -448,21 +489,21 @@ final class RingState {
     }
     int count = walk(gap, gap, x, true, scratch, 0);
     diff(gap, count, 1.0, deltaG, t);
-    int[] nodes = new int[touchedCount];
-    double[] cs = new double[touchedCount];
-    double[] gs = new double[touchedCount];
+    if (touchedCount > stride) {
+      effectCount[gap] = -2;
+      return;
+    }
+    int base = gap * stride;
     int m = 0;
     for (int k = 0; k < touchedCount; k++) {
       int n = touched[k];
       if (deltaC[n] != 0 || deltaG[n] != 0) {
-        nodes[m] = n;
-        cs[m] = deltaC[n];
-        gs[m++] = deltaG[n];
+        effectNodes[base + m] = n;
+        effectC[base + m] = deltaC[n];
+        effectG[base + m++] = deltaG[n];
       }
     }
-    effectNodes[gap] = Arrays.copyOf(nodes, m);
-    effectC[gap] = Arrays.copyOf(cs, m);
-    effectG[gap] = Arrays.copyOf(gs, m);
+    effectCount[gap] = m;
   }
 
   /** Forgets cached effects of the gaps within reach of a change at {@code pos} (current indices). */
@@ -471,12 +512,12 @@ final class RingState {
       return;
     }
     if (2 * reach + 1 >= size) {
-      Arrays.fill(effectNodes, 0, size, null);
+      Arrays.fill(effectCount, 0, size, -1);
       return;
     }
     for (int d = -reach; d <= reach; d++) {
       int j = Math.floorMod(pos + d, size);
-      effectNodes[j] = null;
+      effectCount[j] = -1;
     }
   }
 
@@ -533,9 +574,12 @@ final class RingState {
     replicaCount = Arrays.copyOf(replicaCount, cap);
     walkLen = Arrays.copyOf(walkLen, cap);
     replicas = Arrays.copyOf(replicas, cap * rf);
-    effectNodes = Arrays.copyOf(effectNodes, cap);
-    effectC = Arrays.copyOf(effectC, cap);
-    effectG = Arrays.copyOf(effectG, cap);
+    int old = effectCount.length;
+    effectCount = Arrays.copyOf(effectCount, cap);
+    Arrays.fill(effectCount, old, cap, -1);
+    effectNodes = Arrays.copyOf(effectNodes, cap * stride);
+    effectC = Arrays.copyOf(effectC, cap * stride);
+    effectG = Arrays.copyOf(effectG, cap * stride);
   }
 
   private void shiftRight(int pos) {
@@ -547,10 +591,12 @@ final class RingState {
     System.arraycopy(replicaCount, pos, replicaCount, pos + 1, tail);
     System.arraycopy(walkLen, pos, walkLen, pos + 1, tail);
     System.arraycopy(replicas, pos * rf, replicas, (pos + 1) * rf, tail * rf);
-    System.arraycopy(effectNodes, pos, effectNodes, pos + 1, tail);
-    System.arraycopy(effectC, pos, effectC, pos + 1, tail);
-    System.arraycopy(effectG, pos, effectG, pos + 1, tail);
-    effectNodes[pos] = null;
+    System.arraycopy(effectCount, pos, effectCount, pos + 1, tail);
+    System.arraycopy(effectNodes, pos * stride, effectNodes, (pos + 1) * stride, tail * stride);
+    System.arraycopy(effectC, pos * stride, effectC, (pos + 1) * stride, tail * stride);
+    System.arraycopy(effectG, pos * stride, effectG, (pos + 1) * stride, tail * stride);
+    effectCount[pos] = -1;
+    walkLen[pos] = 0;
     size++;
   }
 
@@ -562,10 +608,11 @@ final class RingState {
     System.arraycopy(replicaCount, pos + 1, replicaCount, pos, tail);
     System.arraycopy(walkLen, pos + 1, walkLen, pos, tail);
     System.arraycopy(replicas, (pos + 1) * rf, replicas, pos * rf, tail * rf);
-    System.arraycopy(effectNodes, pos + 1, effectNodes, pos, tail);
-    System.arraycopy(effectC, pos + 1, effectC, pos, tail);
-    System.arraycopy(effectG, pos + 1, effectG, pos, tail);
+    System.arraycopy(effectCount, pos + 1, effectCount, pos, tail);
+    System.arraycopy(effectNodes, (pos + 1) * stride, effectNodes, pos * stride, tail * stride);
+    System.arraycopy(effectC, (pos + 1) * stride, effectC, pos * stride, tail * stride);
+    System.arraycopy(effectG, (pos + 1) * stride, effectG, pos * stride, tail * stride);
     size--;
-    effectNodes[size] = null;
+    effectCount[size] = -1;
   }
 }
