@@ -33,7 +33,7 @@ import org.apache.cassandra.utils.OutputHandler;
  *   <li>{@code bootstrap <racks> <numTokens> <nodes> <rf>}: nodes join one at a time as a real cluster does
  *       with {@code allocate_tokens_for_local_replication_factor: rf}: each joining node runs
  *       {@link TokenAllocation#allocateTokens} on the ring of the nodes before it. Node {@code i} is in rack
- *       {@code i mod racks}. The sequence runs twice, the first as JIT warm-up; prints
+ *       {@code i mod racks}. The sequence runs three times, the first two as JIT warm-up; prints
  *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time of growing from 3 to n nodes>}, or
  *       {@code refused <i> <message>} when Cassandra refuses to allocate for node {@code i}.
  *   <li>{@code offline <racks> <numTokens> <nodes> <rf>}: the same through {@link OfflineTokenAllocator}, the
@@ -49,6 +49,9 @@ public final class CassandraSide {
   private static final OperatingSystemMXBean CPU =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+  /** Runs of the same sequence before the timed one, so the JIT has compiled the allocator (as on our side). */
+  private static final int WARM_UPS = 2;
+
   private CassandraSide() {}
 
   public static void main(String[] args) throws Exception {
@@ -56,8 +59,10 @@ public final class CassandraSide {
     DatabaseDescriptor.setPartitionerUnsafe(Murmur3Partitioner.instance);
     switch (args[0]) {
       case "bootstrap" -> {
-        bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-            Integer.parseInt(args[4]), false); // warm-up
+        for (int warmUp = 0; warmUp < WARM_UPS; warmUp++) {
+          bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+              Integer.parseInt(args[4]), false);
+        }
         bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
             Integer.parseInt(args[4]), true);
       }
