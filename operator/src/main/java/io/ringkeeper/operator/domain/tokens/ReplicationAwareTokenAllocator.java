@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -24,9 +23,13 @@ import java.util.TreeMap;
  * are the allowed repeats), so every token replicates exactly {@code rf} equal ranges and every node owns the
  * same share. This needs racks of equal size (or one rack, or {@code rf = 1}). When racks differ in size and
  * {@code R == rf}, each rack holds exactly one replica of every range, so each rack is its own ring: its tokens
- * are evenly spaced and dealt to its nodes in turn, which is perfect within every rack. The remaining case
- * (racks of unequal size, {@code R != rf}, {@code rf > 1}) adds the nodes one at a time as below, smallest rack
- * first.
+ * are evenly spaced and dealt to its nodes in turn, which is perfect within every rack. In the remaining case
+ * (racks of unequal size, {@code 1 < R != rf}, {@code rf > 1}) the tokens stay evenly spaced and follow a
+ * cyclic sequence of racks in which every {@code rf} consecutive tokens are again taken whole by
+ * NetworkTopologyStrategy (see {@code windowed}); that is perfect whenever such a sequence exists, which the
+ * benchmark finds for 2 and 5 racks at every size. When it does not (a rack too large to keep out of its own
+ * windows), the largest part with equal racks is built perfectly and the remaining nodes (fewer than one per
+ * rack) are added one at a time as below.
  *
  * <h2>One more node: greedy insertion with exact evaluation, then refinement</h2>
  * <ol>
@@ -34,10 +37,12 @@ import java.util.TreeMap;
  *       all nodes, each owning its ranges alone; with {@code R == rf} (counting the new node's rack), only the
  *       new node's rack, whose nodes each own the ranges up to their tokens in the rack's own sub-ring;
  *       otherwise the whole datacenter under full NetworkTopologyStrategy placement.
- *   <li>Targets: the ownership every node should have once the new node joined. Each rack's share of the
- *       {@code rf} replicas is proportional to its node count, clamped to what placement allows (at most one
- *       replica per range per rack when {@code R >= rf}; at least one and at most {@code 1 + rf - R} when
- *       {@code R < rf}); a node's target is its rack's share divided evenly.
+ *   <li>Targets: the ownership every node should have once the new node joined. In a replicated ring each
+ *       rack's share of the {@code rf} replicas is proportional to its node count, clamped to what placement
+ *       allows (at most one replica per range per rack when {@code R >= rf}; at least one and at most
+ *       {@code 1 + rf - R} when {@code R < rf}); a node's target is its rack's share divided evenly. In a
+ *       single-replica ring the targets look ahead ({@link StaggeredTargets}): the nodes the new one takes from
+ *       are left slightly staggered when that keeps the spread lower over the next joiners.
  *   <li>Objective: {@code sum over nodes of ((ownership - target) / target)^2}, relative so that racks with
  *       different targets weigh alike. In replicated rings (rf > 1 over the whole datacenter) add
  *       {@code sum over ranges of ((width - ideal width) / mean target)^2}: a token's share there is the sum
@@ -47,7 +52,8 @@ import java.util.TreeMap;
  *       form; the best gap wins. While placing token {@code k} of {@code n}, the new node aims at {@code k/n} of
  *       its target so that early tokens do not drain one node.
  *   <li>Refine: take each of the new node's tokens out in turn and put it back where it now helps most; repeat
- *       while anything improves (a few rounds). This evens the new node's share against the nodes it takes from.
+ *       while anything improves, at most 4 rounds in single-replica rings and 2 in replicated ones. This evens
+ *       the new node's share against the nodes it takes from.
  * </ol>
  * When the new node owns everything whatever its tokens (fewer than {@code rf + 1} nodes, or the first node of a
  * rack while {@code R <= rf}), its tokens are evenly spaced at the offset farthest from the existing tokens,
@@ -61,7 +67,12 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
   /** Upper bound of numTokens. */
   public static final int MAX_TOKENS = 256;
 
+  /**
+   * Refinement rounds: cheap in single-replica rings; in replicated rings every move recomputes the effects of
+   * nearby gaps, and rounds after the second rarely changed the spread in the benchmark.
+   */
   private static final int REFINE_ROUNDS = 4;
+  private static final int REFINE_ROUNDS_REPLICATED = 2;
   private static final double MIN_STEP = 1.0 / Tokens.RING;
   /** Weight of range-width regularity in replicated rings, relative to ownership balance (tuned by benchmark). */
   private static final double WIDTH_WEIGHT = 1.0;
@@ -78,7 +89,9 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     Set<String> names = new HashSet<>();
     for (NewNode node : nodes) {
       checkNode(node);
-      checkArgument(names.add(node.name()), "node name " + node.name() + " appears twice in nodes");
+      if (!names.add(node.name())) {
+        throw new IllegalArgumentException("node name " + node.name() + " appears twice in nodes");
+      }
       racks.computeIfAbsent(node.rack(), r -> new ArrayList<>()).add(node.name());
     }
     racks.values().forEach(list -> list.sort(NaturalOrder.INSTANCE));
@@ -86,14 +99,18 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     int rackCount = racks.size();
     int total = nodes.size();
     boolean equalRacks = racks.values().stream().allMatch(l -> l.size() * rackCount == total);
-    Map<String, List<Long>> result;
+    Map<String, List<Long>> built;
     if (replicationFactor == 1 || rackCount == 1 || equalRacks || total <= replicationFactor) {
-      result = interleaved(racks, equalRacks || rackCount == 1, numTokens, tokensInUse);
+      built = interleaved(racks, equalRacks || rackCount == 1, numTokens, tokensInUse);
     } else if (rackCount == replicationFactor) {
-      result = rackRings(racks, numTokens, tokensInUse);
+      built = rackRings(racks, numTokens, tokensInUse);
     } else {
-      result = oneByOne(racks, numTokens, replicationFactor, tokensInUse);
+      built = windowed(racks, numTokens, replicationFactor, tokensInUse);
+      if (built == null) {
+        built = equalPartThenOneByOne(racks, numTokens, replicationFactor, tokensInUse);
+      }
     }
+    Map<String, List<Long>> result = built;
     Map<String, List<Long>> ordered = new LinkedHashMap<>();
     nodes.forEach(n -> ordered.put(n.name(), result.get(n.name())));
     return Collections.unmodifiableMap(ordered);
@@ -105,36 +122,81 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     checkArgument(datacenter != null, "datacenter must not be null");
     checkNode(node);
     checkCommon(numTokens, replicationFactor, tokensInUse);
-    TreeMap<String, RingNode> present = new TreeMap<>(NaturalOrder.INSTANCE);
+    List<RingNode> present = new ArrayList<>(datacenter.size());
     Set<String> names = new HashSet<>();
-    Set<Long> forbidden = new HashSet<>(tokensInUse);
-    Set<Long> dcTokens = new HashSet<>();
+    int tokenCount = 0;
     for (RingNode ringNode : datacenter) {
       checkArgument(ringNode != null, "datacenter must not contain null nodes");
-      checkArgument(!ringNode.name().isBlank() && !ringNode.rack().isBlank(),
-          "datacenter node names and racks must not be blank");
-      checkArgument(names.add(ringNode.name()), "node name " + ringNode.name() + " appears twice in datacenter");
-      for (Long token : ringNode.tokens()) {
-        checkArgument(token != null, "node " + ringNode.name() + " has a null token");
-        checkArgument(dcTokens.add(token), "token " + token + " appears twice in datacenter");
+      if (ringNode.name().isBlank() || ringNode.rack().isBlank()) {
+        throw new IllegalArgumentException("datacenter node names and racks must not be blank");
+      }
+      if (!names.add(ringNode.name())) {
+        throw new IllegalArgumentException("node name " + ringNode.name() + " appears twice in datacenter");
       }
       if (!ringNode.tokens().isEmpty()) {
-        present.put(ringNode.name(), ringNode);
+        present.add(ringNode);
+        tokenCount += ringNode.tokens().size();
       }
     }
-    checkArgument(!names.contains(node.name()),
-        "node " + node.name() + " is already in the datacenter; choose a new name or remove it first");
-    forbidden.addAll(dcTokens);
-    List<Long> tokens = allocate(new ArrayList<>(present.values()), node, numTokens, replicationFactor, forbidden);
+    if (names.contains(node.name())) {
+      throw new IllegalArgumentException(
+          "node " + node.name() + " is already in the datacenter; choose a new name or remove it first");
+    }
+    long[] dcTokens = new long[tokenCount];
+    int k = 0;
+    for (RingNode ringNode : present) {
+      for (long token : ringNode.tokens()) { // RingNode holds no nulls
+        dcTokens[k++] = token;
+      }
+    }
+    Arrays.sort(dcTokens);
+    for (int i = 1; i < dcTokens.length; i++) {
+      if (dcTokens[i] == dcTokens[i - 1]) {
+        throw new IllegalArgumentException("token " + dcTokens[i] + " appears twice in datacenter");
+      }
+    }
+    present.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
+    Taken taken = new Taken(tokensInUse, dcTokens);
+    List<Long> tokens = allocate(present, node, numTokens, replicationFactor, taken);
     Collections.sort(tokens);
     return List.copyOf(tokens);
+  }
+
+  /** Tokens that must not be handed out: the caller's, the datacenter's (sorted), and those chosen so far. */
+  private static final class Taken {
+    private final Set<Long> inUse;
+    private final long[] sorted;
+    private final Set<Long> chosen = new HashSet<>();
+
+    Taken(Set<Long> inUse, long[] sorted) {
+      this.inUse = inUse;
+      this.sorted = sorted;
+    }
+
+    boolean contains(long token) {
+      return token == Tokens.RESERVED || Arrays.binarySearch(sorted, token) >= 0 || chosen.contains(token)
+          || inUse.contains(token);
+    }
+
+    /** {@code token}, or the next free one clockwise, now taken. */
+    long claim(long token) {
+      long t = token;
+      while (contains(t)) {
+        t++;
+      }
+      chosen.add(t);
+      return t;
+    }
+
+    void add(long token) {
+      chosen.add(token);
+    }
   }
 
   // --- one node ------------------------------------------------------------------------------------------------
 
   /** Tokens for {@code node} joining {@code present} (nodes with tokens, in natural name order). */
-  private static List<Long> allocate(
-      List<RingNode> present, NewNode node, int numTokens, int rf, Set<Long> forbidden) {
+  private static List<Long> allocate(List<RingNode> present, NewNode node, int numTokens, int rf, Taken taken) {
     Set<String> racks = new HashSet<>();
     present.forEach(n -> racks.add(n.rack()));
     boolean newRack = !racks.contains(node.rack());
@@ -143,7 +205,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
 
     if (present.isEmpty() || nodesAfter <= rf || (newRack && racksAfter <= rf)) {
       // The new node replicates every range whatever its tokens; lay them out for the nodes to come.
-      return spaced(allTokens(present), numTokens, forbidden);
+      return spaced(allTokens(present), numTokens, taken);
     }
     List<RingNode> ring;
     int ringRf;
@@ -161,7 +223,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       ringRf = rf;
       ringRacks = racksAfter;
     }
-    return new Insertion(ring, node, ringRf, ringRacks, rf, forbidden).run(numTokens);
+    return new Insertion(ring, node, ringRf, ringRacks, rf, taken).run(numTokens);
   }
 
   /** Greedy insertion of one node's tokens into a ring, then refinement; see the class Javadoc. */
@@ -170,15 +232,15 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     private final int x;
     private final double[] target;
     private final double[] weight;
-    private final Set<Long> forbidden;
+    private final Taken taken;
     private final int existingTokens;
     private final boolean replicated;
     private final double[] abc = new double[3];
     private double idealWidth;
     private double widthWeight;
 
-    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, Set<Long> forbidden) {
-      this.forbidden = forbidden;
+    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, Taken taken) {
+      this.taken = taken;
       this.replicated = ringRf > 1;
       int n = ring.size();
       List<String> rackNames = new ArrayList<>();
@@ -195,21 +257,26 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       int[] nodeRack = replicated ? rackOf : new int[n + 1]; // racks play no part in a single-replica ring
       this.x = n;
       this.state = new RingState(ringRf, nodeRack);
-      TreeMap<Long, Integer> owners = new TreeMap<>();
-      for (int i = 0; i < n; i++) {
-        for (long t : ring.get(i).tokens()) {
-          owners.put(t, i);
+      int total = 0;
+      for (RingNode r : ring) {
+        total += r.tokens().size();
+      }
+      long[] sortedTokens = new long[total];
+      int k = 0;
+      for (RingNode r : ring) {
+        for (long t : r.tokens()) {
+          sortedTokens[k++] = t;
         }
       }
-      long[] tokens = new long[owners.size()];
-      int[] owner = new int[owners.size()];
-      int k = 0;
-      for (Map.Entry<Long, Integer> e : owners.entrySet()) {
-        tokens[k] = e.getKey();
-        owner[k++] = e.getValue();
+      Arrays.sort(sortedTokens); // tokens are unique (checked), so each one's owner is found by search
+      int[] owner = new int[total];
+      for (int i = 0; i < n; i++) {
+        for (long t : ring.get(i).tokens()) {
+          owner[Arrays.binarySearch(sortedTokens, t)] = i;
+        }
       }
-      state.load(tokens, owner);
-      this.existingTokens = tokens.length;
+      state.load(sortedTokens, owner);
+      this.existingTokens = total;
 
       // Targets once the node joined.
       int[] rackSizes = new int[rackNames.size()];
@@ -226,6 +293,17 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     }
 
     List<Long> run(int numTokens) {
+      if (!replicated) {
+        double[] shares = new double[x];
+        for (int i = 0; i < x; i++) {
+          shares[i] = state.ownership(i);
+        }
+        double[] staggered = StaggeredTargets.of(shares, numTokens);
+        for (int i = 0; i <= x; i++) {
+          target[i] = staggered[i];
+          weight[i] = 1.0 / (target[i] * target[i]);
+        }
+      }
       idealWidth = 1.0 / (existingTokens + numTokens);
       double meanTarget = Arrays.stream(target).average().orElseThrow();
       // Width deviations are measured in units of a node's target, so the term weighs the same at any size.
@@ -238,7 +316,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
         state.insert(token, x);
         mine.add(token);
       }
-      for (int round = 0; round < REFINE_ROUNDS; round++) {
+      for (int round = 0; round < (replicated ? REFINE_ROUNDS_REPLICATED : REFINE_ROUNDS); round++) {
         boolean moved = false;
         for (int k = 0; k < mine.size(); k++) {
           long old = mine.get(k);
@@ -321,7 +399,9 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       long next = state.token(gap);
       double span = Tokens.width(prev, next);
       double at = Math.max(1, Math.min(Math.floor(offset * Tokens.RING), span - 1));
-      return freeNear(Tokens.advance(prev, at), prev, next, forbidden);
+      long token = freeNear(Tokens.advance(prev, at), prev, next, taken);
+      taken.add(token);
+      return token;
     }
   }
 
@@ -374,7 +454,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     List<List<String>> rackLists = new ArrayList<>(racks.values());
     int rackCount = rackLists.size();
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Set<Long> taken = new HashSet<>(tokensInUse);
+    Taken taken = new Taken(tokensInUse, new long[0]);
     for (int k = 0; k < total; k++) {
       String owner;
       if (byRack) {
@@ -383,7 +463,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       } else {
         owner = order.get(k % order.size());
       }
-      long token = claim(Tokens.advance(Tokens.RESERVED, (k + 0.5) * spacing), taken);
+      long token = taken.claim(Tokens.advance(Tokens.RESERVED, (k + 0.5) * spacing));
       out.computeIfAbsent(owner, o -> new ArrayList<>()).add(token);
     }
     out.values().forEach(Collections::sort);
@@ -397,14 +477,14 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     double finest = Tokens.RING / ((double) largest * numTokens);
     int rackCount = racks.size();
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Set<Long> taken = new HashSet<>(tokensInUse);
+    Taken taken = new Taken(tokensInUse, new long[0]);
     int r = 0;
     for (List<String> rack : racks.values()) {
       int count = rack.size() * numTokens;
       double spacing = Tokens.RING / count;
       double offset = (r + 0.5) / rackCount * finest;
       for (int k = 0; k < count; k++) {
-        long token = claim(Tokens.advance(Tokens.RESERVED, offset + k * spacing), taken);
+        long token = taken.claim(Tokens.advance(Tokens.RESERVED, offset + k * spacing));
         out.computeIfAbsent(rack.get(k % rack.size()), o -> new ArrayList<>()).add(token);
       }
       r++;
@@ -413,20 +493,126 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     return out;
   }
 
-  /** Nodes added one at a time in placement order, each by {@link #allocate}. */
-  private static Map<String, List<Long>> oneByOne(
+  /**
+   * Racks of unequal size with {@code 1 < R != rf}, perfectly when possible: evenly spaced tokens whose racks
+   * follow a cyclic sequence in which every {@code rf} consecutive tokens are replicas of each other's ranges
+   * exactly: distinct racks when {@code R >= rf}; every rack present, each at most {@code 1 + rf - R} times,
+   * when {@code R < rf}. Each rack's tokens are dealt to its nodes in turn, so the nodes of a window are distinct
+   * too. Then every token replicates {@code rf} equal ranges and every node owns the same share. The sequence
+   * is built greedily (the rack with most tokens left that keeps the window rule) and checked around the wrap;
+   * returns null when that fails, e.g. when a rack is too large for the rule ({@code nodes of rack > nodes/rf}
+   * with {@code R >= rf}).
+   */
+  private static Map<String, List<Long>> windowed(
       TreeMap<String, List<String>> racks, int numTokens, int rf, Set<Long> tokensInUse) {
+    List<List<String>> rackLists = new ArrayList<>(racks.values());
+    int rackCount = rackLists.size();
+    int total = rackLists.stream().mapToInt(List::size).sum() * numTokens;
+    int[] left = new int[rackCount];
+    int[] maxInWindow = new int[rackCount];
+    for (int r = 0; r < rackCount; r++) {
+      left[r] = rackLists.get(r).size() * numTokens;
+      maxInWindow[r] = Math.min(rackLists.get(r).size(), rackCount >= rf ? 1 : 1 + rf - rackCount);
+    }
+    int[] seq = new int[total];
+    int[] inWindow = new int[rackCount]; // occurrences among the last rf - 1 placed
+    for (int p = 0; p < total; p++) {
+      int missing = 0;
+      int onlyMissing = -1;
+      for (int r = 0; r < rackCount; r++) {
+        if (inWindow[r] == 0) {
+          missing++;
+          onlyMissing = r;
+        }
+      }
+      int best = -1;
+      for (int r = 0; r < rackCount; r++) {
+        if (left[r] == 0 || inWindow[r] + 1 > maxInWindow[r]) {
+          continue;
+        }
+        // With fewer racks than rf, a full window must hold every rack.
+        if (rackCount < rf && p >= rf - 1 && missing == 1 && r != onlyMissing) {
+          continue;
+        }
+        if (best < 0 || left[r] > left[best]) {
+          best = r;
+        }
+      }
+      if (best < 0) {
+        return null;
+      }
+      seq[p] = best;
+      left[best]--;
+      inWindow[best]++;
+      int drop = p - (rf - 1); // slide: the next position's window is the rf - 1 positions up to p
+      if (drop >= 0) {
+        inWindow[seq[drop]]--;
+      }
+    }
+    if (!windowsHold(seq, rackCount, rf, maxInWindow)) {
+      return null;
+    }
+    double spacing = Tokens.RING / total;
+    int[] dealt = new int[rackCount];
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    Taken taken = new Taken(tokensInUse, new long[0]);
+    for (int k = 0; k < total; k++) {
+      List<String> rack = rackLists.get(seq[k]);
+      String owner = rack.get(dealt[seq[k]]++ % rack.size());
+      out.computeIfAbsent(owner, o -> new ArrayList<>()).add(taken.claim(Tokens.advance(Tokens.RESERVED,
+          (k + 0.5) * spacing)));
+    }
+    out.values().forEach(Collections::sort);
+    return out;
+  }
+
+  /** Whether every cyclic window of rf positions keeps the rule {@link #windowed} builds for. */
+  private static boolean windowsHold(int[] seq, int rackCount, int rf, int[] maxInWindow) {
+    int total = seq.length;
+    if (total < rf) {
+      return false;
+    }
+    int[] count = new int[rackCount];
+    for (int k = 0; k < rf; k++) {
+      count[seq[k]]++;
+    }
+    for (int start = 0; start < total; start++) {
+      for (int r = 0; r < rackCount; r++) {
+        if (count[r] > maxInWindow[r] || (rackCount < rf && count[r] == 0)) {
+          return false;
+        }
+      }
+      count[seq[start]]--;
+      count[seq[(start + rf) % total]]++;
+    }
+    return true;
+  }
+
+  /**
+   * Racks of unequal size with {@code 1 < R != rf}: the largest part with equal racks is laid out perfectly by
+   * {@link #interleaved}, then the remaining nodes (fewer than one per rack) join one at a time by
+   * {@link #allocate}, smallest rack first.
+   */
+  private static Map<String, List<Long>> equalPartThenOneByOne(
+      TreeMap<String, List<String>> racks, int numTokens, int rf, Set<Long> tokensInUse) {
+    int perRack = racks.values().stream().mapToInt(List::size).min().orElseThrow();
+    TreeMap<String, List<String>> equalPart = new TreeMap<>(NaturalOrder.INSTANCE);
+    racks.forEach((rack, names) -> equalPart.put(rack, names.subList(0, perRack)));
+    Map<String, List<Long>> out = new LinkedHashMap<>(interleaved(equalPart, true, numTokens, tokensInUse));
     Map<String, String> rackOf = new LinkedHashMap<>();
     racks.forEach((rack, names) -> names.forEach(n -> rackOf.put(n, rack)));
     List<RingNode> ring = new ArrayList<>();
-    Set<Long> forbidden = new HashSet<>(tokensInUse);
-    Map<String, List<Long>> out = new LinkedHashMap<>();
+    long[] used = out.values().stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
+    Taken taken = new Taken(tokensInUse, used); // remembers every token handed out below too
+    out.forEach((name, tokens) -> ring.add(new RingNode(name, rackOf.get(name), tokens)));
     for (String name : placementOrder(racks)) {
+      if (out.containsKey(name)) {
+        continue;
+      }
       List<RingNode> sorted = new ArrayList<>(ring);
       sorted.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
-      List<Long> tokens = allocate(sorted, new NewNode(name, rackOf.get(name)), numTokens, rf, forbidden);
+      List<Long> tokens = allocate(sorted, new NewNode(name, rackOf.get(name)), numTokens, rf, taken);
       Collections.sort(tokens);
-      forbidden.addAll(tokens);
       ring.add(new RingNode(name, rackOf.get(name), tokens));
       out.put(name, tokens);
     }
@@ -453,7 +639,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
    * {@code count} evenly spaced tokens at the offset farthest from {@code existing} (projected onto one
    * spacing), so they interleave with the tokens already there.
    */
-  private static List<Long> spaced(long[] existing, int count, Set<Long> forbidden) {
+  private static List<Long> spaced(long[] existing, int count, Taken taken) {
     double spacing = Tokens.RING / count;
     double offset = spacing / 2;
     if (existing.length > 0) {
@@ -472,10 +658,9 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
         }
       }
     }
-    Set<Long> taken = new HashSet<>(forbidden);
     List<Long> out = new ArrayList<>(count);
     for (int k = 0; k < count; k++) {
-      out.add(claim(Tokens.advance(Tokens.RESERVED, offset + k * spacing), taken));
+      out.add(taken.claim(Tokens.advance(Tokens.RESERVED, offset + k * spacing)));
     }
     return out;
   }
@@ -484,22 +669,13 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     return nodes.stream().flatMap(n -> n.tokens().stream()).mapToLong(Long::longValue).toArray();
   }
 
-  /** {@code token}, or the next free one clockwise; records it in {@code taken}. */
-  private static long claim(long token, Set<Long> taken) {
-    long t = token;
-    while (t == Tokens.RESERVED || taken.contains(t)) {
-      t++;
-    }
-    taken.add(t);
-    return t;
-  }
-
   /** The free token closest to {@code wanted} strictly between {@code prev} and {@code next}. */
-  private static long freeNear(long wanted, long prev, long next, Set<Long> forbidden) {
+  private static long freeNear(long wanted, long prev, long next, Taken taken) {
     for (long step = 0; step < 1_000_000; step++) {
-      for (long candidate : new long[] {wanted + step, wanted - step}) {
+      for (int sign = 0; sign < 2; sign++) {
+        long candidate = sign == 0 ? wanted + step : wanted - step;
         boolean inside = candidate != prev && Long.compareUnsigned(candidate - prev, next - prev) < 0;
-        if (inside && candidate != Tokens.RESERVED && !forbidden.contains(candidate)) {
+        if (inside && !taken.contains(candidate)) {
           return candidate;
         }
       }

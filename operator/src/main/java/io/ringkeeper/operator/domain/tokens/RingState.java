@@ -53,6 +53,18 @@ final class RingState {
   private final int[] touched;
   private int touchedCount;
 
+  // Effects of inserting a token of node cacheNode into each gap: touched nodes with their c and g. A gap's
+  // effect depends only on tokens within maxWalk + 1 positions of it, so mutations invalidate a window.
+  private int cacheNode = -1;
+  private final int stride;
+  private int[] effectCount = new int[16]; // -1: not cached; -2: too many nodes to cache
+  private int[] effectNodes;
+  private double[] effectC;
+  private double[] effectG;
+  private int[] walkHistogram = new int[8]; // how many ranges have each walk length, for maxWalk
+  private int[] markBuffer = new int[16];
+  private int markedCount;
+
   /**
    * @param rf replication factor of this ring (1 for a ring of independent nodes)
    * @param nodeRack rack index of every node. Like Cassandra, placement counts the racks that hold tokens.
@@ -72,6 +84,11 @@ final class RingState {
     this.touchedStamp = new int[nodes];
     this.touched = new int[nodes];
     this.replicas = new int[16 * rf];
+    this.stride = 4 * rf + 4;
+    this.effectNodes = new int[16 * stride];
+    this.effectC = new double[16 * stride];
+    this.effectG = new double[16 * stride];
+    Arrays.fill(effectCount, -1);
   }
 
   private static int maxRack(int[] nodeRack) {
@@ -152,6 +169,9 @@ final class RingState {
       }
     }
     Arrays.fill(own, 0.0);
+    Arrays.fill(effectCount, -1);
+    Arrays.fill(walkHistogram, 0);
+    Arrays.fill(walkLen, 0);
     maxWalk = 0;
     for (int i = 0; i < size; i++) {
       computeRange(i);
@@ -180,8 +200,8 @@ final class RingState {
     // Ranges whose walk reached the gap (just before old index gap) change, and the split range.
     int gap = pos % size;
     int[] marked = markAffected(gap, true);
-    int markedCount = marked.length;
-    for (int k = 0; k < markedCount; k++) {
+    int count = markedCount;
+    for (int k = 0; k < count; k++) {
       addContribution(marked[k], -1.0);
     }
     shiftRight(pos);
@@ -197,12 +217,14 @@ final class RingState {
     }
     computeRange(pos);
     addContribution(pos, 1.0);
-    for (int k = 0; k < markedCount; k++) {
+    for (int k = 0; k < count; k++) {
       int i = marked[k] >= pos ? marked[k] + 1 : marked[k];
       computeRange(i);
       addContribution(i, 1.0);
     }
+    int before = maxWalk;
     refreshMaxWalk();
+    invalidateAround(pos, Math.max(before, maxWalk) + 2);
   }
 
   /** Removes the token at index {@code pos}. */
@@ -219,7 +241,7 @@ final class RingState {
       return;
     }
     // Ranges whose walk examined pos change; the range after pos absorbs the removed range's width.
-    int[] marked = markAffected(pos, false);
+    int[] marked = Arrays.copyOf(markAffected(pos, false), markedCount);
     int next = pos + 1 == size ? 0 : pos + 1;
     addContribution(pos, -1.0);
     boolean nextMarked = false;
@@ -230,6 +252,7 @@ final class RingState {
     if (!nextMarked) {
       addContribution(next, -1.0);
     }
+    walkHistogram[walkLen[pos]]--;
     shiftLeft(pos);
     tokensOf[node]--;
     tokensOfRack[nodeRack[node]]--;
@@ -250,7 +273,9 @@ final class RingState {
       computeRange(j);
       addContribution(j, 1.0);
     }
+    int before = maxWalk;
     refreshMaxWalk();
+    invalidateAround(Math.min(pos, size - 1), Math.max(before, maxWalk) + 2);
   }
 
   /**
@@ -278,7 +303,10 @@ final class RingState {
    */
   private int[] markAffected(int at, boolean includeAt) {
     int limit = Math.min(maxWalk, size - 1);
-    int[] out = new int[limit + 1];
+    if (markBuffer.length < limit + 1) {
+      markBuffer = new int[Math.max(limit + 1, 2 * markBuffer.length)];
+    }
+    int[] out = markBuffer;
     int n = 0;
     if (includeAt) {
       out[n++] = at;
@@ -292,13 +320,14 @@ final class RingState {
         out[n++] = i;
       }
     }
-    return Arrays.copyOf(out, n);
+    markedCount = n;
+    return out;
   }
 
   private void refreshMaxWalk() {
-    int max = 0;
-    for (int i = 0; i < size; i++) {
-      max = Math.max(max, walkLen[i]);
+    int max = walkHistogram.length - 1;
+    while (max > 0 && walkHistogram[max] == 0) {
+      max--;
     }
     maxWalk = max;
   }
@@ -307,7 +336,18 @@ final class RingState {
     int prev = i == 0 ? size - 1 : i - 1;
     width[i] = Tokens.width(tokens[prev], tokens[i]) / Tokens.RING;
     replicaCount[i] = walk(i, -1, -1, false, replicas, i * rf);
-    walkLen[i] = lastWalkSteps;
+    setWalkLen(i, lastWalkSteps);
+  }
+
+  private void setWalkLen(int i, int steps) {
+    if (walkLen[i] > 0) {
+      walkHistogram[walkLen[i]]--;
+    }
+    if (steps >= walkHistogram.length) {
+      walkHistogram = Arrays.copyOf(walkHistogram, Math.max(steps + 1, walkHistogram.length * 2));
+    }
+    walkLen[i] = steps;
+    walkHistogram[steps]++;
   }
 
   private void addContribution(int i, double sign) {
@@ -375,6 +415,65 @@ final class RingState {
    * {@code !changesEveryRange(x)}.
    */
   void quadratic(int gap, int x, double[] target, double[] weight, double targetX, double[] abc) {
+    if (rf == 1) {
+      // One replica: the token only takes the left part of the split range from the range's owner.
+      int victim = owner[gap];
+      abc[0] = 0;
+      if (victim == x) {
+        abc[1] = 0;
+        abc[2] = 0;
+        return;
+      }
+      double ev = own[victim] - target[victim];
+      double ex = own[x] - targetX;
+      abc[1] = 2 * (weight[x] * ex - weight[victim] * ev);
+      abc[2] = weight[x] + weight[victim];
+      return;
+    }
+    if (x != cacheNode) {
+      cacheNode = x;
+      Arrays.fill(effectCount, -1);
+    }
+    if (effectCount[gap] == -1) {
+      computeEffect(gap, x);
+    }
+    double a = 0;
+    double b = 0;
+    double c = 0;
+    int count = effectCount[gap];
+    if (count >= 0) {
+      int base = gap * stride;
+      for (int k = base; k < base + count; k++) {
+        int n = effectNodes[k];
+        double e = own[n] - (n == x ? targetX : target[n]);
+        double w = weight[n];
+        double dc = effectC[k];
+        double dg = effectG[k];
+        a += w * (2 * e * dc + dc * dc);
+        b += w * 2 * dg * (e + dc);
+        c += w * dg * dg;
+      }
+    } else {
+      // Too many nodes to cache (long walks): the scratch arrays hold this gap's effect.
+      for (int k = 0; k < touchedCount; k++) {
+        int n = touched[k];
+        double e = own[n] - (n == x ? targetX : target[n]);
+        double w = weight[n];
+        double dc = deltaC[n];
+        double dg = deltaG[n];
+        a += w * (2 * e * dc + dc * dc);
+        b += w * 2 * dg * (e + dc);
+        c += w * dg * dg;
+      }
+      effectCount[gap] = -1;
+    }
+    abc[0] = a;
+    abc[1] = b;
+    abc[2] = c;
+  }
+
+  /** Walks the ranges an insertion into {@code gap} changes and records each touched node's c and g. */
+  private void computeEffect(int gap, int x) {
     int t = ++touchStamp;
     touchedCount = 0;
     int limit = Math.min(maxWalk, size - 1);
@@ -390,22 +489,36 @@ final class RingState {
     }
     int count = walk(gap, gap, x, true, scratch, 0);
     diff(gap, count, 1.0, deltaG, t);
-    double a = 0;
-    double b = 0;
-    double c = 0;
+    if (touchedCount > stride) {
+      effectCount[gap] = -2;
+      return;
+    }
+    int base = gap * stride;
+    int m = 0;
     for (int k = 0; k < touchedCount; k++) {
       int n = touched[k];
-      double e = own[n] - (n == x ? targetX : target[n]);
-      double w = weight[n];
-      double dc = deltaC[n];
-      double dg = deltaG[n];
-      a += w * (2 * e * dc + dc * dc);
-      b += w * 2 * dg * (e + dc);
-      c += w * dg * dg;
+      if (deltaC[n] != 0 || deltaG[n] != 0) {
+        effectNodes[base + m] = n;
+        effectC[base + m] = deltaC[n];
+        effectG[base + m++] = deltaG[n];
+      }
     }
-    abc[0] = a;
-    abc[1] = b;
-    abc[2] = c;
+    effectCount[gap] = m;
+  }
+
+  /** Forgets cached effects of the gaps within reach of a change at {@code pos} (current indices). */
+  private void invalidateAround(int pos, int reach) {
+    if (cacheNode < 0 || size == 0) {
+      return;
+    }
+    if (2 * reach + 1 >= size) {
+      Arrays.fill(effectCount, 0, size, -1);
+      return;
+    }
+    for (int d = -reach; d <= reach; d++) {
+      int j = Math.floorMod(pos + d, size);
+      effectCount[j] = -1;
+    }
   }
 
   /** Adds {@code amount} x (new set - old set of range i) into {@code into}. */
@@ -461,6 +574,12 @@ final class RingState {
     replicaCount = Arrays.copyOf(replicaCount, cap);
     walkLen = Arrays.copyOf(walkLen, cap);
     replicas = Arrays.copyOf(replicas, cap * rf);
+    int old = effectCount.length;
+    effectCount = Arrays.copyOf(effectCount, cap);
+    Arrays.fill(effectCount, old, cap, -1);
+    effectNodes = Arrays.copyOf(effectNodes, cap * stride);
+    effectC = Arrays.copyOf(effectC, cap * stride);
+    effectG = Arrays.copyOf(effectG, cap * stride);
   }
 
   private void shiftRight(int pos) {
@@ -472,6 +591,12 @@ final class RingState {
     System.arraycopy(replicaCount, pos, replicaCount, pos + 1, tail);
     System.arraycopy(walkLen, pos, walkLen, pos + 1, tail);
     System.arraycopy(replicas, pos * rf, replicas, (pos + 1) * rf, tail * rf);
+    System.arraycopy(effectCount, pos, effectCount, pos + 1, tail);
+    System.arraycopy(effectNodes, pos * stride, effectNodes, (pos + 1) * stride, tail * stride);
+    System.arraycopy(effectC, pos * stride, effectC, (pos + 1) * stride, tail * stride);
+    System.arraycopy(effectG, pos * stride, effectG, (pos + 1) * stride, tail * stride);
+    effectCount[pos] = -1;
+    walkLen[pos] = 0;
     size++;
   }
 
@@ -483,6 +608,11 @@ final class RingState {
     System.arraycopy(replicaCount, pos + 1, replicaCount, pos, tail);
     System.arraycopy(walkLen, pos + 1, walkLen, pos, tail);
     System.arraycopy(replicas, (pos + 1) * rf, replicas, pos * rf, tail * rf);
+    System.arraycopy(effectCount, pos + 1, effectCount, pos, tail);
+    System.arraycopy(effectNodes, (pos + 1) * stride, effectNodes, pos * stride, tail * stride);
+    System.arraycopy(effectC, (pos + 1) * stride, effectC, pos * stride, tail * stride);
+    System.arraycopy(effectG, (pos + 1) * stride, effectG, pos * stride, tail * stride);
     size--;
+    effectCount[size] = -1;
   }
 }
