@@ -53,13 +53,16 @@ public final class Agent {
   }
 
   private static void bindUntilDone(AgentConfig config) {
-    while (true) {
+    for (long attempt = 0; ; attempt++) {
       try {
         start(config);
         return;
       } catch (IOException e) {
-        log("cannot listen on " + config.address() + ":" + config.port() + " (" + e.getMessage() + "); retrying in "
-            + BIND_RETRY_SECONDS + " s");
+        // First failure, then once a minute: a port that stays taken must not flood the node's log.
+        if (attempt % (60 / BIND_RETRY_SECONDS) == 0) {
+          log("cannot listen on " + config.address() + ":" + config.port() + " (" + e.getMessage()
+              + "); retrying every " + BIND_RETRY_SECONDS + " s");
+        }
       } catch (Throwable t) {
         log("not started: " + t);
         return;
@@ -77,6 +80,12 @@ public final class Agent {
    * the daemon flag of the caller.
    */
   public static Agent start(AgentConfig config) throws IOException {
+    // The JDK server writes response headers and body separately; with Nagle's algorithm on, the body then
+    // waits for the client's delayed ACK (~40 ms per request, measured). This property is read once by
+    // the JDK's HTTP server only, which Cassandra does not use; an explicit setting is left alone.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     AtomicInteger n = new AtomicInteger();
     ExecutorService workers = Executors.newFixedThreadPool(config.threads(), r -> {
       Thread t = new Thread(r, "ringkeeper-agent-http-" + n.incrementAndGet());

@@ -49,6 +49,8 @@ final class Cassandra {
       "system_virtual_schema")));
 
   private volatile MBeanServer server;
+  private volatile Set<ObjectName> droppedNames;
+  private volatile long droppedNamesAt;
 
   /**
    * The platform MBeanServer, looked up on first use rather than in premain so that the agent never
@@ -212,8 +214,14 @@ final class Cassandra {
     out.put("pendingCompactions", ((Number) attribute(PENDING_COMPACTIONS, "Value")).longValue());
     out.put("pendingHints", pendingHintFiles());
     long dropped = 0;
-    for (ObjectName name : server().queryNames(DROPPED, null)) {
-      dropped += ((Number) attribute(name, "Count")).longValue();
+    for (ObjectName name : droppedMessageMBeans()) {
+      try {
+        dropped += ((Number) server().getAttribute(name, "Count")).longValue();
+      } catch (InstanceNotFoundException gone) {
+        droppedNames = null; // re-query next time
+      } catch (Exception e) {
+        throw failure("reading Count of " + name, e);
+      }
     }
     out.put("droppedMessages", dropped);
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -221,6 +229,21 @@ final class Cassandra {
     out.put("heapMaxBytes", heap.getMax());
     out.put("compactionThroughputMibPerSec", compactionThroughput());
     return out;
+  }
+
+  /**
+   * The per-verb DroppedMessage MBeans. A pattern query scans every registered MBean (about 12,000 on an
+   * idle 5.0 node, 20 ms measured), so the names are cached and refreshed once a minute.
+   */
+  private Set<ObjectName> droppedMessageMBeans() {
+    long now = System.nanoTime();
+    Set<ObjectName> names = droppedNames;
+    if (names == null || names.isEmpty() || now - droppedNamesAt > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
+      names = server().queryNames(DROPPED, null);
+      droppedNames = names;
+      droppedNamesAt = now;
+    }
+    return names;
   }
 
   private Map<String, Object> latency(ObjectName name) throws ApiException {

@@ -87,7 +87,7 @@ public final class LocalTestCluster implements AutoCloseable {
     return new Builder(clusterName, workDir);
   }
 
-  /** Starts every node at once and waits until each reports NORMAL, CQL up, and all nodes live. */
+  /** Starts every node at once and waits until each reports NORMAL, CQL up, and all nodes live and in the ring. */
   public LocalTestCluster start(Duration timeout) throws IOException, InterruptedException {
     for (Node node : nodes) {
       processes[node.index()] = launcher.start(node.spec());
@@ -96,7 +96,10 @@ public final class LocalTestCluster implements AutoCloseable {
     return this;
   }
 
-  /** Waits until every running node reports NORMAL, native transport up and every running node live. */
+  /**
+   * Waits until every running node reports NORMAL, native transport up, and every running node both live
+   * and holding its tokens in the ring.
+   */
   public void awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> expectedLive = new ArrayList<>();
@@ -122,12 +125,14 @@ public final class LocalTestCluster implements AutoCloseable {
         }
         try {
           NodeInfo info = client.nodeInfo(endpoint(node.index())).get(10, TimeUnit.SECONDS);
+          // A peer is live (failure detector) before its tokens have reached this node's ring view;
+          // ready means both, or the first ring a test reads can miss a node.
           if (info.operationMode() == OperationMode.NORMAL && info.nativeTransportRunning()
-              && info.liveNodes().containsAll(expectedLive)) {
+              && info.liveNodes().containsAll(expectedLive) && info.ring().values().containsAll(expectedLive)) {
             break;
           }
           last = info.operationMode() + ", native transport " + info.nativeTransportRunning() + ", live "
-              + info.liveNodes();
+              + info.liveNodes() + ", in the ring " + new java.util.TreeSet<>(info.ring().values());
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
           last = String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
         }

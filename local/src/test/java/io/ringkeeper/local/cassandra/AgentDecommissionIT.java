@@ -1,6 +1,7 @@
 package io.ringkeeper.local.cassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -105,10 +106,14 @@ class AgentDecommissionIT {
     assertThat(after.operationMode()).isEqualTo(OperationMode.DECOMMISSIONED);
     assertThat(new ArrayList<>(modesSeen).get(modesSeen.size() - 1)).isEqualTo(OperationMode.DECOMMISSIONED);
 
-    NodeInfo peer = client.nodeInfo(cluster.endpoint(0)).get(30, TimeUnit.SECONDS);
-    assertThat(new HashSet<>(peer.ring().values())).containsExactlyInAnyOrder("127.0.5.11", "127.0.5.12", "127.0.5.13");
-    assertThat(peer.ring()).hasSize(12);
-    assertThat(peer.ring().keySet()).doesNotContainAnyElementsOf(cluster.node(3).tokens());
+    // Peers learn that the node left through gossip; allow them a moment to drop its tokens.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      NodeInfo peer = client.nodeInfo(cluster.endpoint(0)).get(30, TimeUnit.SECONDS);
+      assertThat(new HashSet<>(peer.ring().values()))
+          .containsExactlyInAnyOrder("127.0.5.11", "127.0.5.12", "127.0.5.13");
+      assertThat(peer.ring()).hasSize(12);
+      assertThat(peer.ring().keySet()).doesNotContainAnyElementsOf(cluster.node(3).tokens());
+    });
     cluster.kill(3); // a decommissioned JVM keeps running: stop it, as the operator deletes the pod
 
     try (CqlSession session = Cql.connect("127.0.5.11", "dc1")) {

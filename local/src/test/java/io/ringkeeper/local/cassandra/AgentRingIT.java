@@ -43,7 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The agent inside a real 3-node Cassandra 5.0.9 cluster (127.0.5.1-3, one rack each), read through the
- * operator's HttpNodeClient. One cluster for the class; the last test kills a node.
+ * operator's HttpNodeClient. One cluster for the class; the last tests drain and then kill the third node.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentRingIT {
@@ -278,10 +278,38 @@ class AgentRingIT {
   }
 
   @Test
+  @Order(9)
+  void garbageCollectAndUpgradeSstablesCompleteAsJobs() throws Exception {
+    NodeEndpoint node2 = cluster.endpoint(1);
+    for (JobKind kind : List.of(JobKind.GARBAGE_COLLECT, JobKind.UPGRADE_SSTABLES)) {
+      JobStatus job = awaitJob(node2, get(client.startJob(node2, JobRequest.onKeyspace(kind, "shop", List.of()))));
+      assertThat(job.kind()).isEqualTo(kind);
+      assertThat(job.state()).as(kind + ": " + job.message()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  @Order(10)
+  void aDrainedNodeReportsDrainedAndIsNotReady() throws Exception {
+    NodeEndpoint node3 = cluster.endpoint(2);
+    JobStatus drain = awaitJob(node3, get(client.startJob(node3, JobRequest.of(JobKind.DRAIN))));
+    assertThat(drain.state()).as(drain.message()).isEqualTo(JobState.SUCCEEDED);
+    NodeInfo info = get(client.nodeInfo(node3));
+    assertThat(info.operationMode()).isEqualTo(OperationMode.DRAINED);
+    assertThat(info.nativeTransportRunning()).isFalse();
+    HttpResponse<String> readyz = raw.send(HttpRequest.newBuilder(agentUri(2, "/readyz")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(readyz.statusCode()).isEqualTo(503);
+    HttpResponse<String> healthz = raw.send(HttpRequest.newBuilder(agentUri(2, "/healthz")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(healthz.statusCode()).as("the agent itself still runs").isEqualTo(200);
+  }
+
+  @Test
   @Order(99)
   void aKilledNodeIsUnreachableWithinTheClientTimeoutAndSeenDownByItsPeers() throws Exception {
     NodeEndpoint node3 = cluster.endpoint(2);
-    assertThat(get(client.nodeInfo(node3)).operationMode()).isEqualTo(OperationMode.NORMAL);
+    assertThat(get(client.nodeInfo(node3)).operationMode()).isIn(OperationMode.NORMAL, OperationMode.DRAINED);
     cluster.kill(2);
     long started = System.nanoTime();
     NodeClientException e = failure(client.nodeInfo(node3));

@@ -200,11 +200,12 @@ public final class HttpNodeClient implements NodeClient {
       return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.UNREACHABLE,
           node.node(), 0, "bad agent address " + node.address() + ":" + node.port() + ": " + e.getMessage(), e));
     }
-    CompletableFuture<T> result = limiter
+    // The deadline is set on the limiter's own future, so a call whose time ran out while it waited for a
+    // slot is skipped by the limiter instead of being sent late.
+    return limiter
         .submit(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
-        .thenApply(response -> read(node, method, path, response, reader));
-    return result
         .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(response -> read(node, method, path, response, reader))
         .handle((value, failure) -> {
           if (failure == null) {
             return value;

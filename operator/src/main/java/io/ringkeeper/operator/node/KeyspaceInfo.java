@@ -11,7 +11,7 @@ import java.util.Map;
  * @param replicationStrategy the strategy's simple class name, e.g. NetworkTopologyStrategy
  * @param replicationFactors replication factor per datacenter (for SimpleStrategy, one entry under "*")
  * @param tables table names
- * @param minGcGraceSeconds the smallest gc_grace_seconds among its tables
+ * @param minGcGraceSeconds the smallest gc_grace_seconds among its tables; 0 when it has no tables
  */
 public record KeyspaceInfo(
     String name,

@@ -1,7 +1,8 @@
 package io.ringkeeper.operator.node;
 
 /**
- * Coordinator request latency of one kind (read or write) since the node started.
+ * Coordinator request latency of one kind (read or write). The percentiles come from Cassandra's decaying
+ * histogram (recent requests weigh most); the count is since the node started.
  *
  * @param p50Micros median, microseconds
  * @param p95Micros 95th percentile, microseconds

@@ -6,16 +6,20 @@ import java.util.Map;
 /**
  * One node's own state and its view of the cluster, as its agent reports it.
  *
+ * <p>Endpoints are IP addresses without the storage port (e.g. {@code 10.0.0.5}), so they match pod IPs:
+ * every node of a cluster listens on the same storage port.
+ *
  * @param operationMode StorageService operation mode
  * @param hostId the node's host id
- * @param endpoint the node's broadcast address (how peers and the ring name it)
+ * @param endpoint the node's broadcast address (how peers and the ring name it); null in the first moments of
+ *     start-up, before the node knows its host id
  * @param datacenter the node's datacenter
  * @param rack the node's rack
  * @param releaseVersion Cassandra release, e.g. 5.0.9
  * @param nativeTransportRunning whether CQL is served
  * @param gossipRunning whether gossip is running
  * @param tokens the node's own tokens, sorted
- * @param loadBytes data held by the node
+ * @param loadBytes data held by the node (Cassandra's Storage.Load metric)
  * @param liveNodes endpoints this node sees up (including itself)
  * @param unreachableNodes endpoints this node sees down
  * @param joiningNodes endpoints joining the ring

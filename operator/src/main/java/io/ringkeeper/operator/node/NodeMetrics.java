@@ -6,7 +6,8 @@ package io.ringkeeper.operator.node;
  * @param read coordinator read latency
  * @param write coordinator write latency
  * @param pendingCompactions compactions waiting to run
- * @param pendingHints hints stored on this node for peers that were down
+ * @param pendingHints hints stored on this node for peers that were down, counted in hint files (the unit
+ *     Cassandra's HintsService exposes); 0 means none
  * @param droppedMessages messages dropped since start, all verbs
  * @param heapUsedBytes heap in use
  * @param heapMaxBytes maximum heap

@@ -286,6 +286,36 @@ class HttpNodeClientTest {
   }
 
   @Test
+  void aCallWhoseDeadlinePassedWhileWaitingForASlotIsNeverSent() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger hangingCalls = new AtomicInteger();
+    AtomicInteger lateCalls = new AtomicInteger();
+    Handler hang = ex -> {
+      hangingCalls.incrementAndGet();
+      release.await(30, TimeUnit.SECONDS);
+    };
+    routes.put("GET /v1/node", hang);
+    routes.put("GET /v1/keyspaces", hang);
+    routes.put("GET /v1/metrics", ex -> {
+      lateCalls.incrementAndGet();
+      respond(ex, 500, "{\"error\":\"should not be called\"}");
+    });
+    // One slot. The first call holds it until its request times out (600 ms), the second then holds it
+    // for another 600 ms, while the third's whole-call deadline (900 ms) passes in the queue.
+    HttpNodeClient single = new HttpNodeClient(Duration.ofMillis(300), Duration.ofMillis(600), 1);
+    CompletableFuture<NodeInfo> first = single.nodeInfo(endpoint);
+    CompletableFuture<List<KeyspaceInfo>> second = single.keyspaces(endpoint);
+    CompletableFuture<NodeMetrics> third = single.metrics(endpoint);
+    assertThat(failure(third).kind()).isEqualTo(NodeClientException.Kind.TIMEOUT);
+    assertThat(failure(first).kind()).isEqualTo(NodeClientException.Kind.TIMEOUT);
+    assertThat(failure(second).kind()).isEqualTo(NodeClientException.Kind.TIMEOUT);
+    Thread.sleep(1000); // past the second call's request timeout, when the slot frees again
+    release.countDown();
+    assertThat(hangingCalls.get()).isEqualTo(2);
+    assertThat(lateCalls.get()).as("the third call gave up before it got a slot").isZero();
+  }
+
+  @Test
   void noMoreThanTheLimitOfRequestsIsInFlight() throws Exception {
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
