@@ -47,7 +47,9 @@ public class NodeStatus {
   @JsonPropertyDescription("Cassandra release the node runs.")
   private String version;
 
-  @JsonPropertyDescription("When the node's agent last answered (RFC 3339).")
+  @JsonPropertyDescription(
+      "When the node's agent last answered (RFC 3339), shown while it does not answer. Empty while it answers:"
+          + " status is rewritten only when something changes, not on every poll.")
   private String lastSeen;
 
   @JsonPropertyDescription("Since when the node has been down (RFC 3339); empty while it is up.")

@@ -6,7 +6,9 @@ import java.util.Set;
 
 /**
  * Chooses Murmur3 tokens for Cassandra nodes before they first start. Implementations are deterministic: the
- * same input gives the same tokens.
+ * same input gives the same tokens. Invalid input (numTokens outside 1..256, replicationFactor below 1, duplicate
+ * names or tokens, a joining node already in the datacenter) throws {@link IllegalArgumentException} naming the
+ * parameter. See {@link ReplicationAwareTokenAllocator} for the algorithm.
  */
 public interface TokenAllocator {
 

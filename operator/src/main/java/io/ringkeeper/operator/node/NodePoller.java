@@ -1,0 +1,231 @@
+package io.ringkeeper.operator.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Asks every tracked node's agent for its state once per interval and keeps the last answer per node, so that a
+ * reconcile reads node state without calling any node.
+ *
+ * <p>Algorithm: every interval, each tracked endpoint without a call in flight is queued; calls are started from
+ * the queue while fewer than {@code concurrency} are in flight (the client is asynchronous, so no thread waits).
+ * Each call is also bounded by {@code timeout}. When an answer's {@link NodeObservation#signature()} differs from
+ * the previous one, the cluster's listener is told, which triggers a reconcile. Endpoints added by
+ * {@link #track} are asked at once rather than at the next round, so a new pod is seen quickly.
+ *
+ * <p>One round serves the reconciler and, with issue 9, the metrics: both read the same observations.
+ */
+public final class NodePoller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodePoller.class);
+
+  private final NodeClient client;
+  private final Duration interval;
+  private final Duration timeout;
+  private final int concurrency;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private volatile Consumer<ClusterKey> listener = key -> {};
+
+  private final Map<ClusterKey, Map<String, NodeEndpoint>> tracked = new ConcurrentHashMap<>();
+  private final Map<ClusterKey, Map<String, NodeObservation>> observations = new ConcurrentHashMap<>();
+  // Guarded by this:
+  private final Queue<Call> queue = new ArrayDeque<>();
+  private final Set<Call> inFlight = new HashSet<>();
+  private boolean started;
+
+  private record Call(ClusterKey cluster, NodeEndpoint endpoint) {}
+
+  public NodePoller(NodeClient client, Duration interval, Duration timeout, int concurrency, Clock clock) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.interval = Objects.requireNonNull(interval, "interval");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.concurrency = concurrency;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "node-poller");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Who to tell when a node of a cluster changed. */
+  public void setListener(Consumer<ClusterKey> listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  public synchronized void start() {
+    if (!started) {
+      started = true;
+      scheduler.scheduleWithFixedDelay(this::pollSafely, interval.toMillis(), interval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Sets the endpoints of a cluster's nodes (those with a pod IP). Observations of nodes no longer tracked, or
+   * taken at another address (the pod was re-created), are dropped; new endpoints are asked at once.
+   */
+  public void track(ClusterKey cluster, Collection<NodeEndpoint> endpoints) {
+    Map<String, NodeEndpoint> next = new HashMap<>();
+    for (NodeEndpoint endpoint : endpoints) {
+      next.put(endpoint.node(), endpoint);
+    }
+    Map<String, NodeEndpoint> previous = tracked.put(cluster, next);
+    Map<String, NodeObservation> seen = observations.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>());
+    seen.entrySet().removeIf(e -> {
+      NodeEndpoint endpoint = next.get(e.getKey());
+      return endpoint == null || !endpoint.address().equals(e.getValue().address());
+    });
+    synchronized (this) {
+      for (NodeEndpoint endpoint : next.values()) {
+        NodeEndpoint before = previous == null ? null : previous.get(endpoint.node());
+        if (!endpoint.equals(before)) {
+          queue.add(new Call(cluster, endpoint));
+        }
+      }
+    }
+    drain();
+  }
+
+  /** Stops polling a cluster (it was deleted) and drops what was observed. */
+  public void forget(ClusterKey cluster) {
+    tracked.remove(cluster);
+    observations.remove(cluster);
+  }
+
+  /** The last observation per node name of a cluster; empty until its nodes answered or failed once. */
+  public Map<String, NodeObservation> observations(ClusterKey cluster) {
+    Map<String, NodeObservation> seen = observations.get(cluster);
+    return seen == null ? Map.of() : Map.copyOf(seen);
+  }
+
+  /** One round: every tracked endpoint without a call in flight is asked. */
+  public void pollOnce() {
+    synchronized (this) {
+      for (Map.Entry<ClusterKey, Map<String, NodeEndpoint>> cluster : tracked.entrySet()) {
+        for (NodeEndpoint endpoint : cluster.getValue().values()) {
+          Call call = new Call(cluster.getKey(), endpoint);
+          if (!inFlight.contains(call) && !queue.contains(call)) {
+            queue.add(call);
+          }
+        }
+      }
+    }
+    drain();
+  }
+
+  private void pollSafely() {
+    try {
+      pollOnce();
+    } catch (RuntimeException e) {
+      LOG.warn("node poll round failed", e);
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      Call call;
+      synchronized (this) {
+        if (inFlight.size() >= concurrency || queue.isEmpty()) {
+          return;
+        }
+        call = queue.poll();
+        inFlight.add(call);
+      }
+      CompletableFuture<NodeInfo> future;
+      try {
+        future = client.nodeInfo(call.endpoint());
+      } catch (RuntimeException e) {
+        future = CompletableFuture.failedFuture(e);
+      }
+      future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((info, error) -> complete(call, info, error));
+    }
+  }
+
+  private void complete(Call call, NodeInfo info, Throwable error) {
+    try {
+      record(call, info, error);
+    } catch (RuntimeException e) {
+      LOG.warn("recording the answer of node {} failed", call.endpoint().node(), e);
+    } finally {
+      synchronized (this) {
+        inFlight.remove(call);
+      }
+      drain();
+    }
+  }
+
+  private void record(Call call, NodeInfo info, Throwable error) {
+    NodeEndpoint endpoint = call.endpoint();
+    Map<String, NodeEndpoint> current = tracked.get(call.cluster());
+    if (current == null || !endpoint.equals(current.get(endpoint.node()))) {
+      return; // The node was untracked or moved while the call ran.
+    }
+    Map<String, NodeObservation> seen = observations.computeIfAbsent(call.cluster(), k -> new ConcurrentHashMap<>());
+    NodeObservation previous = seen.get(endpoint.node());
+    Instant now = clock.instant();
+    NodeObservation next;
+    if (error == null) {
+      next = NodeObservation.answered(endpoint.node(), endpoint.address(), now, info);
+    } else {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      NodeClientException.Kind kind;
+      if (cause instanceof NodeClientException nce) {
+        kind = nce.kind();
+      } else if (cause instanceof TimeoutException) {
+        kind = NodeClientException.Kind.TIMEOUT;
+      } else {
+        kind = NodeClientException.Kind.ERROR;
+      }
+      Instant lastAnswer = previous == null ? null : previous.lastAnswer();
+      next = NodeObservation.failed(endpoint.node(), endpoint.address(), now, kind,
+          String.valueOf(cause.getMessage()), lastAnswer);
+    }
+    seen.put(endpoint.node(), next);
+    if (previous == null || !previous.signature().equals(next.signature())) {
+      try {
+        MDC.put("resource.namespace", call.cluster().namespace());
+        MDC.put("resource.name", call.cluster().name());
+        LOG.debug("node {} changed: {}", endpoint.node(),
+            next.answeredNow() ? next.info().operationMode() : next.failure());
+      } finally {
+        MDC.remove("resource.namespace");
+        MDC.remove("resource.name");
+      }
+      listener.accept(call.cluster());
+    }
+  }
+
+  /** The endpoints currently tracked for a cluster (for tests and metrics). */
+  public List<NodeEndpoint> endpoints(ClusterKey cluster) {
+    Map<String, NodeEndpoint> current = tracked.get(cluster);
+    return current == null ? List.of() : List.copyOf(current.values());
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

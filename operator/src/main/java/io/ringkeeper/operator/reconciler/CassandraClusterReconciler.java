@@ -1,0 +1,414 @@
+package io.ringkeeper.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.api.v1alpha1.DatacenterSpec;
+import io.ringkeeper.api.v1alpha1.ReclaimPolicy;
+import io.ringkeeper.api.v1alpha1.RackSpec;
+import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.model.Topology;
+import io.ringkeeper.operator.domain.plan.KnownNode;
+import io.ringkeeper.operator.domain.plan.NodeHealth;
+import io.ringkeeper.operator.domain.plan.Plan;
+import io.ringkeeper.operator.domain.plan.Planner;
+import io.ringkeeper.operator.domain.plan.Step;
+import io.ringkeeper.operator.domain.tokens.TokenAllocator;
+import io.ringkeeper.operator.node.AgentToken;
+import io.ringkeeper.operator.node.ClusterKey;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeObservation;
+import io.ringkeeper.operator.node.NodePoller;
+import io.ringkeeper.operator.reconciler.apply.KubeWriter;
+import io.ringkeeper.operator.reconciler.apply.KubeWriter.Scope;
+import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.events.EventRecorder;
+import io.ringkeeper.operator.reconciler.events.Milestones;
+import io.ringkeeper.operator.reconciler.observe.ObservedState;
+import io.ringkeeper.operator.reconciler.observe.Observer;
+import io.ringkeeper.operator.reconciler.status.NodeStates;
+import io.ringkeeper.operator.reconciler.status.NodeView;
+import io.ringkeeper.operator.reconciler.status.StatusBuilder;
+import io.ringkeeper.operator.reconciler.validate.Problem;
+import io.ringkeeper.operator.reconciler.validate.SpecValidator;
+import io.ringkeeper.operator.resources.CassandraYaml;
+import io.ringkeeper.operator.resources.ConfigMaps;
+import io.ringkeeper.operator.resources.DesiredNode;
+import io.ringkeeper.operator.resources.DisruptionBudgets;
+import io.ringkeeper.operator.resources.Hashes;
+import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.resources.Names;
+import io.ringkeeper.operator.resources.NodePods;
+import io.ringkeeper.operator.resources.NodeVolumes;
+import io.ringkeeper.operator.resources.Secrets;
+import io.ringkeeper.operator.resources.Services;
+import io.ringkeeper.operator.resources.SpecDefaults;
+import java.net.HttpURLConnection;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a CassandraCluster in named steps: {@link #observe observe} (informer caches and the node poller's
+ * last round, never the API server or a node) -> {@link SpecValidator validate} -> {@link Planner plan} ->
+ * {@link #apply apply} (shared objects, then at most one step on the nodes, recorded in status first when it
+ * starts an operation) -> {@link StatusBuilder status} (patched only when it changed) -> {@link Milestones
+ * events}. A reconcile with nothing to do writes nothing.
+ */
+public final class CassandraClusterReconciler implements Reconciler<CassandraCluster>, Cleaner<CassandraCluster> {
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraClusterReconciler.class);
+
+  private final KubernetesClient client;
+  private final OperatorConfig config;
+  private final Clock clock;
+  private final NodePoller poller;
+  private final Planner planner;
+  private final Observer observer;
+  private final KubeWriter writer;
+  private final StatusWriter statusWriter;
+  private final EventRecorder events;
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicLong reconciliations = new AtomicLong();
+
+  private InformerEventSource<Pod, CassandraCluster> pods;
+  private InformerEventSource<PersistentVolumeClaim, CassandraCluster> volumes;
+  private InformerEventSource<Service, CassandraCluster> services;
+  private InformerEventSource<ConfigMap, CassandraCluster> configMaps;
+  private InformerEventSource<Secret, CassandraCluster> secrets;
+  private InformerEventSource<PodDisruptionBudget, CassandraCluster> budgets;
+  private final SimpleInboundEventSource<CassandraCluster> nodeChanges = new SimpleInboundEventSource<>("nodes");
+
+  public CassandraClusterReconciler(KubernetesClient client, OperatorConfig config, Clock clock, NodePoller poller,
+      TokenAllocator allocator) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.poller = Objects.requireNonNull(poller, "poller");
+    this.planner = new Planner(allocator);
+    this.observer = new Observer(poller);
+    this.writer = new KubeWriter(client);
+    this.statusWriter = new StatusWriter(client);
+    this.events = new EventRecorder(client, clock);
+    poller.setListener(this::nodesChanged);
+  }
+
+  @Override
+  public List<EventSource<?, CassandraCluster>> prepareEventSources(EventSourceContext<CassandraCluster> context) {
+    pods = informer(Pod.class, context);
+    volumes = informer(PersistentVolumeClaim.class, context);
+    services = informer(Service.class, context);
+    configMaps = informer(ConfigMap.class, context);
+    secrets = informer(Secret.class, context);
+    budgets = informer(PodDisruptionBudget.class, context);
+    return List.of(pods, volumes, services, configMaps, secrets, budgets, nodeChanges);
+  }
+
+  // Objects map to their cluster by label, not owner reference: PVCs have no owner (storage.reclaim).
+  private static <R extends HasMetadata> InformerEventSource<R, CassandraCluster> informer(Class<R> type,
+      EventSourceContext<CassandraCluster> context) {
+    return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, CassandraCluster.class)
+        .withName(type.getSimpleName())
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withNamespacesInheritedFromController()
+        .withSecondaryToPrimaryMapper(object -> {
+          Map<String, String> labels = object.getMetadata().getLabels();
+          String cluster = labels == null ? null : labels.get(Labels.CLUSTER);
+          return cluster == null ? Set.of() : Set.of(new ResourceID(cluster, object.getMetadata().getNamespace()));
+        })
+        .build(), context);
+  }
+
+  /** Reconciles triggered so far (a cheap liveness signal for tests and, later, metrics). */
+  public long reconciliations() {
+    return reconciliations.get();
+  }
+
+  /** Asks for a reconcile of a cluster, as the poller does when a node changed. */
+  public void requestReconcile(ClusterKey cluster) {
+    nodesChanged(cluster);
+  }
+
+  private void nodesChanged(ClusterKey cluster) {
+    if (nodeChanges.isRunning()) {
+      nodeChanges.propagateEvent(new ResourceID(cluster.name(), cluster.namespace()));
+    }
+  }
+
+  @Override
+  public UpdateControl<CassandraCluster> reconcile(CassandraCluster cr, Context<CassandraCluster> context) {
+    reconciliations.incrementAndGet();
+    ObservedState observed = observe(cr, context);
+    List<KnownNode> known = ClusterMapper.known(cr);
+    Map<String, NodeView> views = views(cr, known, observed);
+    boolean ringFormed = ClusterMapper.ringFormed(cr) || ringFormsNow(known, views);
+    track(cr, observed, known);
+
+    List<Problem> problems = SpecValidator.validate(cr, observed.volumes());
+    if (!problems.isEmpty()) {
+      LOG.info("spec is invalid: {}", problems);
+      finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views, ringFormed, null,
+          clock.instant()), null);
+      return UpdateControl.noUpdate();
+    }
+
+    Plan plan = planner.plan(ClusterMapper.state(cr, known, ringFormed, observed, views));
+    Step step = plan.step();
+    if (step instanceof Step.AssignInitialTokens assign) {
+      // Recorded before any pod exists: a restarted operator finds the same tokens and never re-allocates.
+      List<KnownNode> recorded = new ArrayList<>(known);
+      assign.tokens().forEach((id, tokens) -> recorded.add(new KnownNode(id, tokens, true)));
+      finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, recorded, views, false, plan,
+          clock.instant()), step);
+      return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ZERO);
+    }
+    apply(cr, observed, known, step);
+    finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views, ringFormed, plan,
+        clock.instant()), step);
+    return UpdateControl.noUpdate();
+  }
+
+  private ObservedState observe(CassandraCluster cr, Context<CassandraCluster> context) {
+    return observer.observe(cr, context);
+  }
+
+  private Map<String, NodeView> views(CassandraCluster cr, List<KnownNode> known, ObservedState observed) {
+    Collection<NodeObservation> peers = observed.nodes().values();
+    Map<String, NodeView> views = new HashMap<>();
+    for (KnownNode node : known) {
+      views.put(node.name(), NodeStates.classify(node, observed.pods().get(node.name()),
+          observed.nodes().get(node.name()), ClusterMapper.previous(cr, node.name()).orElse(null), peers));
+    }
+    return views;
+  }
+
+  private static boolean ringFormsNow(List<KnownNode> known, Map<String, NodeView> views) {
+    return !known.isEmpty() && known.stream().filter(KnownNode::initial).allMatch(n -> {
+      NodeView view = views.get(n.name());
+      return view != null && view.health() == NodeHealth.UP_NORMAL && view.identityProblem() == null;
+    });
+  }
+
+  /** Tells the poller which agents to ask: recorded nodes whose pod has an IP. */
+  private void track(CassandraCluster cr, ObservedState observed, List<KnownNode> known) {
+    String token = Secrets.value(observed.secrets().get(Names.agentTokenSecret(cr.getMetadata().getName())),
+        Names.AGENT_TOKEN_KEY);
+    List<NodeEndpoint> endpoints = new ArrayList<>();
+    if (token != null && !token.isBlank()) {
+      for (KnownNode node : known) {
+        Pod pod = observed.pods().get(node.name());
+        String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        if (ip != null && !ip.isBlank() && pod.getMetadata().getDeletionTimestamp() == null) {
+          endpoints.add(new NodeEndpoint(node.name(), ip, config.agentPort(), new AgentToken(token)));
+        }
+      }
+    }
+    poller.track(Observer.key(cr), endpoints);
+  }
+
+  /** Makes the shared objects match the spec, then carries out the step. */
+  private void apply(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step step) {
+    String cluster = cr.getMetadata().getName();
+    List<NodeId> seeds = seeds(cr, known);
+    String namespace = cr.getMetadata().getNamespace();
+    String yaml = CassandraYaml.render(cr, seeds.stream().map(s -> Names.nodeAddress(s, namespace)).toList());
+    String configHash = Hashes.of(yaml);
+
+    ensureSecrets(cr, observed);
+    writer.ensure(ConfigMaps.desired(cr, yaml, extraRacks(cr, known)),
+        observed.configMaps().get(Names.configMap(cluster)), Scope.ALL, configMaps);
+    writer.ensure(Services.peers(cr, config.agentPort()), observed.services().get(Names.peerService(cluster)),
+        Scope.ALL, services);
+    writer.ensure(Services.seeds(cr), observed.services().get(Names.seedService(cluster)), Scope.ALL, services);
+    writer.ensure(Services.client(cr), observed.services().get(Names.clientService(cluster)), Scope.ALL, services);
+    for (DatacenterSpec dc : cr.getSpec().getDatacenters()) {
+      writer.ensure(DisruptionBudgets.desired(cr, dc.getName()),
+          observed.budgets().get(Names.disruptionBudget(cluster, dc.getName())), Scope.ALL, budgets);
+    }
+    Set<NodeId> seedSet = new HashSet<>(seeds);
+    for (KnownNode node : known) {
+      DesiredNode desired = new DesiredNode(node.id(), node.tokens(), node.initial(), seedSet.contains(node.id()));
+      Pod pod = observed.pods().get(node.name());
+      if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        // Labels only (the seed label may move); spec and annotations describe what the pod was created with.
+        writer.ensure(labelsOnly(NodePods.desired(cr, desired, configHash, config)), pod, Scope.METADATA, pods);
+      }
+      PersistentVolumeClaim claim = observed.volumes().get(node.name());
+      if (claim != null) {
+        writer.ensure(labelsOnly(NodeVolumes.desired(cr, desired)), claim, Scope.METADATA, volumes);
+      }
+    }
+
+    if (step instanceof Step.CreateNodes create) {
+      for (NodeId id : create.nodes()) {
+        KnownNode node = known.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
+        DesiredNode desired = new DesiredNode(id, node.tokens(), node.initial(), seedSet.contains(id));
+        if (!observed.volumes().containsKey(id.name())) {
+          writer.create(NodeVolumes.desired(cr, desired), volumes);
+        }
+        if (!observed.pods().containsKey(id.name())) {
+          writer.create(NodePods.desired(cr, desired, configHash, config), pods);
+        }
+      }
+      Milestones.forStep(step).forEach(e -> events.record(cr, e));
+    } else if (!(step instanceof Step.Wait) && !(step instanceof Step.Idle)) {
+      throw new IllegalStateException("no way to apply step " + step);
+    }
+  }
+
+  private void ensureSecrets(CassandraCluster cr, ObservedState observed) {
+    String cluster = cr.getMetadata().getName();
+    Secret agent = observed.secrets().get(Names.agentTokenSecret(cluster));
+    if (agent == null) {
+      writer.create(Secrets.agentToken(cr, randomToken()), secrets);
+    } else {
+      writer.ensure(labelsOnly(Secrets.agentToken(cr, "unused")), agent, Scope.METADATA, secrets);
+    }
+    String ref = cr.getSpec().getAuth() == null ? null : cr.getSpec().getAuth().getSuperuserSecretRef();
+    if (ref == null || ref.isBlank()) {
+      Secret superuser = observed.secrets().get(Names.superuserSecret(cluster));
+      if (superuser == null) {
+        writer.create(Secrets.superuser(cr, randomToken()), secrets);
+      } else {
+        writer.ensure(labelsOnly(Secrets.superuser(cr, "unused")), superuser, Scope.METADATA, secrets);
+      }
+    }
+  }
+
+  private void finish(CassandraCluster cr, Context<CassandraCluster> context, StatusBuilder.Inputs inputs,
+      Step applied) {
+    CassandraClusterStatus before = cr.getStatus();
+    CassandraClusterStatus status = StatusBuilder.build(inputs);
+    CassandraCluster written = statusWriter.write(cr, status, context);
+    List<ClusterEvent> milestones = new ArrayList<>();
+    if (applied instanceof Step.AssignInitialTokens) {
+      milestones.addAll(Milestones.forStep(applied));
+    }
+    if (written != null) {
+      LOG.debug("status updated: phase {}, ready {}", status.getPhase(), status.getReady());
+      milestones.addAll(Milestones.forTransition(before, status));
+    }
+    milestones.forEach(e -> events.record(written != null ? written : cr, e));
+  }
+
+  private List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
+    List<NodeId> seeds = new ArrayList<>();
+    for (DatacenterSpec dc : cr.getSpec().getDatacenters()) {
+      List<String> rackOrder = SpecDefaults.racks(dc).stream().map(RackSpec::getName).toList();
+      List<NodeId> nodes = known.stream().map(KnownNode::id).filter(id -> id.datacenter().equals(dc.getName()))
+          .toList();
+      seeds.addAll(Topology.seeds(rackOrder, nodes));
+    }
+    return seeds;
+  }
+
+  private static Collection<List<String>> extraRacks(CassandraCluster cr, List<KnownNode> known) {
+    Set<List<String>> racks = new LinkedHashSet<>();
+    for (KnownNode node : known) {
+      racks.add(List.of(node.id().datacenter(), node.id().rack()));
+    }
+    return racks;
+  }
+
+  private static Pod labelsOnly(Pod pod) {
+    return new PodBuilder().withNewMetadata().withName(pod.getMetadata().getName())
+        .withNamespace(pod.getMetadata().getNamespace()).withLabels(pod.getMetadata().getLabels())
+        .endMetadata().build();
+  }
+
+  private static PersistentVolumeClaim labelsOnly(PersistentVolumeClaim claim) {
+    return new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim.getMetadata().getName())
+        .withNamespace(claim.getMetadata().getNamespace()).withLabels(claim.getMetadata().getLabels())
+        .endMetadata().build();
+  }
+
+  private static Secret labelsOnly(Secret secret) {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName(secret.getMetadata().getName()).withNamespace(secret.getMetadata().getNamespace())
+        .withLabels(secret.getMetadata().getLabels()).withOwnerReferences(secret.getMetadata().getOwnerReferences())
+        .endMetadata().build();
+  }
+
+  private String randomToken() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<CassandraCluster> updateErrorStatus(CassandraCluster cr,
+      Context<CassandraCluster> context, Exception e) {
+    boolean conflict = e instanceof KubernetesClientException kce && kce.getCode() == HttpURLConnection.HTTP_CONFLICT;
+    if (conflict) {
+      LOG.debug("the cluster changed while it was reconciled; retrying with the new version");
+    } else {
+      LOG.warn("reconcile failed: {}", e.toString());
+      events.record(cr, ClusterEvent.warning("ReconcileFailed", "", "Reconcile failed and will be retried: "
+          + e.getMessage()));
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * Deleting a cluster: Kubernetes' garbage collector removes everything the cluster owns (pods, services,
+   * config, secrets, budgets). PVCs have no owner; they are deleted here when storage.reclaim is Delete and kept
+   * otherwise.
+   */
+  @Override
+  public DeleteControl cleanup(CassandraCluster cr, Context<CassandraCluster> context) {
+    poller.forget(Observer.key(cr));
+    ReclaimPolicy reclaim = cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getReclaim() == null
+        ? ReclaimPolicy.Retain : cr.getSpec().getStorage().getReclaim();
+    Map<String, PersistentVolumeClaim> claims = observe(cr, context).volumes();
+    if (reclaim == ReclaimPolicy.Delete) {
+      for (PersistentVolumeClaim claim : claims.values()) {
+        if (claim.getMetadata().getDeletionTimestamp() == null) {
+          client.resource(claim).delete();
+        }
+      }
+      events.record(cr, ClusterEvent.normal("VolumesDeleted", "", "Deleted " + claims.size()
+          + " volumes (storage.reclaim Delete)"));
+    } else if (!claims.isEmpty()) {
+      events.record(cr, ClusterEvent.normal("VolumesRetained", "", "Kept " + claims.size()
+          + " volumes (storage.reclaim Retain); delete the PVCs labelled " + Labels.CLUSTER + "="
+          + cr.getMetadata().getName() + " to free them"));
+    }
+    events.forget(cr);
+    return DeleteControl.defaultDelete();
+  }
+}

@@ -1,0 +1,57 @@
+package io.ringkeeper.operator.reconciler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.operator.reconciler.apply.JsonPatches;
+
+/**
+ * Writes a cluster's status: a JSON patch of the status subresource holding exactly the differences from the
+ * cached status, guarded by a test of the cached resourceVersion, and nothing at all when there is no
+ * difference. The result goes into JOSDK's cache so the next reconcile starts from it.
+ */
+public final class StatusWriter {
+  private final KubernetesClient client;
+  private final ObjectMapper mapper = Serialization.jsonMapper();
+
+  public StatusWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Whether the status would change. */
+  public boolean differs(CassandraCluster cr, CassandraClusterStatus status) {
+    JsonNode before = cr.getStatus() == null ? null : mapper.valueToTree(cr.getStatus());
+    JsonNode after = mapper.valueToTree(status);
+    return !after.equals(before);
+  }
+
+  /**
+   * @return the cluster as written, or null when the status did not change
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException 409 when the cluster changed since it was
+   *     cached; the reconcile is then retried with the new version
+   */
+  public CassandraCluster write(CassandraCluster cr, CassandraClusterStatus status, Context<CassandraCluster> context) {
+    JsonNode before = cr.getStatus() == null ? null : mapper.valueToTree(cr.getStatus());
+    JsonNode after = mapper.valueToTree(status);
+    if (after.equals(before)) {
+      return null;
+    }
+    ArrayNode ops = JsonPatches.guarded(cr.getMetadata().getResourceVersion(),
+        JsonPatches.diff("/status", before, after));
+    CassandraCluster updated = client.resource(cr).subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), ops.toString());
+    if (context != null) {
+      context.eventSourceRetriever().getControllerEventSource()
+          .handleRecentResourceUpdate(ResourceID.fromResource(cr), updated, cr);
+    }
+    return updated;
+  }
+}

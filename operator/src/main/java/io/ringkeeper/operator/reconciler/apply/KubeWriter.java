@@ -1,0 +1,130 @@
+package io.ringkeeper.operator.reconciler.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's one write path, in production and in tests: create an object when the informer cache does not
+ * hold it; otherwise compare the fields the operator owns with the cached object and, only when they differ,
+ * send them as a patch. Nothing is read from the API server and nothing is written when the cluster
+ * already matches. Updates are JSON patches (see {@link JsonPatches} for why not merge patches) that give the
+ * owned fields their desired values with merge semantics: labels and annotations others set are kept. Every
+ * write is handed to the informer's cache (JOSDK's temporary cache) so the next reconcile sees it even before
+ * the watch event arrives.
+ */
+public final class KubeWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(KubeWriter.class);
+  private static final List<String> OWNED_METADATA = List.of("labels", "annotations", "ownerReferences");
+
+  /** Which fields of an existing object the operator keeps in line with the desired one. */
+  public enum Scope {
+    /** Labels, annotations, owner references and every other top-level field (spec, data...) it sets. */
+    ALL,
+    /**
+     * Labels, annotations and owner references only: Pods (their spec is immutable; restarts are decided by the
+     * planner), PVCs (resizing is a planned operation) and Secrets (values are generated once).
+     */
+    METADATA
+  }
+
+  private final KubernetesClient client;
+  private final ObjectMapper mapper = Serialization.jsonMapper();
+
+  public KubeWriter(KubernetesClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+  }
+
+  /**
+   * Makes the cluster hold {@code desired}.
+   *
+   * @param observed the cached object of the same name, or null when the cache has none
+   * @param cache the informer event source of this type, told about the write
+   * @return the object as the API server returned it, or null when nothing was written
+   */
+  public <T extends HasMetadata> T ensure(T desired, T observed, Scope scope, RecentOperationCacheFiller<T> cache) {
+    if (observed == null) {
+      return create(desired, cache);
+    }
+    JsonNode actual = mapper.valueToTree(observed);
+    JsonNode wanted = owned(mapper.valueToTree(desired), scope);
+    if (JsonSubset.contains(actual, wanted)) {
+      return null;
+    }
+    JsonNode target = JsonPatches.merge(actual, wanted);
+    ArrayNode ops = JsonPatches.diff("", actual, target);
+    LOG.info("updating {} {}: {}", desired.getKind(), desired.getMetadata().getName(), paths(ops));
+    T updated = client.resource(observed).patch(PatchContext.of(PatchType.JSON),
+        JsonPatches.guarded(observed.getMetadata().getResourceVersion(), ops).toString());
+    if (cache != null) {
+      cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, observed);
+    }
+    return updated;
+  }
+
+  /**
+   * Creates an object. When it exists already (the cache had not seen it yet), nothing happens: the informer
+   * will deliver it and the next reconcile compares it.
+   *
+   * @return the created object, or null when it existed
+   */
+  public <T extends HasMetadata> T create(T desired, RecentOperationCacheFiller<T> cache) {
+    try {
+      LOG.info("creating {} {}", desired.getKind(), desired.getMetadata().getName());
+      T created = client.resource(desired).create();
+      if (cache != null) {
+        cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+      }
+      return created;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        LOG.info("{} {} exists already", desired.getKind(), desired.getMetadata().getName());
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static String paths(ArrayNode ops) {
+    StringBuilder paths = new StringBuilder();
+    ops.forEach(op -> paths.append(paths.length() == 0 ? "" : ", ").append(op.get("path").asText()));
+    return paths.toString();
+  }
+
+  /** The part of an object's JSON the operator owns under a scope (metadata reduced to the owned maps). */
+  static JsonNode owned(JsonNode desired, Scope scope) {
+    ObjectNode result = JsonNodeFactory.instance.objectNode();
+    JsonNode metadata = desired.get("metadata");
+    ObjectNode ownedMetadata = JsonNodeFactory.instance.objectNode();
+    for (String key : OWNED_METADATA) {
+      if (metadata != null && metadata.has(key)) {
+        ownedMetadata.set(key, metadata.get(key));
+      }
+    }
+    result.set("metadata", ownedMetadata);
+    if (scope == Scope.ALL) {
+      desired.fields().forEachRemaining(field -> {
+        String key = field.getKey();
+        if (!key.equals("metadata") && !key.equals("status") && !key.equals("apiVersion") && !key.equals("kind")) {
+          result.set(key, field.getValue());
+        }
+      });
+    }
+    return result;
+  }
+}

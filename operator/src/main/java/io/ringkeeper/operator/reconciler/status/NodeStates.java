@@ -1,0 +1,154 @@
+package io.ringkeeper.operator.reconciler.status;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.ringkeeper.api.v1alpha1.NodeState;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.operator.domain.plan.KnownNode;
+import io.ringkeeper.operator.domain.plan.NodeHealth;
+import io.ringkeeper.operator.node.NodeInfo;
+import io.ringkeeper.operator.node.NodeObservation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Classifies a node from what was observed, the way nodetool status would show it, plus the operator's own
+ * checks (tokens, datacenter, rack).
+ *
+ * <ul>
+ *   <li>No Pod: DOWN if the node was up or down before (it existed), UNKNOWN if it never started.
+ *   <li>Pod, no agent observation yet (e.g. just after an operator restart): the previous entry stands.
+ *   <li>Agent did not answer: DOWN if it answered before at this address or was up in the previous status;
+ *       otherwise UNKNOWN (starting).
+ *   <li>Agent answered: its operation mode maps to UN/UJ/UL/UM; STARTING is UNKNOWN; DRAINING, DRAINED and
+ *       DECOMMISSIONED are DOWN (the node no longer serves).
+ * </ul>
+ * A node is ready when it is UN, serves CQL and no peer that answered lists it as unreachable.
+ */
+public final class NodeStates {
+  private NodeStates() {}
+
+  public static NodeView classify(KnownNode node, Pod pod, NodeObservation observation, NodeStatus previous,
+      Collection<NodeObservation> peers) {
+    boolean existedBefore = previous != null && previous.getState() != null && previous.getState() != NodeState.Unknown;
+    if (pod == null) {
+      return new NodeView(existedBefore ? NodeHealth.DOWN : NodeHealth.UNKNOWN, false, true,
+          "no pod" + (existedBefore ? "" : " yet"), null);
+    }
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      return new NodeView(NodeHealth.DOWN, false, true, "pod is terminating", null);
+    }
+    if (observation == null) {
+      if (previous != null && previous.getState() != null) {
+        return new NodeView(toHealth(previous.getState()), Boolean.TRUE.equals(previous.getReady()), false,
+            previous.getMessage(), null);
+      }
+      return new NodeView(NodeHealth.UNKNOWN, false, true, startingMessage(pod), null);
+    }
+    if (!observation.answeredNow()) {
+      boolean answeredBefore = observation.lastAnswer() != null || (previous != null
+          && previous.getState() != null && previous.getState() != NodeState.Unknown
+          && previous.getState() != NodeState.DN);
+      if (answeredBefore || (previous != null && previous.getState() == NodeState.DN)) {
+        return new NodeView(NodeHealth.DOWN, false, true,
+            "agent " + describe(observation.failure()) + ": " + observation.failureMessage(), null);
+      }
+      return new NodeView(NodeHealth.UNKNOWN, false, true, startingMessage(pod), null);
+    }
+    NodeInfo info = observation.info();
+    NodeHealth health = switch (info.operationMode()) {
+      case NORMAL -> NodeHealth.UP_NORMAL;
+      case JOINING -> NodeHealth.UP_JOINING;
+      case LEAVING -> NodeHealth.UP_LEAVING;
+      case MOVING -> NodeHealth.UP_MOVING;
+      case DRAINING, DRAINED, DECOMMISSIONED -> NodeHealth.DOWN;
+      case STARTING, UNKNOWN -> NodeHealth.UNKNOWN;
+    };
+    List<String> reasons = new ArrayList<>();
+    if (health != NodeHealth.UP_NORMAL) {
+      reasons.add("operation mode " + info.operationMode());
+    }
+    if (health == NodeHealth.UP_NORMAL && !info.nativeTransportRunning()) {
+      reasons.add("CQL is not running");
+    }
+    List<String> seenDownBy = new ArrayList<>();
+    String self = Endpoints.host(info.endpoint() == null ? observation.address() : info.endpoint());
+    for (NodeObservation peer : peers) {
+      if (peer.answeredNow() && !peer.node().equals(node.name())
+          && peer.info().unreachableNodes().stream().map(Endpoints::host).anyMatch(self::equals)) {
+        seenDownBy.add(peer.node());
+      }
+    }
+    if (!seenDownBy.isEmpty()) {
+      reasons.add("seen down by " + String.join(", ", seenDownBy.stream().sorted().toList()));
+    }
+    boolean ready = health == NodeHealth.UP_NORMAL && info.nativeTransportRunning() && seenDownBy.isEmpty();
+    return new NodeView(health, ready, true, reasons.isEmpty() ? null : String.join("; ", reasons),
+        identityProblem(node, info));
+  }
+
+  /** Why a node that answered does not hold what it was given, or null when it does. */
+  static String identityProblem(KnownNode node, NodeInfo info) {
+    List<String> problems = new ArrayList<>();
+    if (info.datacenter() != null && !info.datacenter().equals(node.id().datacenter())) {
+      problems.add("is in datacenter " + info.datacenter() + " instead of " + node.id().datacenter());
+    }
+    if (info.rack() != null && !info.rack().equals(node.id().rack())) {
+      problems.add("is in rack " + info.rack() + " instead of " + node.id().rack());
+    }
+    if (info.operationMode() == io.ringkeeper.operator.node.OperationMode.NORMAL
+        || !info.tokens().isEmpty()) {
+      List<Long> reported = info.tokens().stream().sorted().toList();
+      List<Long> assigned = node.tokens().stream().sorted().toList();
+      if (!reported.equals(assigned)) {
+        long missing = assigned.stream().filter(t -> !reported.contains(t)).count();
+        String example = assigned.stream().filter(t -> !reported.contains(t)).findFirst()
+            .map(t -> " (e.g. " + t + " is missing)").orElse("");
+        problems.add("holds " + reported.size() + " tokens, " + missing + " of the " + assigned.size()
+            + " assigned are not among them" + example
+            + "; it was started with other tokens or its data directory belongs to another node");
+      }
+    }
+    return problems.isEmpty() ? null : "node " + node.name() + " " + String.join("; ", problems);
+  }
+
+  public static NodeState toState(NodeHealth health) {
+    return switch (health) {
+      case UP_NORMAL -> NodeState.UN;
+      case UP_JOINING -> NodeState.UJ;
+      case UP_LEAVING -> NodeState.UL;
+      case UP_MOVING -> NodeState.UM;
+      case DOWN -> NodeState.DN;
+      case UNKNOWN -> NodeState.Unknown;
+    };
+  }
+
+  public static NodeHealth toHealth(NodeState state) {
+    return switch (state) {
+      case UN -> NodeHealth.UP_NORMAL;
+      case UJ -> NodeHealth.UP_JOINING;
+      case UL -> NodeHealth.UP_LEAVING;
+      case UM -> NodeHealth.UP_MOVING;
+      case DN -> NodeHealth.DOWN;
+      case Unknown -> NodeHealth.UNKNOWN;
+    };
+  }
+
+  private static String startingMessage(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if (phase == null || phase.equals("Pending")) {
+      return "pod is pending";
+    }
+    return "starting";
+  }
+
+  private static String describe(io.ringkeeper.operator.node.NodeClientException.Kind kind) {
+    return switch (kind) {
+      case UNREACHABLE -> "unreachable";
+      case TIMEOUT -> "timed out";
+      case REFUSED -> "refused the request";
+      case NOT_FOUND -> "answered not found";
+      case ERROR -> "failed";
+    };
+  }
+}

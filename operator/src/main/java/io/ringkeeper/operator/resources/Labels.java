@@ -1,0 +1,89 @@
+package io.ringkeeper.operator.resources;
+
+import io.ringkeeper.operator.domain.model.NodeId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every label and annotation key the operator sets, and the label sets of its objects. */
+public final class Labels {
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String CLUSTER = "ringkeeper.io/cluster";
+  public static final String DATACENTER = "ringkeeper.io/datacenter";
+  public static final String RACK = "ringkeeper.io/rack";
+  public static final String NODE = "ringkeeper.io/node";
+  public static final String SEED = "ringkeeper.io/seed";
+
+  public static final String APP = "cassandra";
+  public static final String MANAGER = "ringkeeper";
+  /** The selector of every informer: the operator watches only what it manages. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGER;
+
+  /** Annotation: hash of the rendered cassandra.yaml a pod was created with. */
+  public static final String CONFIG_HASH = "ringkeeper.io/config-hash";
+  /** Annotation: hash of the pod spec a pod was created with; a difference means the pod runs an old spec. */
+  public static final String POD_SPEC_HASH = "ringkeeper.io/pod-spec-hash";
+  /** Annotation on a PVC: the node's tokens, so they survive the loss of the cluster's status. */
+  public static final String TOKENS = "ringkeeper.io/tokens";
+
+  private Labels() {}
+
+  /** Labels every object of a cluster carries. */
+  public static Map<String, String> cluster(String cluster) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, APP);
+    labels.put(INSTANCE, cluster);
+    labels.put(MANAGED_BY, MANAGER);
+    labels.put(CLUSTER, cluster);
+    return labels;
+  }
+
+  /** Labels of a cluster-wide object with a component, e.g. "config". */
+  public static Map<String, String> component(String cluster, String component) {
+    Map<String, String> labels = cluster(cluster);
+    labels.put(COMPONENT, component);
+    return labels;
+  }
+
+  /** Labels of a datacenter's objects (its PodDisruptionBudget). */
+  public static Map<String, String> datacenter(String cluster, String datacenter) {
+    Map<String, String> labels = component(cluster, "node");
+    labels.put(DATACENTER, datacenter);
+    return labels;
+  }
+
+  /** Labels of a node's Pod and PVC. */
+  public static Map<String, String> node(NodeId id, boolean seed) {
+    Map<String, String> labels = datacenter(id.cluster(), id.datacenter());
+    labels.put(RACK, id.rack());
+    labels.put(NODE, id.name());
+    if (seed) {
+      labels.put(SEED, "true");
+    }
+    return labels;
+  }
+
+  /** Selector of every Cassandra pod of a cluster. */
+  public static Map<String, String> nodeSelector(String cluster) {
+    Map<String, String> selector = new LinkedHashMap<>();
+    selector.put(CLUSTER, cluster);
+    selector.put(COMPONENT, "node");
+    return selector;
+  }
+
+  /** Selector of a datacenter's pods. */
+  public static Map<String, String> datacenterSelector(String cluster, String datacenter) {
+    Map<String, String> selector = nodeSelector(cluster);
+    selector.put(DATACENTER, datacenter);
+    return selector;
+  }
+
+  /** Selector of a cluster's seed pods. */
+  public static Map<String, String> seedSelector(String cluster) {
+    Map<String, String> selector = nodeSelector(cluster);
+    selector.put(SEED, "true");
+    return selector;
+  }
+}

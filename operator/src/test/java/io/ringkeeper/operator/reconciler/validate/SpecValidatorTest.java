@@ -1,0 +1,34 @@
+package io.ringkeeper.operator.reconciler.validate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The examples users copy must be valid. Each invalid-spec rule is exercised end to end (status, event, no
+ * objects) in InvalidSpecIT.
+ */
+class SpecValidatorTest {
+  static Stream<Path> examples() throws IOException {
+    Path here = Path.of("").toAbsolutePath();
+    Path dir = Files.isDirectory(here.resolve("examples")) ? here.resolve("examples") : here.resolve("../examples");
+    return Files.list(dir).filter(p -> p.toString().endsWith(".yaml")).sorted();
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void everyExampleManifestIsValid(Path example) throws IOException {
+    CassandraCluster cr = Serialization.unmarshal(Files.readString(example), CassandraCluster.class);
+    List<Problem> problems = SpecValidator.validate(cr, Map.of());
+    assertThat(problems).as(example.getFileName().toString()).isEmpty();
+  }
+}

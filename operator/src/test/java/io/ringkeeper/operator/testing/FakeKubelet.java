@@ -1,0 +1,117 @@
+package io.ringkeeper.operator.testing;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.ringkeeper.operator.resources.Labels;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Plays the kubelet for the mock API server: every Cassandra pod that appears is "started" — given a pod IP,
+ * phase Running and a Ready condition — by a status patch from its own client (user agent
+ * {@value MockKube#KUBELET_AGENT}, so its writes are not counted as the operator's). Deleted pods stop running.
+ * With {@link #hold(boolean)} new pods stay Pending, as on a cluster without room.
+ *
+ * <p>The pods it runs are what {@link FakeNodeFleet} answers for, just as real agents run inside real pods.
+ */
+public final class FakeKubelet implements AutoCloseable {
+  private final KubernetesClient client;
+  private final SharedIndexInformer<Pod> informer;
+  private final Map<String, Pod> running = new ConcurrentHashMap<>();
+  private final AtomicInteger addresses = new AtomicInteger();
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "fake-kubelet");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean hold;
+
+  public FakeKubelet(MockKube kube) {
+    this.client = kube.client(MockKube.KUBELET_AGENT);
+    this.informer = client.pods().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER)
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(Pod pod) {
+            worker.execute(() -> start(pod));
+          }
+
+          @Override
+          public void onUpdate(Pod before, Pod pod) {
+            if (pod.getStatus() != null && pod.getStatus().getPodIP() != null) {
+              running.put(key(pod), pod);
+            } else {
+              worker.execute(() -> start(pod));
+            }
+          }
+
+          @Override
+          public void onDelete(Pod pod, boolean unknown) {
+            running.remove(key(pod));
+          }
+        });
+  }
+
+  /** While true, new pods stay Pending without an IP. Releasing starts the held ones. */
+  public void hold(boolean value) {
+    this.hold = value;
+    if (!value) {
+      informer.getStore().list().forEach(p -> worker.execute(() -> start(p)));
+    }
+  }
+
+  /** The running pod of that name in that namespace, with its IP. */
+  public Optional<Pod> running(String namespace, String name) {
+    return Optional.ofNullable(running.get(namespace + "/" + name));
+  }
+
+  /** The running pod with that IP (IPs are unique across namespaces, like a real pod network). */
+  public Optional<Pod> runningAt(String ip) {
+    return running.values().stream().filter(p -> ip.equals(p.getStatus().getPodIP())).findFirst();
+  }
+
+  /** Every running pod of a cluster. */
+  public List<Pod> runningPods(String namespace, String cluster) {
+    return running.values().stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> cluster.equals(p.getMetadata().getLabels().get(Labels.CLUSTER)))
+        .toList();
+  }
+
+  private void start(Pod pod) {
+    if (hold || (pod.getStatus() != null && pod.getStatus().getPodIP() != null)) {
+      return;
+    }
+    int n = addresses.incrementAndGet();
+    String ip = "10.0." + (n / 250) + "." + (n % 250 + 1);
+    String now = Instant.now().toString();
+    String patch = "{\"status\":{\"phase\":\"Running\",\"podIP\":\"" + ip + "\",\"startTime\":\"" + now + "\","
+        + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"}]}}";
+    try {
+      Pod started = client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      running.put(key(started), started);
+    } catch (RuntimeException e) {
+      // The pod was deleted meanwhile.
+    }
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  @Override
+  public void close() {
+    informer.close();
+    worker.shutdownNow();
+    client.close();
+  }
+}

@@ -1,0 +1,239 @@
+package io.ringkeeper.operator.testing;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.ringkeeper.operator.node.JobRequest;
+import io.ringkeeper.operator.node.JobStatus;
+import io.ringkeeper.operator.node.KeyspaceInfo;
+import io.ringkeeper.operator.node.Latency;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeClientException;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeInfo;
+import io.ringkeeper.operator.node.NodeMetrics;
+import io.ringkeeper.operator.node.OperationMode;
+import io.ringkeeper.operator.resources.JvmOptions;
+import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.resources.Names;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fleet of fake node agents: one per pod the {@link FakeKubelet} runs, answering {@link NodeClient} calls the
+ * way a healthy Cassandra node would, derived from its pod (tokens from {@code -Dcassandra.initial_token} in
+ * JVM_EXTRA_OPTS, datacenter and rack from its labels, version from its image). Switches per node make it
+ * misbehave: {@link #down}, {@link #slow}, {@link #joining}, {@link #starting}, {@link #wrongTokens}.
+ *
+ * <p>Calls complete asynchronously, never on the caller's thread when slow, like the HTTP client.
+ */
+public final class FakeNodeFleet implements NodeClient, AutoCloseable {
+  private final FakeKubelet kubelet;
+  private final Set<String> down = ConcurrentHashMap.newKeySet();
+  private final Set<String> joining = ConcurrentHashMap.newKeySet();
+  private final Set<String> starting = ConcurrentHashMap.newKeySet();
+  private final Set<String> wrongTokens = ConcurrentHashMap.newKeySet();
+  private final Map<String, Duration> slow = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "fake-fleet");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public FakeNodeFleet(FakeKubelet kubelet) {
+    this.kubelet = kubelet;
+  }
+
+  /** The node's agent stops answering (connection refused), and its peers see it unreachable. */
+  public FakeNodeFleet down(String node, boolean value) {
+    toggle(down, node, value);
+    return this;
+  }
+
+  /** The node's agent answers only after this long (null: normally again). */
+  public FakeNodeFleet slow(String node, Duration delay) {
+    if (delay == null) {
+      slow.remove(node);
+    } else {
+      slow.put(node, delay);
+    }
+    return this;
+  }
+
+  /** The node reports operation mode JOINING. */
+  public FakeNodeFleet joining(String node, boolean value) {
+    toggle(joining, node, value);
+    return this;
+  }
+
+  /** The node reports operation mode STARTING (its JVM is up, Cassandra not yet). */
+  public FakeNodeFleet starting(String node, boolean value) {
+    toggle(starting, node, value);
+    return this;
+  }
+
+  /** The node holds tokens other than those it was started with (e.g. a data directory of another node). */
+  public FakeNodeFleet wrongTokens(String node, boolean value) {
+    toggle(wrongTokens, node, value);
+    return this;
+  }
+
+  /** Calls made to a node's agent so far. */
+  public int calls(String node) {
+    AtomicInteger count = calls.get(node);
+    return count == null ? 0 : count.get();
+  }
+
+  /** Every switch off. */
+  public void reset() {
+    down.clear();
+    joining.clear();
+    starting.clear();
+    wrongTokens.clear();
+    slow.clear();
+  }
+
+  @Override
+  public CompletableFuture<NodeInfo> nodeInfo(NodeEndpoint endpoint) {
+    calls.computeIfAbsent(endpoint.node(), n -> new AtomicInteger()).incrementAndGet();
+    return answer(endpoint, () -> info(endpoint));
+  }
+
+  @Override
+  public CompletableFuture<NodeMetrics> metrics(NodeEndpoint endpoint) {
+    return answer(endpoint, () -> new NodeMetrics(Latency.NONE, Latency.NONE, 0, 0, 0, 256L << 20, 1L << 30, 64));
+  }
+
+  @Override
+  public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint endpoint) {
+    return answer(endpoint, () -> List.of(
+        new KeyspaceInfo("system", true, "LocalStrategy", Map.of(), List.of("local", "peers_v2"), 0),
+        new KeyspaceInfo("system_auth", true, "SimpleStrategy", Map.of("*", 1), List.of("roles"), 0)));
+  }
+
+  @Override
+  public CompletableFuture<JobStatus> startJob(NodeEndpoint endpoint, JobRequest request) {
+    return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.REFUSED,
+        endpoint.node(), 400, "the fake fleet runs no jobs yet (node operations come with issue 7)", null));
+  }
+
+  @Override
+  public CompletableFuture<JobStatus> job(NodeEndpoint endpoint, String jobId) {
+    return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.NOT_FOUND,
+        endpoint.node(), 404, "no job " + jobId, null));
+  }
+
+  @Override
+  public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint endpoint, int mibPerSecond) {
+    return answer(endpoint, () -> 64);
+  }
+
+  private interface Answer<T> {
+    T get();
+  }
+
+  private <T> CompletableFuture<T> answer(NodeEndpoint endpoint, Answer<T> answer) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Runnable run = () -> {
+      try {
+        Optional<Pod> pod = kubelet.runningAt(endpoint.address());
+        if (down.contains(endpoint.node()) || pod.isEmpty()
+            || !endpoint.node().equals(pod.get().getMetadata().getName())) {
+          result.completeExceptionally(new NodeClientException(NodeClientException.Kind.UNREACHABLE,
+              endpoint.node(), "connection refused: " + endpoint.address() + ":" + endpoint.port()));
+          return;
+        }
+        result.complete(answer.get());
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    };
+    Duration delay = slow.get(endpoint.node());
+    if (delay == null) {
+      delays.execute(run);
+    } else {
+      delays.schedule(run, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return result;
+  }
+
+  private NodeInfo info(NodeEndpoint endpoint) {
+    Pod pod = kubelet.runningAt(endpoint.address()).orElseThrow();
+    String namespace = pod.getMetadata().getNamespace();
+    String cluster = pod.getMetadata().getLabels().get(Labels.CLUSTER);
+    List<Pod> peers = kubelet.runningPods(namespace, cluster);
+    Map<Long, String> ring = new TreeMap<>();
+    Map<String, String> dcs = new HashMap<>();
+    Map<String, String> racks = new HashMap<>();
+    Map<String, String> hostIds = new HashMap<>();
+    List<String> live = new ArrayList<>();
+    List<String> unreachable = new ArrayList<>();
+    for (Pod peer : peers) {
+      String ip = peer.getStatus().getPodIP();
+      String name = peer.getMetadata().getName();
+      tokensOf(peer).forEach(t -> ring.put(t, ip));
+      dcs.put(ip, peer.getMetadata().getLabels().get(Labels.DATACENTER));
+      racks.put(ip, peer.getMetadata().getLabels().get(Labels.RACK));
+      hostIds.put(ip, hostId(name).toString());
+      (down.contains(name) ? unreachable : live).add(ip);
+    }
+    String name = pod.getMetadata().getName();
+    OperationMode mode = starting.contains(name) ? OperationMode.STARTING
+        : joining.contains(name) ? OperationMode.JOINING : OperationMode.NORMAL;
+    List<Long> tokens = tokensOf(pod);
+    if (wrongTokens.contains(name)) {
+      tokens = tokens.stream().map(t -> t + 1).toList();
+    }
+    String image = pod.getSpec().getContainers().get(0).getImage();
+    return new NodeInfo(mode, hostId(name).toString(), pod.getStatus().getPodIP(),
+        pod.getMetadata().getLabels().get(Labels.DATACENTER), pod.getMetadata().getLabels().get(Labels.RACK),
+        image.substring(image.lastIndexOf(':') + 1), mode == OperationMode.NORMAL, true, tokens,
+        1_234_567L * (1 + Math.abs(name.hashCode() % 7)), live, unreachable, List.of(), List.of(), List.of(), ring,
+        dcs, racks, hostIds, 3 * 3600_000L, 60);
+  }
+
+  /** The tokens a pod starts with, read back from JVM_EXTRA_OPTS as the JVM would see them. */
+  public static List<Long> tokensOf(Pod pod) {
+    return JvmOptions.initialTokens(JvmOptions.split(jvmExtraOpts(pod)));
+  }
+
+  public static String jvmExtraOpts(Pod pod) {
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> c.getName().equals(Names.CASSANDRA_CONTAINER))
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> e.getName().equals("JVM_EXTRA_OPTS"))
+        .map(EnvVar::getValue)
+        .findFirst().orElse("");
+  }
+
+  private static UUID hostId(String node) {
+    return UUID.nameUUIDFromBytes(node.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void toggle(Set<String> set, String node, boolean value) {
+    if (value) {
+      set.add(node);
+    } else {
+      set.remove(node);
+    }
+  }
+
+  @Override
+  public void close() {
+    delays.shutdownNow();
+  }
+}
