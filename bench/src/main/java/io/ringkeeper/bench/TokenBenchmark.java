@@ -11,6 +11,7 @@ import io.ringkeeper.operator.domain.topology.RackPlacement;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,9 +46,10 @@ public final class TokenBenchmark {
   private static final int SHRINK_FROM = 24;
   private static final int SHRINK_TO = 12;
 
-  /** Allocation time is this JVM's CPU time (all threads, garbage collection included), as on Cassandra's side. */
+  /** Allocation time is CPU time, as on Cassandra's side: of this JVM (all threads) and of the allocating thread. */
   private static final OperatingSystemMXBean CPU =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
   private final TokenAllocator allocator = new ReplicationAwareTokenAllocator();
   private final Map<String, List<RingNode>> shrinkSources = new LinkedHashMap<>();
@@ -84,7 +86,8 @@ public final class TokenBenchmark {
   // --- growth --------------------------------------------------------------------------------------------------
 
   private record Series(double[] ours, double[] cassandra, double[] random, double[] newDc, long oursMillis,
-      long cassandraMillis, String refusal, double offlineWorst) {}
+      long oursThreadMillis, long cassandraMillis, long cassandraThreadMillis, String refusal,
+      double offlineWorst) {}
 
   private void growth(int racks, List<String[]> speed, Map<String, List<RingNode>> rings) throws IOException {
     Map<Integer, Series> byTokens = new LinkedHashMap<>();
@@ -93,8 +96,10 @@ public final class TokenBenchmark {
         grow(racks, numTokens, max); // JIT warm-up, as Cassandra's side gets
       }
       long start = CPU.getProcessCpuTime();
+      long threadStart = THREAD.getCurrentThreadCpuTime();
       List<RingNode> ours = grow(racks, numTokens, max);
       long oursMillis = (CPU.getProcessCpuTime() - start) / 1_000_000;
+      long oursThreadMillis = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
       var theirs = cassandra.bootstrap(racks, numTokens, max, RF);
       var offline = cassandra.offline(racks, numTokens, max, RF);
       List<RingNode> random = randomRing(racks, numTokens, 42L * numTokens + racks);
@@ -103,7 +108,8 @@ public final class TokenBenchmark {
         newDc[n] = newDatacenterSpread(n, racks, numTokens);
       }
       byTokens.put(numTokens, new Series(prefixSpreads(ours), prefixSpreads(theirs.nodes()), prefixSpreads(random),
-          newDc, oursMillis, theirs.millis(), theirs.refusal(), worst(prefixSpreads(offline.nodes()))));
+          newDc, oursMillis, oursThreadMillis, theirs.millis(), theirs.threadMillis(), theirs.refusal(),
+          worst(prefixSpreads(offline.nodes()))));
       if ((racks == 3 || racks == 1) && max >= SHRINK_FROM) {
         shrinkSources.put(racks + "/" + numTokens + "/Ringkeeper", ours.subList(0, SHRINK_FROM));
         if (theirs.refusal() == null) {
@@ -166,10 +172,11 @@ public final class TokenBenchmark {
       System.out.printf("| %d | %s | %s | %s | %s | %s | %d/%d | %s | %s |%n", e.getKey(), fmt(worst(s.newDc())),
           fmt(worst(s.ours())), fmt(mean(s.ours())), fmt(worst(s.cassandra())), fmt(mean(s.cassandra())), noWorse,
           compared, fmt(worst(s.random())), fmt(s.offlineWorst()));
-      speed.add(new String[] {Integer.toString(racks), Integer.toString(e.getKey()), Long.toString(s.oursMillis()),
-          s.refusal() == null ? Long.toString(s.cassandraMillis()) : "refused",
-          s.refusal() == null ? String.format("%.1fx", (double) s.cassandraMillis() / Math.max(1, s.oursMillis()))
-              : "-"});
+      boolean ran = s.refusal() == null;
+      speed.add(new String[] {Integer.toString(racks), Integer.toString(e.getKey()),
+          Long.toString(s.oursThreadMillis()), ran ? Long.toString(s.cassandraThreadMillis()) : "refused",
+          ran ? ratio(s.cassandraThreadMillis(), s.oursThreadMillis()) : "-", Long.toString(s.oursMillis()),
+          ran ? Long.toString(s.cassandraMillis()) : "refused", ran ? ratio(s.cassandraMillis(), s.oursMillis()) : "-"});
     }
     System.out.println();
   }
@@ -231,12 +238,14 @@ public final class TokenBenchmark {
   }
 
   private void printSpeed(List<String[]> rows) {
-    System.out.printf("## Speed%n%nCPU time of the JVM (all threads, garbage collection included) to grow a "
-        + "datacenter from %d to %d nodes one node at a time, in milliseconds, after two warm-up runs of the same "
-        + "sequence in the same JVM; scoring not included.%n%n", FIRST, max);
-    System.out.println("| racks | tokens | Ringkeeper ms | Cassandra ms | Cassandra / Ringkeeper |");
-    System.out.println("|---:|---:|---:|---:|---:|");
-    rows.forEach(r -> System.out.printf("| %s | %s | %s | %s | %s |%n", (Object[]) r));
+    System.out.printf("## Speed%n%nCPU time to grow a datacenter from %d to %d nodes one node at a time, in "
+        + "milliseconds, after two warm-up runs of the same sequence in the same JVM; scoring not included. "
+        + "Thread: the allocating thread. JVM: all threads of the JVM (garbage collection, JIT compilation and "
+        + "the JVM's own threads too), which weighs most on short runs.%n%n", FIRST, max);
+    System.out.println("| racks | tokens | thread: Ringkeeper | thread: Cassandra | ratio | JVM: Ringkeeper | "
+        + "JVM: Cassandra | ratio |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    rows.forEach(r -> System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", (Object[]) r));
     System.out.println();
   }
 
@@ -369,6 +378,10 @@ public final class TokenBenchmark {
   private double mean(double[] spreads) {
     return IntStream.rangeClosed(FIRST, max).mapToDouble(n -> spreads[n]).filter(d -> !Double.isNaN(d)).average()
         .orElse(Double.NaN);
+  }
+
+  private static String ratio(long theirs, long ours) {
+    return String.format("%.1fx", (double) theirs / Math.max(1, ours));
   }
 
   private static double round(double v) {

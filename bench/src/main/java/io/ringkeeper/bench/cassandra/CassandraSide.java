@@ -3,6 +3,7 @@ package io.ringkeeper.bench.cassandra;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ import org.apache.cassandra.utils.OutputHandler;
  *       with {@code allocate_tokens_for_local_replication_factor: rf}: each joining node runs
  *       {@link TokenAllocation#allocateTokens} on the ring of the nodes before it. Node {@code i} is in rack
  *       {@code i mod racks}. The sequence runs three times, the first two as JIT warm-up; prints
- *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time of growing from 3 to n nodes>}, or
+ *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time> <allocating thread's CPU time>} of growing from 3 to n nodes, or
  *       {@code refused <i> <message>} when Cassandra refuses to allocate for node {@code i}.
  *   <li>{@code offline <racks> <numTokens> <nodes> <rf>}: the same through {@link OfflineTokenAllocator}, the
  *       allocator behind {@code tools/bin/generatetokens}.
@@ -45,9 +46,10 @@ import org.apache.cassandra.utils.OutputHandler;
  */
 public final class CassandraSide {
 
-  /** Allocation time is this JVM's CPU time (all threads, garbage collection included), not wall time. */
+  /** Allocation time is CPU time, not wall time: of this JVM (all threads) and of the allocating thread. */
   private static final OperatingSystemMXBean CPU =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
   /** Runs of the same sequence before the timed one, so the JIT has compiled the allocator (as on our side). */
   private static final int WARM_UPS = 2;
@@ -95,9 +97,11 @@ public final class CassandraSide {
     Map<String, String> replication = Map.of(snitch.getLocalDatacenter(), Integer.toString(rf));
     StringBuilder out = new StringBuilder();
     long growthStart = 0;
+    long threadStart = 0;
     for (int i = 0; i < nodes; i++) {
       if (i == 3) {
         growthStart = CPU.getProcessCpuTime();
+        threadStart = THREAD.getCurrentThreadCpuTime();
       }
       InetAddressAndPort endpoint = endpoint(i);
       String rack = "r" + (i % racks);
@@ -118,9 +122,10 @@ public final class CassandraSide {
       out.append(nodeLine(i, rack, tokens));
     }
     long millis = (CPU.getProcessCpuTime() - growthStart) / 1_000_000;
+    long threadMillis = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
     if (print) {
       System.out.print(out);
-      System.out.println("millis " + millis);
+      System.out.println("millis " + millis + " " + threadMillis);
     }
   }
 
@@ -133,12 +138,13 @@ public final class CassandraSide {
     var fakeNodes = OfflineTokenAllocator.allocate(rf, numTokens, perRack, new OutputHandler.SystemOutput(false,
         false), Murmur3Partitioner.instance);
     long millis = (CPU.getProcessCpuTime() - start) / 1_000_000;
+    long threadMillis = 0; // not measured for the offline allocator
     StringBuilder out = new StringBuilder();
     for (var node : fakeNodes) {
       out.append(nodeLine(node.nodeId(), "r" + node.rackId(), node.tokens()));
     }
     System.out.print(out);
-    System.out.println("millis " + millis);
+    System.out.println("millis " + millis + " " + threadMillis);
   }
 
   private static String nodeLine(int i, String rack, Collection<Token> tokens) {

@@ -223,7 +223,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       ringRf = rf;
       ringRacks = racksAfter;
     }
-    return new Insertion(ring, node, ringRf, ringRacks, rf, taken).run(numTokens);
+    return new Insertion(ring, node, ringRf, ringRacks, rf, numTokens, taken).run(numTokens);
   }
 
   /** Greedy insertion of one node's tokens into a ring, then refinement; see the class Javadoc. */
@@ -236,10 +236,11 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     private final int existingTokens;
     private final boolean replicated;
     private final double[] abc = new double[3];
+    private int[] widest = new int[0];
     private double idealWidth;
     private double widthWeight;
 
-    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, Taken taken) {
+    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, int numTokens, Taken taken) {
       this.taken = taken;
       this.replicated = ringRf > 1;
       int n = ring.size();
@@ -256,11 +257,11 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       }
       int[] nodeRack = replicated ? rackOf : new int[n + 1]; // racks play no part in a single-replica ring
       this.x = n;
-      this.state = new RingState(ringRf, nodeRack);
       int total = 0;
       for (RingNode r : ring) {
         total += r.tokens().size();
       }
+      this.state = new RingState(ringRf, nodeRack, total + numTokens);
       long[] sortedTokens = new long[total];
       int k = 0;
       for (RingNode r : ring) {
@@ -361,6 +362,55 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     private record Best(int gap, double offset, double delta) {}
 
     private Best best(double targetX) {
+      return replicated ? bestByGap(targetX) : bestByVictim(targetX);
+    }
+
+    /**
+     * In a single-replica ring a token only takes the left part of one range from that range's owner, so the
+     * objective change depends on the owner and the new node alone, except that the token must fit in the range:
+     * each node's best range is its widest. One pass finds every node's widest range, then each node is scored
+     * once (the new node's own ranges change nothing). Equal scores go to the lower node index.
+     */
+    private Best bestByVictim(double targetX) {
+      int nodes = x + 1;
+      if (widest.length < nodes) {
+        widest = new int[nodes];
+      }
+      Arrays.fill(widest, 0, nodes, -1);
+      for (int gap = 0; gap < state.size(); gap++) {
+        int owner = state.owner(gap);
+        if (widest[owner] < 0 || state.width(gap) > state.width(widest[owner])) {
+          widest[owner] = gap;
+        }
+      }
+      int bestGap = -1;
+      double bestOffset = 0;
+      double bestDelta = Double.POSITIVE_INFINITY;
+      for (int victim = 0; victim < nodes; victim++) {
+        int gap = widest[victim];
+        if (gap < 0) {
+          continue;
+        }
+        double w = state.width(gap);
+        if (w < 3 * MIN_STEP) {
+          continue;
+        }
+        state.quadratic(gap, x, target, weight, targetX, abc);
+        double d = abc[2] > 0 ? clamp(-abc[1] / (2 * abc[2]), MIN_STEP, w - MIN_STEP) : w / 2;
+        double delta = abc[0] + abc[1] * d + abc[2] * d * d;
+        if (delta < bestDelta) {
+          bestDelta = delta;
+          bestGap = gap;
+          bestOffset = d;
+        }
+      }
+      if (bestGap < 0) {
+        throw new IllegalStateException("the ring has no room for another token");
+      }
+      return new Best(bestGap, bestOffset, bestDelta);
+    }
+
+    private Best bestByGap(double targetX) {
       int bestGap = -1;
       double bestOffset = 0;
       double bestDelta = Double.POSITIVE_INFINITY;

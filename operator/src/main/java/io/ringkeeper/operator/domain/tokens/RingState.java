@@ -70,6 +70,11 @@ final class RingState {
    * @param nodeRack rack index of every node. Like Cassandra, placement counts the racks that hold tokens.
    */
   RingState(int rf, int[] nodeRack) {
+    this(rf, nodeRack, 16);
+  }
+
+  /** As {@link #RingState(int, int[])}, with room for {@code capacity} tokens before any array grows. */
+  RingState(int rf, int[] nodeRack, int capacity) {
     this.rf = rf;
     this.nodeRack = nodeRack.clone();
     int nodes = nodeRack.length;
@@ -89,6 +94,7 @@ final class RingState {
     this.effectC = new double[16 * stride];
     this.effectG = new double[16 * stride];
     Arrays.fill(effectCount, -1);
+    ensureCapacity(capacity);
   }
 
   private static int maxRack(int[] nodeRack) {
