@@ -33,9 +33,10 @@ import java.util.stream.IntStream;
  * Growth: a datacenter starts with 3 nodes and grows one node at a time to 96, node {@code i} joining rack
  * {@code i mod racks} (the order {@link RackPlacement#nextRack} gives). Cassandra's side runs in its own JVM:
  * each joining node calls {@code TokenAllocation.allocateTokens} on the ring of the nodes before it, as a
- * bootstrapping node with {@code allocate_tokens_for_local_replication_factor: 3} does. Times are each JVM's CPU
- * time (all threads, garbage collection included) for growing from 3 to 96 nodes, after two warm-up runs of the
- * same sequence: CPU time, so that other processes on a shared machine do not skew the comparison.
+ * bootstrapping node with {@code allocate_tokens_for_local_replication_factor: 3} does. Times are CPU times (of
+ * the allocating thread, and of the whole JVM) for growing from 3 to 96 nodes, medians of 5 runs after at least
+ * 3 s of warm-up runs of the same sequence: CPU time, so that other processes on a shared machine skew the
+ * comparison less.
  */
 public final class TokenBenchmark {
 
@@ -44,6 +45,8 @@ public final class TokenBenchmark {
   private static final int[] NUM_TOKENS = {16, 8, 4};
   private static final int[] RACKS = {3, 1, 2, 5};
   private static final int SHRINK_FROM = 24;
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+  private static final int TIMED_RUNS = 5;
   private static final int SHRINK_TO = 12;
 
   /** Allocation time is CPU time, as on Cassandra's side: of this JVM (all threads) and of the allocating thread. */
@@ -92,14 +95,22 @@ public final class TokenBenchmark {
   private void growth(int racks, List<String[]> speed, Map<String, List<RingNode>> rings) throws IOException {
     Map<Integer, Series> byTokens = new LinkedHashMap<>();
     for (int numTokens : NUM_TOKENS) {
-      for (int warmUp = 0; warmUp < 2; warmUp++) {
-        grow(racks, numTokens, max); // JIT warm-up, as Cassandra's side gets
+      long warmUntil = System.nanoTime() + WARM_UP_NANOS; // JIT warm-up, as Cassandra's side gets
+      for (int run = 0; run < 2 || System.nanoTime() < warmUntil; run++) {
+        grow(racks, numTokens, max);
       }
-      long start = CPU.getProcessCpuTime();
-      long threadStart = THREAD.getCurrentThreadCpuTime();
-      List<RingNode> ours = grow(racks, numTokens, max);
-      long oursMillis = (CPU.getProcessCpuTime() - start) / 1_000_000;
-      long oursThreadMillis = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
+      long[] jvm = new long[TIMED_RUNS];
+      long[] thread = new long[TIMED_RUNS];
+      List<RingNode> ours = null;
+      for (int run = 0; run < TIMED_RUNS; run++) {
+        long start = CPU.getProcessCpuTime();
+        long threadStart = THREAD.getCurrentThreadCpuTime();
+        ours = grow(racks, numTokens, max);
+        jvm[run] = (CPU.getProcessCpuTime() - start) / 1_000_000;
+        thread[run] = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
+      }
+      long oursMillis = median(jvm);
+      long oursThreadMillis = median(thread);
       var theirs = cassandra.bootstrap(racks, numTokens, max, RF);
       var offline = cassandra.offline(racks, numTokens, max, RF);
       List<RingNode> random = randomRing(racks, numTokens, 42L * numTokens + racks);
@@ -239,9 +250,10 @@ public final class TokenBenchmark {
 
   private void printSpeed(List<String[]> rows) {
     System.out.printf("## Speed%n%nCPU time to grow a datacenter from %d to %d nodes one node at a time, in "
-        + "milliseconds, after two warm-up runs of the same sequence in the same JVM; scoring not included. "
-        + "Thread: the allocating thread. JVM: all threads of the JVM (garbage collection, JIT compilation and "
-        + "the JVM's own threads too), which weighs most on short runs.%n%n", FIRST, max);
+        + "milliseconds: median of %d runs after at least %d s of warm-up runs of the same sequence in the same "
+        + "JVM; scoring not included. Thread: the allocating thread. JVM: all threads of the JVM (garbage "
+        + "collection, JIT compilation and the JVM's own threads too), which weighs most on short runs.%n%n",
+        FIRST, max, TIMED_RUNS, WARM_UP_NANOS / 1_000_000_000L);
     System.out.println("| racks | tokens | thread: Ringkeeper | thread: Cassandra | ratio | JVM: Ringkeeper | "
         + "JVM: Cassandra | ratio |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -378,6 +390,12 @@ public final class TokenBenchmark {
   private double mean(double[] spreads) {
     return IntStream.rangeClosed(FIRST, max).mapToDouble(n -> spreads[n]).filter(d -> !Double.isNaN(d)).average()
         .orElse(Double.NaN);
+  }
+
+  private static long median(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   private static String ratio(long theirs, long ours) {

@@ -34,8 +34,8 @@ import org.apache.cassandra.utils.OutputHandler;
  *   <li>{@code bootstrap <racks> <numTokens> <nodes> <rf>}: nodes join one at a time as a real cluster does
  *       with {@code allocate_tokens_for_local_replication_factor: rf}: each joining node runs
  *       {@link TokenAllocation#allocateTokens} on the ring of the nodes before it. Node {@code i} is in rack
- *       {@code i mod racks}. The sequence runs three times, the first two as JIT warm-up; prints
- *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time> <allocating thread's CPU time>} of growing from 3 to n nodes, or
+ *       {@code i mod racks}. The sequence runs for 3 s (at least twice) as JIT warm-up, then 5 timed times; prints
+ *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time> <allocating thread's CPU time>}, medians of the timed runs of growing from 3 to n nodes, or
  *       {@code refused <i> <message>} when Cassandra refuses to allocate for node {@code i}.
  *   <li>{@code offline <racks> <numTokens> <nodes> <rf>}: the same through {@link OfflineTokenAllocator}, the
  *       allocator behind {@code tools/bin/generatetokens}.
@@ -51,8 +51,10 @@ public final class CassandraSide {
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
-  /** Runs of the same sequence before the timed one, so the JIT has compiled the allocator (as on our side). */
-  private static final int WARM_UPS = 2;
+  /** The same sequence runs for this long (and at least twice) before timing, so the JIT has done its work. */
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+  /** Timed runs; the median is reported. */
+  private static final int TIMED_RUNS = 5;
 
   private CassandraSide() {}
 
@@ -61,12 +63,24 @@ public final class CassandraSide {
     DatabaseDescriptor.setPartitionerUnsafe(Murmur3Partitioner.instance);
     switch (args[0]) {
       case "bootstrap" -> {
-        for (int warmUp = 0; warmUp < WARM_UPS; warmUp++) {
-          bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-              Integer.parseInt(args[4]), false);
+        int racks = Integer.parseInt(args[1]);
+        int numTokens = Integer.parseInt(args[2]);
+        int nodes = Integer.parseInt(args[3]);
+        int rf = Integer.parseInt(args[4]);
+        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        for (int run = 0; run < 2 || System.nanoTime() < warmUntil; run++) {
+          if (bootstrap(racks, numTokens, nodes, rf, false) == null) {
+            break; // refused: nothing to time
+          }
         }
-        bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-            Integer.parseInt(args[4]), true);
+        long[][] times = new long[TIMED_RUNS][];
+        for (int run = 0; run < TIMED_RUNS; run++) {
+          times[run] = bootstrap(racks, numTokens, nodes, rf, run == TIMED_RUNS - 1);
+          if (times[run] == null) {
+            return;
+          }
+        }
+        System.out.println("millis " + median(times, 0) + " " + median(times, 1));
       }
       case "offline" -> offline(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
@@ -90,7 +104,8 @@ public final class CassandraSide {
     return InetAddressAndPort.getByAddressOverrideDefaults(InetAddress.getByName("127.0.0.1"), 10000 + i);
   }
 
-  private static void bootstrap(int racks, int numTokens, int nodes, int rf, boolean print) throws IOException {
+  /** One growth run; returns {JVM CPU ms, thread CPU ms} of nodes 4..n, or null when Cassandra refused. */
+  private static long[] bootstrap(int racks, int numTokens, int nodes, int rf, boolean print) throws IOException {
     RackSnitch snitch = new RackSnitch();
     DatabaseDescriptor.setEndpointSnitch(snitch);
     TokenMetadata metadata = new TokenMetadata(snitch);
@@ -112,11 +127,9 @@ public final class CassandraSide {
         NetworkTopologyStrategy strategy = new NetworkTopologyStrategy("bench", metadata, snitch, replication);
         tokens = TokenAllocation.allocateTokens(metadata, strategy, endpoint, numTokens);
       } catch (ConfigurationException e) {
-        if (print) {
-          System.out.print(out);
-          System.out.println("refused " + i + " " + e.getMessage().replace('\n', ' '));
-        }
-        return;
+        System.out.print(out);
+        System.out.println("refused " + i + " " + e.getMessage().replace('\n', ' '));
+        return null;
       }
       metadata.updateNormalTokens(tokens, endpoint);
       out.append(nodeLine(i, rack, tokens));
@@ -125,8 +138,17 @@ public final class CassandraSide {
     long threadMillis = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
     if (print) {
       System.out.print(out);
-      System.out.println("millis " + millis + " " + threadMillis);
     }
+    return new long[] {millis, threadMillis};
+  }
+
+  private static long median(long[][] times, int column) {
+    long[] values = new long[times.length];
+    for (int i = 0; i < times.length; i++) {
+      values[i] = times[i][column];
+    }
+    java.util.Arrays.sort(values);
+    return values[values.length / 2];
   }
 
   private static void offline(int racks, int numTokens, int nodes, int rf) {

@@ -142,17 +142,12 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       throw new IllegalArgumentException(
           "node " + node.name() + " is already in the datacenter; choose a new name or remove it first");
     }
-    long[] dcTokens = new long[tokenCount];
-    int k = 0;
+    LongSet dcTokens = new LongSet(tokenCount + numTokens);
     for (RingNode ringNode : present) {
       for (long token : ringNode.tokens()) { // RingNode holds no nulls
-        dcTokens[k++] = token;
-      }
-    }
-    Arrays.sort(dcTokens);
-    for (int i = 1; i < dcTokens.length; i++) {
-      if (dcTokens[i] == dcTokens[i - 1]) {
-        throw new IllegalArgumentException("token " + dcTokens[i] + " appears twice in datacenter");
+        if (!dcTokens.add(token)) {
+          throw new IllegalArgumentException("token " + token + " appears twice in datacenter");
+        }
       }
     }
     present.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
@@ -162,20 +157,22 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     return List.copyOf(tokens);
   }
 
-  /** Tokens that must not be handed out: the caller's, the datacenter's (sorted), and those chosen so far. */
+  /** Tokens that must not be handed out: the caller's, the datacenter's, and those chosen here so far. */
   private static final class Taken {
     private final Set<Long> inUse;
-    private final long[] sorted;
-    private final Set<Long> chosen = new HashSet<>();
+    private final LongSet chosen;
 
-    Taken(Set<Long> inUse, long[] sorted) {
+    Taken(Set<Long> inUse, LongSet datacenter) {
       this.inUse = inUse;
-      this.sorted = sorted;
+      this.chosen = datacenter;
+    }
+
+    Taken(Set<Long> inUse) {
+      this(inUse, new LongSet(64));
     }
 
     boolean contains(long token) {
-      return token == Tokens.RESERVED || Arrays.binarySearch(sorted, token) >= 0 || chosen.contains(token)
-          || inUse.contains(token);
+      return token == Tokens.RESERVED || chosen.contains(token) || inUse.contains(token);
     }
 
     /** {@code token}, or the next free one clockwise, now taken. */
@@ -504,7 +501,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     List<List<String>> rackLists = new ArrayList<>(racks.values());
     int rackCount = rackLists.size();
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Taken taken = new Taken(tokensInUse, new long[0]);
+    Taken taken = new Taken(tokensInUse);
     for (int k = 0; k < total; k++) {
       String owner;
       if (byRack) {
@@ -527,7 +524,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     double finest = Tokens.RING / ((double) largest * numTokens);
     int rackCount = racks.size();
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Taken taken = new Taken(tokensInUse, new long[0]);
+    Taken taken = new Taken(tokensInUse);
     int r = 0;
     for (List<String> rack : racks.values()) {
       int count = rack.size() * numTokens;
@@ -605,7 +602,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     double spacing = Tokens.RING / total;
     int[] dealt = new int[rackCount];
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Taken taken = new Taken(tokensInUse, new long[0]);
+    Taken taken = new Taken(tokensInUse);
     for (int k = 0; k < total; k++) {
       List<String> rack = rackLists.get(seq[k]);
       String owner = rack.get(dealt[seq[k]]++ % rack.size());
@@ -652,8 +649,8 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     Map<String, String> rackOf = new LinkedHashMap<>();
     racks.forEach((rack, names) -> names.forEach(n -> rackOf.put(n, rack)));
     List<RingNode> ring = new ArrayList<>();
-    long[] used = out.values().stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
-    Taken taken = new Taken(tokensInUse, used); // remembers every token handed out below too
+    Taken taken = new Taken(tokensInUse); // remembers every token handed out below too
+    out.values().forEach(tokens -> tokens.forEach(taken::add));
     out.forEach((name, tokens) -> ring.add(new RingNode(name, rackOf.get(name), tokens)));
     for (String name : placementOrder(racks)) {
       if (out.containsKey(name)) {
