@@ -56,6 +56,9 @@ public final class CassandraSide {
   /** Timed runs; the median is reported. */
   private static final int TIMED_RUNS = 5;
 
+  private static int refusedAt;
+  private static String refusal;
+
   private CassandraSide() {}
 
   public static void main(String[] args) throws Exception {
@@ -70,15 +73,13 @@ public final class CassandraSide {
         long warmUntil = System.nanoTime() + WARM_UP_NANOS;
         for (int run = 0; run < 2 || System.nanoTime() < warmUntil; run++) {
           if (bootstrap(racks, numTokens, nodes, rf, false) == null) {
-            break; // refused: nothing to time
+            System.out.println("refused " + refusedAt + " " + refusal);
+            return; // nothing to time
           }
         }
         long[][] times = new long[TIMED_RUNS][];
         for (int run = 0; run < TIMED_RUNS; run++) {
           times[run] = bootstrap(racks, numTokens, nodes, rf, run == TIMED_RUNS - 1);
-          if (times[run] == null) {
-            return;
-          }
         }
         System.out.println("millis " + median(times, 0) + " " + median(times, 1));
       }
@@ -127,8 +128,8 @@ public final class CassandraSide {
         NetworkTopologyStrategy strategy = new NetworkTopologyStrategy("bench", metadata, snitch, replication);
         tokens = TokenAllocation.allocateTokens(metadata, strategy, endpoint, numTokens);
       } catch (ConfigurationException e) {
-        System.out.print(out);
-        System.out.println("refused " + i + " " + e.getMessage().replace('\n', ' '));
+        refusedAt = i;
+        refusal = e.getMessage().replace('\n', ' ');
         return null;
       }
       metadata.updateNormalTokens(tokens, endpoint);
