@@ -89,7 +89,7 @@ final class RingState {
     this.touchedStamp = new int[nodes];
     this.touched = new int[nodes];
     this.replicas = new int[16 * rf];
-    this.stride = 4 * rf + 4;
+    this.stride = 2 * rf + 2; // room for the usual few touched nodes; gaps touching more are not cached
     this.effectNodes = new int[16 * stride];
     this.effectC = new double[16 * stride];
     this.effectG = new double[16 * stride];
