@@ -17,7 +17,9 @@ import java.util.Arrays;
  * {@link #maxWalk} positions before it) plus the range split or merged at {@code p}; only those are recomputed.
  * Evaluating an insertion walks the same few ranges with a virtual token and returns the node ownership changes as
  * {@code c + g * d}, where {@code d} is how far past the previous token the new token sits: the ranges before the
- * gap change by fixed amounts, and the split range's left part (of width {@code d}) changes replica set.
+ * gap change by fixed amounts, and the split range's left part (of width {@code d}) changes replica set. These
+ * effects are cached per gap for the node being placed and forgotten within {@code maxWalk + 2} positions of each
+ * change; in a single-replica ring the effect is known in closed form (the range's owner gives, the node takes).
  *
  * <p>Node and rack indices are dense ints; widths and ownership are fractions of the ring.
  */
