@@ -17,8 +17,11 @@ import java.util.Map;
  */
 final class CassandraProcess {
 
-  /** Nodes Cassandra allocated (node i in rack r(i mod racks)), growth time, and a refusal if any. */
-  record Allocation(List<RingNode> nodes, long millis, String refusal) {}
+  /**
+   * Nodes Cassandra allocated (node i in rack r(i mod racks)), growth CPU time of the JVM and of the allocating
+   * thread, and a refusal if any.
+   */
+  record Allocation(List<RingNode> nodes, long millis, long threadMillis, String refusal) {}
 
   private final String classpath;
   private final Path logbackConfig;
@@ -65,6 +68,7 @@ final class CassandraProcess {
   private static Allocation parseAllocation(List<String> lines) {
     List<RingNode> nodes = new ArrayList<>();
     long millis = -1;
+    long threadMillis = -1;
     String refusal = null;
     for (String line : lines) {
       String[] parts = line.split(" ");
@@ -76,12 +80,15 @@ final class CassandraProcess {
           }
           nodes.add(new RingNode("n" + parts[1], parts[2], tokens));
         }
-        case "millis" -> millis = Long.parseLong(parts[1]);
+        case "millis" -> {
+          millis = Long.parseLong(parts[1]);
+          threadMillis = Long.parseLong(parts[2]);
+        }
         case "refused" -> refusal = "node n" + parts[1] + ": " + line.substring(line.indexOf(' ', "refused ".length()) + 1);
         default -> { }
       }
     }
-    return new Allocation(nodes, millis, refusal);
+    return new Allocation(nodes, millis, threadMillis, refusal);
   }
 
   private List<String> run(Object... args) throws IOException {

@@ -11,6 +11,7 @@ import io.ringkeeper.operator.domain.topology.RackPlacement;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,9 +33,10 @@ import java.util.stream.IntStream;
  * Growth: a datacenter starts with 3 nodes and grows one node at a time to 96, node {@code i} joining rack
  * {@code i mod racks} (the order {@link RackPlacement#nextRack} gives). Cassandra's side runs in its own JVM:
  * each joining node calls {@code TokenAllocation.allocateTokens} on the ring of the nodes before it, as a
- * bootstrapping node with {@code allocate_tokens_for_local_replication_factor: 3} does. Times are each JVM's CPU
- * time (all threads, garbage collection included) for growing from 3 to 96 nodes, after two warm-up runs of the
- * same sequence: CPU time, so that other processes on a shared machine do not skew the comparison.
+ * bootstrapping node with {@code allocate_tokens_for_local_replication_factor: 3} does. Times are CPU times (of
+ * the allocating thread, and of the whole JVM) for growing from 3 to 96 nodes, medians of 5 runs after at least
+ * 3 s of warm-up runs of the same sequence: CPU time, so that other processes on a shared machine skew the
+ * comparison less.
  */
 public final class TokenBenchmark {
 
@@ -43,11 +45,14 @@ public final class TokenBenchmark {
   private static final int[] NUM_TOKENS = {16, 8, 4};
   private static final int[] RACKS = {3, 1, 2, 5};
   private static final int SHRINK_FROM = 24;
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+  private static final int TIMED_RUNS = 5;
   private static final int SHRINK_TO = 12;
 
-  /** Allocation time is this JVM's CPU time (all threads, garbage collection included), as on Cassandra's side. */
+  /** Allocation time is CPU time, as on Cassandra's side: of this JVM (all threads) and of the allocating thread. */
   private static final OperatingSystemMXBean CPU =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
   private final TokenAllocator allocator = new ReplicationAwareTokenAllocator();
   private final Map<String, List<RingNode>> shrinkSources = new LinkedHashMap<>();
@@ -84,17 +89,28 @@ public final class TokenBenchmark {
   // --- growth --------------------------------------------------------------------------------------------------
 
   private record Series(double[] ours, double[] cassandra, double[] random, double[] newDc, long oursMillis,
-      long cassandraMillis, String refusal, double offlineWorst) {}
+      long oursThreadMillis, long cassandraMillis, long cassandraThreadMillis, String refusal,
+      double offlineWorst) {}
 
   private void growth(int racks, List<String[]> speed, Map<String, List<RingNode>> rings) throws IOException {
     Map<Integer, Series> byTokens = new LinkedHashMap<>();
     for (int numTokens : NUM_TOKENS) {
-      for (int warmUp = 0; warmUp < 2; warmUp++) {
-        grow(racks, numTokens, max); // JIT warm-up, as Cassandra's side gets
+      long warmUntil = System.nanoTime() + WARM_UP_NANOS; // JIT warm-up, as Cassandra's side gets
+      for (int run = 0; run < 2 || System.nanoTime() < warmUntil; run++) {
+        grow(racks, numTokens, max);
       }
-      long start = CPU.getProcessCpuTime();
-      List<RingNode> ours = grow(racks, numTokens, max);
-      long oursMillis = (CPU.getProcessCpuTime() - start) / 1_000_000;
+      long[] jvm = new long[TIMED_RUNS];
+      long[] thread = new long[TIMED_RUNS];
+      List<RingNode> ours = null;
+      for (int run = 0; run < TIMED_RUNS; run++) {
+        long start = CPU.getProcessCpuTime();
+        long threadStart = THREAD.getCurrentThreadCpuTime();
+        ours = grow(racks, numTokens, max);
+        jvm[run] = (CPU.getProcessCpuTime() - start) / 1_000_000;
+        thread[run] = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
+      }
+      long oursMillis = median(jvm);
+      long oursThreadMillis = median(thread);
       var theirs = cassandra.bootstrap(racks, numTokens, max, RF);
       var offline = cassandra.offline(racks, numTokens, max, RF);
       List<RingNode> random = randomRing(racks, numTokens, 42L * numTokens + racks);
@@ -103,7 +119,8 @@ public final class TokenBenchmark {
         newDc[n] = newDatacenterSpread(n, racks, numTokens);
       }
       byTokens.put(numTokens, new Series(prefixSpreads(ours), prefixSpreads(theirs.nodes()), prefixSpreads(random),
-          newDc, oursMillis, theirs.millis(), theirs.refusal(), worst(prefixSpreads(offline.nodes()))));
+          newDc, oursMillis, oursThreadMillis, theirs.millis(), theirs.threadMillis(), theirs.refusal(),
+          worst(prefixSpreads(offline.nodes()))));
       if ((racks == 3 || racks == 1) && max >= SHRINK_FROM) {
         shrinkSources.put(racks + "/" + numTokens + "/Ringkeeper", ours.subList(0, SHRINK_FROM));
         if (theirs.refusal() == null) {
@@ -166,10 +183,11 @@ public final class TokenBenchmark {
       System.out.printf("| %d | %s | %s | %s | %s | %s | %d/%d | %s | %s |%n", e.getKey(), fmt(worst(s.newDc())),
           fmt(worst(s.ours())), fmt(mean(s.ours())), fmt(worst(s.cassandra())), fmt(mean(s.cassandra())), noWorse,
           compared, fmt(worst(s.random())), fmt(s.offlineWorst()));
-      speed.add(new String[] {Integer.toString(racks), Integer.toString(e.getKey()), Long.toString(s.oursMillis()),
-          s.refusal() == null ? Long.toString(s.cassandraMillis()) : "refused",
-          s.refusal() == null ? String.format("%.1fx", (double) s.cassandraMillis() / Math.max(1, s.oursMillis()))
-              : "-"});
+      boolean ran = s.refusal() == null;
+      speed.add(new String[] {Integer.toString(racks), Integer.toString(e.getKey()),
+          Long.toString(s.oursThreadMillis()), ran ? Long.toString(s.cassandraThreadMillis()) : "refused",
+          ran ? ratio(s.cassandraThreadMillis(), s.oursThreadMillis()) : "-", Long.toString(s.oursMillis()),
+          ran ? Long.toString(s.cassandraMillis()) : "refused", ran ? ratio(s.cassandraMillis(), s.oursMillis()) : "-"});
     }
     System.out.println();
   }
@@ -231,12 +249,15 @@ public final class TokenBenchmark {
   }
 
   private void printSpeed(List<String[]> rows) {
-    System.out.printf("## Speed%n%nCPU time of the JVM (all threads, garbage collection included) to grow a "
-        + "datacenter from %d to %d nodes one node at a time, in milliseconds, after two warm-up runs of the same "
-        + "sequence in the same JVM; scoring not included.%n%n", FIRST, max);
-    System.out.println("| racks | tokens | Ringkeeper ms | Cassandra ms | Cassandra / Ringkeeper |");
-    System.out.println("|---:|---:|---:|---:|---:|");
-    rows.forEach(r -> System.out.printf("| %s | %s | %s | %s | %s |%n", (Object[]) r));
+    System.out.printf("## Speed%n%nCPU time to grow a datacenter from %d to %d nodes one node at a time, in "
+        + "milliseconds: median of %d runs after at least %d s of warm-up runs of the same sequence in the same "
+        + "JVM; scoring not included. Thread: the allocating thread. JVM: all threads of the JVM (garbage "
+        + "collection, JIT compilation and the JVM's own threads too), which weighs most on short runs.%n%n",
+        FIRST, max, TIMED_RUNS, WARM_UP_NANOS / 1_000_000_000L);
+    System.out.println("| racks | tokens | thread: Ringkeeper | thread: Cassandra | ratio | JVM: Ringkeeper | "
+        + "JVM: Cassandra | ratio |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    rows.forEach(r -> System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", (Object[]) r));
     System.out.println();
   }
 
@@ -369,6 +390,16 @@ public final class TokenBenchmark {
   private double mean(double[] spreads) {
     return IntStream.rangeClosed(FIRST, max).mapToDouble(n -> spreads[n]).filter(d -> !Double.isNaN(d)).average()
         .orElse(Double.NaN);
+  }
+
+  private static long median(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static String ratio(long theirs, long ours) {
+    return String.format("%.1fx", (double) theirs / Math.max(1, ours));
   }
 
   private static double round(double v) {

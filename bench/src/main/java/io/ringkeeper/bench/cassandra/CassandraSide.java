@@ -3,6 +3,7 @@ package io.ringkeeper.bench.cassandra;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ import org.apache.cassandra.utils.OutputHandler;
  *   <li>{@code bootstrap <racks> <numTokens> <nodes> <rf>}: nodes join one at a time as a real cluster does
  *       with {@code allocate_tokens_for_local_replication_factor: rf}: each joining node runs
  *       {@link TokenAllocation#allocateTokens} on the ring of the nodes before it. Node {@code i} is in rack
- *       {@code i mod racks}. The sequence runs three times, the first two as JIT warm-up; prints
- *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time of growing from 3 to n nodes>}, or
+ *       {@code i mod racks}. The sequence runs for 3 s (at least twice) as JIT warm-up, then 5 timed times; prints
+ *       {@code node <i> <rack> <tokens...>} per node, then {@code millis <JVM CPU time> <allocating thread's CPU time>}, medians of the timed runs of growing from 3 to n nodes, or
  *       {@code refused <i> <message>} when Cassandra refuses to allocate for node {@code i}.
  *   <li>{@code offline <racks> <numTokens> <nodes> <rf>}: the same through {@link OfflineTokenAllocator}, the
  *       allocator behind {@code tools/bin/generatetokens}.
@@ -45,12 +46,18 @@ import org.apache.cassandra.utils.OutputHandler;
  */
 public final class CassandraSide {
 
-  /** Allocation time is this JVM's CPU time (all threads, garbage collection included), not wall time. */
+  /** Allocation time is CPU time, not wall time: of this JVM (all threads) and of the allocating thread. */
   private static final OperatingSystemMXBean CPU =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
 
-  /** Runs of the same sequence before the timed one, so the JIT has compiled the allocator (as on our side). */
-  private static final int WARM_UPS = 2;
+  /** The same sequence runs for this long (and at least twice) before timing, so the JIT has done its work. */
+  private static final long WARM_UP_NANOS = 3_000_000_000L;
+  /** Timed runs; the median is reported. */
+  private static final int TIMED_RUNS = 5;
+
+  private static int refusedAt;
+  private static String refusal;
 
   private CassandraSide() {}
 
@@ -59,12 +66,22 @@ public final class CassandraSide {
     DatabaseDescriptor.setPartitionerUnsafe(Murmur3Partitioner.instance);
     switch (args[0]) {
       case "bootstrap" -> {
-        for (int warmUp = 0; warmUp < WARM_UPS; warmUp++) {
-          bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-              Integer.parseInt(args[4]), false);
+        int racks = Integer.parseInt(args[1]);
+        int numTokens = Integer.parseInt(args[2]);
+        int nodes = Integer.parseInt(args[3]);
+        int rf = Integer.parseInt(args[4]);
+        long warmUntil = System.nanoTime() + WARM_UP_NANOS;
+        for (int run = 0; run < 2 || System.nanoTime() < warmUntil; run++) {
+          if (bootstrap(racks, numTokens, nodes, rf, false) == null) {
+            System.out.println("refused " + refusedAt + " " + refusal);
+            return; // nothing to time
+          }
         }
-        bootstrap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-            Integer.parseInt(args[4]), true);
+        long[][] times = new long[TIMED_RUNS][];
+        for (int run = 0; run < TIMED_RUNS; run++) {
+          times[run] = bootstrap(racks, numTokens, nodes, rf, run == TIMED_RUNS - 1);
+        }
+        System.out.println("millis " + median(times, 0) + " " + median(times, 1));
       }
       case "offline" -> offline(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
@@ -88,16 +105,19 @@ public final class CassandraSide {
     return InetAddressAndPort.getByAddressOverrideDefaults(InetAddress.getByName("127.0.0.1"), 10000 + i);
   }
 
-  private static void bootstrap(int racks, int numTokens, int nodes, int rf, boolean print) throws IOException {
+  /** One growth run; returns {JVM CPU ms, thread CPU ms} of nodes 4..n, or null when Cassandra refused. */
+  private static long[] bootstrap(int racks, int numTokens, int nodes, int rf, boolean print) throws IOException {
     RackSnitch snitch = new RackSnitch();
     DatabaseDescriptor.setEndpointSnitch(snitch);
     TokenMetadata metadata = new TokenMetadata(snitch);
     Map<String, String> replication = Map.of(snitch.getLocalDatacenter(), Integer.toString(rf));
     StringBuilder out = new StringBuilder();
     long growthStart = 0;
+    long threadStart = 0;
     for (int i = 0; i < nodes; i++) {
       if (i == 3) {
         growthStart = CPU.getProcessCpuTime();
+        threadStart = THREAD.getCurrentThreadCpuTime();
       }
       InetAddressAndPort endpoint = endpoint(i);
       String rack = "r" + (i % racks);
@@ -108,20 +128,28 @@ public final class CassandraSide {
         NetworkTopologyStrategy strategy = new NetworkTopologyStrategy("bench", metadata, snitch, replication);
         tokens = TokenAllocation.allocateTokens(metadata, strategy, endpoint, numTokens);
       } catch (ConfigurationException e) {
-        if (print) {
-          System.out.print(out);
-          System.out.println("refused " + i + " " + e.getMessage().replace('\n', ' '));
-        }
-        return;
+        refusedAt = i;
+        refusal = e.getMessage().replace('\n', ' ');
+        return null;
       }
       metadata.updateNormalTokens(tokens, endpoint);
       out.append(nodeLine(i, rack, tokens));
     }
     long millis = (CPU.getProcessCpuTime() - growthStart) / 1_000_000;
+    long threadMillis = (THREAD.getCurrentThreadCpuTime() - threadStart) / 1_000_000;
     if (print) {
       System.out.print(out);
-      System.out.println("millis " + millis);
     }
+    return new long[] {millis, threadMillis};
+  }
+
+  private static long median(long[][] times, int column) {
+    long[] values = new long[times.length];
+    for (int i = 0; i < times.length; i++) {
+      values[i] = times[i][column];
+    }
+    java.util.Arrays.sort(values);
+    return values[values.length / 2];
   }
 
   private static void offline(int racks, int numTokens, int nodes, int rf) {
@@ -133,12 +161,13 @@ public final class CassandraSide {
     var fakeNodes = OfflineTokenAllocator.allocate(rf, numTokens, perRack, new OutputHandler.SystemOutput(false,
         false), Murmur3Partitioner.instance);
     long millis = (CPU.getProcessCpuTime() - start) / 1_000_000;
+    long threadMillis = 0; // not measured for the offline allocator
     StringBuilder out = new StringBuilder();
     for (var node : fakeNodes) {
       out.append(nodeLine(node.nodeId(), "r" + node.rackId(), node.tokens()));
     }
     System.out.print(out);
-    System.out.println("millis " + millis);
+    System.out.println("millis " + millis + " " + threadMillis);
   }
 
   private static String nodeLine(int i, String rack, Collection<Token> tokens) {

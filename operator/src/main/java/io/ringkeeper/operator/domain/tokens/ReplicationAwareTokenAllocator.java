@@ -142,17 +142,12 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       throw new IllegalArgumentException(
           "node " + node.name() + " is already in the datacenter; choose a new name or remove it first");
     }
-    long[] dcTokens = new long[tokenCount];
-    int k = 0;
+    LongSet dcTokens = new LongSet(tokenCount + numTokens);
     for (RingNode ringNode : present) {
       for (long token : ringNode.tokens()) { // RingNode holds no nulls
-        dcTokens[k++] = token;
-      }
-    }
-    Arrays.sort(dcTokens);
-    for (int i = 1; i < dcTokens.length; i++) {
-      if (dcTokens[i] == dcTokens[i - 1]) {
-        throw new IllegalArgumentException("token " + dcTokens[i] + " appears twice in datacenter");
+        if (!dcTokens.add(token)) {
+          throw new IllegalArgumentException("token " + token + " appears twice in datacenter");
+        }
       }
     }
     present.sort((a, b) -> NaturalOrder.INSTANCE.compare(a.name(), b.name()));
@@ -162,20 +157,22 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     return List.copyOf(tokens);
   }
 
-  /** Tokens that must not be handed out: the caller's, the datacenter's (sorted), and those chosen so far. */
+  /** Tokens that must not be handed out: the caller's, the datacenter's, and those chosen here so far. */
   private static final class Taken {
     private final Set<Long> inUse;
-    private final long[] sorted;
-    private final Set<Long> chosen = new HashSet<>();
+    private final LongSet chosen;
 
-    Taken(Set<Long> inUse, long[] sorted) {
+    Taken(Set<Long> inUse, LongSet datacenter) {
       this.inUse = inUse;
-      this.sorted = sorted;
+      this.chosen = datacenter;
+    }
+
+    Taken(Set<Long> inUse) {
+      this(inUse, new LongSet(64));
     }
 
     boolean contains(long token) {
-      return token == Tokens.RESERVED || Arrays.binarySearch(sorted, token) >= 0 || chosen.contains(token)
-          || inUse.contains(token);
+      return token == Tokens.RESERVED || chosen.contains(token) || inUse.contains(token);
     }
 
     /** {@code token}, or the next free one clockwise, now taken. */
@@ -223,7 +220,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       ringRf = rf;
       ringRacks = racksAfter;
     }
-    return new Insertion(ring, node, ringRf, ringRacks, rf, taken).run(numTokens);
+    return new Insertion(ring, node, ringRf, ringRacks, rf, numTokens, taken).run(numTokens);
   }
 
   /** Greedy insertion of one node's tokens into a ring, then refinement; see the class Javadoc. */
@@ -236,10 +233,11 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     private final int existingTokens;
     private final boolean replicated;
     private final double[] abc = new double[3];
+    private int[] widest = new int[0];
     private double idealWidth;
     private double widthWeight;
 
-    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, Taken taken) {
+    Insertion(List<RingNode> ring, NewNode node, int ringRf, int ringRacks, int rf, int numTokens, Taken taken) {
       this.taken = taken;
       this.replicated = ringRf > 1;
       int n = ring.size();
@@ -256,11 +254,11 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
       }
       int[] nodeRack = replicated ? rackOf : new int[n + 1]; // racks play no part in a single-replica ring
       this.x = n;
-      this.state = new RingState(ringRf, nodeRack);
       int total = 0;
       for (RingNode r : ring) {
         total += r.tokens().size();
       }
+      this.state = new RingState(ringRf, nodeRack, total + numTokens);
       long[] sortedTokens = new long[total];
       int k = 0;
       for (RingNode r : ring) {
@@ -361,6 +359,55 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     private record Best(int gap, double offset, double delta) {}
 
     private Best best(double targetX) {
+      return replicated ? bestByGap(targetX) : bestByVictim(targetX);
+    }
+
+    /**
+     * In a single-replica ring a token only takes the left part of one range from that range's owner, so the
+     * objective change depends on the owner and the new node alone, except that the token must fit in the range:
+     * each node's best range is its widest. One pass finds every node's widest range, then each node is scored
+     * once (the new node's own ranges change nothing). Equal scores go to the lower node index.
+     */
+    private Best bestByVictim(double targetX) {
+      int nodes = x + 1;
+      if (widest.length < nodes) {
+        widest = new int[nodes];
+      }
+      Arrays.fill(widest, 0, nodes, -1);
+      for (int gap = 0; gap < state.size(); gap++) {
+        int owner = state.owner(gap);
+        if (widest[owner] < 0 || state.width(gap) > state.width(widest[owner])) {
+          widest[owner] = gap;
+        }
+      }
+      int bestGap = -1;
+      double bestOffset = 0;
+      double bestDelta = Double.POSITIVE_INFINITY;
+      for (int victim = 0; victim < nodes; victim++) {
+        int gap = widest[victim];
+        if (gap < 0) {
+          continue;
+        }
+        double w = state.width(gap);
+        if (w < 3 * MIN_STEP) {
+          continue;
+        }
+        state.quadratic(gap, x, target, weight, targetX, abc);
+        double d = abc[2] > 0 ? clamp(-abc[1] / (2 * abc[2]), MIN_STEP, w - MIN_STEP) : w / 2;
+        double delta = abc[0] + abc[1] * d + abc[2] * d * d;
+        if (delta < bestDelta) {
+          bestDelta = delta;
+          bestGap = gap;
+          bestOffset = d;
+        }
+      }
+      if (bestGap < 0) {
+        throw new IllegalStateException("the ring has no room for another token");
+      }
+      return new Best(bestGap, bestOffset, bestDelta);
+    }
+
+    private Best bestByGap(double targetX) {
       int bestGap = -1;
       double bestOffset = 0;
       double bestDelta = Double.POSITIVE_INFINITY;
@@ -454,7 +501,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     List<List<String>> rackLists = new ArrayList<>(racks.values());
     int rackCount = rackLists.size();
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Taken taken = new Taken(tokensInUse, new long[0]);
+    Taken taken = new Taken(tokensInUse);
     for (int k = 0; k < total; k++) {
       String owner;
       if (byRack) {
@@ -477,7 +524,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     double finest = Tokens.RING / ((double) largest * numTokens);
     int rackCount = racks.size();
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Taken taken = new Taken(tokensInUse, new long[0]);
+    Taken taken = new Taken(tokensInUse);
     int r = 0;
     for (List<String> rack : racks.values()) {
       int count = rack.size() * numTokens;
@@ -555,7 +602,7 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     double spacing = Tokens.RING / total;
     int[] dealt = new int[rackCount];
     Map<String, List<Long>> out = new LinkedHashMap<>();
-    Taken taken = new Taken(tokensInUse, new long[0]);
+    Taken taken = new Taken(tokensInUse);
     for (int k = 0; k < total; k++) {
       List<String> rack = rackLists.get(seq[k]);
       String owner = rack.get(dealt[seq[k]]++ % rack.size());
@@ -602,8 +649,8 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     Map<String, String> rackOf = new LinkedHashMap<>();
     racks.forEach((rack, names) -> names.forEach(n -> rackOf.put(n, rack)));
     List<RingNode> ring = new ArrayList<>();
-    long[] used = out.values().stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
-    Taken taken = new Taken(tokensInUse, used); // remembers every token handed out below too
+    Taken taken = new Taken(tokensInUse); // remembers every token handed out below too
+    out.values().forEach(tokens -> tokens.forEach(taken::add));
     out.forEach((name, tokens) -> ring.add(new RingNode(name, rackOf.get(name), tokens)));
     for (String name : placementOrder(racks)) {
       if (out.containsKey(name)) {

@@ -17,7 +17,9 @@ import java.util.Arrays;
  * {@link #maxWalk} positions before it) plus the range split or merged at {@code p}; only those are recomputed.
  * Evaluating an insertion walks the same few ranges with a virtual token and returns the node ownership changes as
  * {@code c + g * d}, where {@code d} is how far past the previous token the new token sits: the ranges before the
- * gap change by fixed amounts, and the split range's left part (of width {@code d}) changes replica set.
+ * gap change by fixed amounts, and the split range's left part (of width {@code d}) changes replica set. These
+ * effects are cached per gap for the node being placed and forgotten within {@code maxWalk + 2} positions of each
+ * change; in a single-replica ring the effect is known in closed form (the range's owner gives, the node takes).
  *
  * <p>Node and rack indices are dense ints; widths and ownership are fractions of the ring.
  */
@@ -70,6 +72,11 @@ final class RingState {
    * @param nodeRack rack index of every node. Like Cassandra, placement counts the racks that hold tokens.
    */
   RingState(int rf, int[] nodeRack) {
+    this(rf, nodeRack, 16);
+  }
+
+  /** As {@link #RingState(int, int[])}, with room for {@code capacity} tokens before any array grows. */
+  RingState(int rf, int[] nodeRack, int capacity) {
     this.rf = rf;
     this.nodeRack = nodeRack.clone();
     int nodes = nodeRack.length;
@@ -84,11 +91,12 @@ final class RingState {
     this.touchedStamp = new int[nodes];
     this.touched = new int[nodes];
     this.replicas = new int[16 * rf];
-    this.stride = 4 * rf + 4;
+    this.stride = 2 * rf + 2; // room for the usual few touched nodes; gaps touching more are not cached
     this.effectNodes = new int[16 * stride];
     this.effectC = new double[16 * stride];
     this.effectG = new double[16 * stride];
     Arrays.fill(effectCount, -1);
+    ensureCapacity(capacity);
   }
 
   private static int maxRack(int[] nodeRack) {

@@ -65,8 +65,8 @@ final class StaggeredTargets {
       if (shares == null) {
         continue;
       }
-      double[] after = concat(shares, rest);
-      double score = Math.max(spread(after), rollout(after, numTokens, horizon));
+      double[] after = ascending(shares, rest);
+      double score = Math.max(after[after.length - 1] / after[0], rollout(after, numTokens, horizon));
       if (score < bestScore - 1e-12) {
         bestScore = score;
         best = shares;
@@ -109,61 +109,85 @@ final class StaggeredTargets {
    */
   private static double[] waterFill(double[] victims) {
     int m = victims.length;
-    double prefix = 0;
-    double level = 0;
-    int giving = 0;
-    for (int j = 1; j <= m; j++) {
-      prefix += victims[j - 1];
-      double candidate = prefix / (j + 1);
-      if (victims[j - 1] >= candidate) {
-        giving = j;
-        level = candidate;
-      }
-    }
+    double level = level(victims, m);
     double[] shares = Arrays.copyOf(victims, m + 1);
-    for (int k = 0; k < giving; k++) {
+    for (int k = 0; k < m && victims[k] > level; k++) {
       shares[k] = level;
     }
     shares[m] = level;
     return shares;
   }
 
-  /** Worst spread over {@code steps} more joiners that each water-fill their {@code numTokens} largest owners. */
+  /**
+   * Worst spread over {@code steps} more joiners that each water-fill their {@code numTokens} largest owners,
+   * starting from {@code start} (ascending).
+   */
   private static double rollout(double[] start, int numTokens, int steps) {
-    double[] o = start.clone();
+    // Values stay sorted ascending: a water-filling step replaces the largest ones by one level (and victims
+    // below the level keep theirs), so it is an insertion, not a sort.
+    double[] o = Arrays.copyOf(start, start.length + steps);
+    int n = start.length;
+    double[] victims = new double[Math.min(numTokens, n + steps)];
     double worst = 1;
     for (int s = 0; s < steps; s++) {
-      Arrays.sort(o);
-      int m = Math.min(numTokens, o.length);
-      double[] victims = new double[m];
+      int m = Math.min(numTokens, n);
       for (int k = 0; k < m; k++) {
-        victims[k] = o[o.length - 1 - k];
+        victims[k] = o[n - 1 - k];
       }
-      double[] shares = waterFill(victims);
-      double[] next = Arrays.copyOf(o, o.length + 1);
-      for (int k = 0; k < m; k++) {
-        next[o.length - 1 - k] = shares[k];
+      double level = level(victims, m);
+      // Victims above the level drop to it; with the new node they make (giving + 1) values at the level.
+      int giving = 0;
+      while (giving < m && victims[giving] > level) {
+        giving++;
       }
-      next[o.length] = shares[m];
-      o = next;
-      worst = Math.max(worst, spread(o));
+      int kept = n - giving; // the smallest values, still sorted
+      int at = upperBound(o, kept, level);
+      int copies = giving + 1;
+      System.arraycopy(o, at, o, at + copies, kept - at);
+      Arrays.fill(o, at, at + copies, level);
+      n = kept + copies;
+      worst = Math.max(worst, o[n - 1] / o[0]);
     }
     return worst;
   }
 
-  private static double spread(double[] values) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = 0;
-    for (double v : values) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
+  /** The water-filling level of the {@code m} largest-first victims: what each giver and the new node end with. */
+  private static double level(double[] victims, int m) {
+    double prefix = 0;
+    double level = 0;
+    for (int j = 1; j <= m; j++) {
+      prefix += victims[j - 1];
+      double candidate = prefix / (j + 1);
+      if (victims[j - 1] >= candidate) {
+        level = candidate;
+      }
     }
-    return max / min;
+    return level;
   }
 
-  private static double[] concat(double[] a, double[] b) {
-    double[] out = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
+  /** First index in {@code a[0..length)} (ascending) holding a value greater than {@code v}. */
+  private static int upperBound(double[] a, int length, double v) {
+    int lo = 0;
+    int hi = length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The values of two descending arrays, merged ascending. */
+  private static double[] ascending(double[] a, double[] b) {
+    double[] out = new double[a.length + b.length];
+    int i = a.length - 1;
+    int j = b.length - 1;
+    for (int k = 0; k < out.length; k++) {
+      out[k] = j < 0 || (i >= 0 && a[i] <= b[j]) ? a[i--] : b[j--];
+    }
     return out;
   }
 }
