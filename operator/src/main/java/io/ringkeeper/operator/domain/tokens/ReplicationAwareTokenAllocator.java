@@ -721,7 +721,8 @@ public final class ReplicationAwareTokenAllocator implements TokenAllocator {
     for (long step = 0; step < 1_000_000; step++) {
       for (int sign = 0; sign < 2; sign++) {
         long candidate = sign == 0 ? wanted + step : wanted - step;
-        boolean inside = candidate != prev && Long.compareUnsigned(candidate - prev, next - prev) < 0;
+        // prev == next: the ring holds one token, so the gap is the whole ring except that token.
+        boolean inside = candidate != prev && (prev == next || Long.compareUnsigned(candidate - prev, next - prev) < 0);
         if (inside && !taken.contains(candidate)) {
           return candidate;
         }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,8 +163,8 @@ class ReplicationAwareTokenAllocatorTest {
   }
 
   static Stream<Long> seeds() {
-    long base = System.nanoTime();
-    return Stream.concat(Stream.of(1L, 2L, 3L), IntStream.range(0, 5).mapToObj(i -> base + i));
+    // Fixed seeds so a failure in CI reproduces; 282, 322, 357 and 375 once found a one-token-ring bug.
+    return Stream.concat(Stream.of(282L, 322L, 357L, 375L), java.util.stream.LongStream.rangeClosed(1, 60).boxed());
   }
 
   @ParameterizedTest(name = "seed {0}")
