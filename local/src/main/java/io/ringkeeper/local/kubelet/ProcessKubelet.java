@@ -442,8 +442,6 @@ public final class ProcessKubelet implements AutoCloseable {
       container.put("started", true);
       container.put("state", Map.of("running", Map.of("startedAt", startedAt.toString())));
       Map<String, Object> status = podBase("Running");
-      status.put("podIP", translation.address());
-      status.put("podIPs", List.of(Map.of("ip", translation.address())));
       status.put("conditions", conditions(Boolean.TRUE.equals(ready), now));
       status.put("containerStatuses", List.of(container));
       return status;
@@ -490,6 +488,11 @@ public final class ProcessKubelet implements AutoCloseable {
       Map<String, Object> status = new LinkedHashMap<>();
       status.put("phase", phase);
       status.put("hostIP", "127.0.0.1");
+      if (translation != null) {
+        // A pod keeps its IP while its container restarts.
+        status.put("podIP", translation.address());
+        status.put("podIPs", List.of(Map.of("ip", translation.address())));
+      }
       status.put("startTime", startedAt == null ? Instant.now().toString() : startedAt.toString());
       return status;
     }
@@ -505,8 +508,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
     private void patchStatus(Map<String, Object> status) {
       try {
-        client.pods().inNamespace(namespace).withName(name).subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+        writeStatus(client, namespace, name, status);
       } catch (RuntimeException e) {
         LOG.debug("status of pod {}/{} not written (deleted meanwhile?): {}", namespace, name, e.toString());
       }
@@ -530,6 +532,16 @@ public final class ProcessKubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces a pod's whole status, as a kubelet's status manager does. A JSON patch rather than a merge patch:
+   * the mock API server merges arrays element by element instead of replacing them (RFC 7386), so a merge patch
+   * would keep stale container statuses.
+   */
+  public static void writeStatus(KubernetesClient client, String namespace, String name, Map<String, Object> status) {
+    client.pods().inNamespace(namespace).withName(name).subresource("status").patch(PatchContext.of(PatchType.JSON),
+        Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
+  }
+
   private PodTranslator.Lookup lookup() {
     return new PodTranslator.Lookup() {
       @Override
@@ -549,7 +561,8 @@ public final class ProcessKubelet implements AutoCloseable {
     };
   }
 
-  static void deleteTree(Path dir) {
+  /** Deletes a directory tree; a failure is logged, not thrown. */
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
