@@ -35,6 +35,12 @@ public class MaintenanceTaskStatus {
   @JsonPropertyDescription("Detail of the last result.")
   private String message;
 
+  @JsonPropertyDescription("Keyspace the job in progress works on (one job per keyspace and node).")
+  private String keyspace;
+
+  @JsonPropertyDescription("Whether a run of the task is in progress.")
+  private Boolean running;
+
   public String getName() {
     return name;
   }
@@ -105,5 +111,21 @@ public class MaintenanceTaskStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getKeyspace() {
+    return keyspace;
+  }
+
+  public void setKeyspace(String keyspace) {
+    this.keyspace = keyspace;
+  }
+
+  public Boolean getRunning() {
+    return running;
+  }
+
+  public void setRunning(Boolean running) {
+    this.running = running;
   }
 }
