@@ -56,8 +56,13 @@ public final class RepairRunner {
 
   private final NodeClient client;
   private final Duration callTimeout;
-  private PlanKey cachedKey;
-  private RepairPlan cachedPlan;
+  /** The last few plans (a cluster's whole-ring plan beside a hint-window run's, several clusters). */
+  private final Map<PlanKey, RepairPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<PlanKey, RepairPlan> eldest) {
+      return size() > 8;
+    }
+  };
 
   private record PlanKey(List<RingMember> ring, List<RepairKeyspace> schema, List<String> keyspaces,
       int segmentsPerNode, Set<String> nodes) {}
@@ -78,11 +83,8 @@ public final class RepairRunner {
       int segmentsPerNode, Set<String> onlyNodes) {
     PlanKey key = new PlanKey(ring(nodes), List.copyOf(schema), List.copyOf(keyspaces), segmentsPerNode,
         Set.copyOf(onlyNodes));
-    if (!key.equals(cachedKey)) {
-      cachedPlan = RepairPlanner.plan(key.ring(), key.schema(), key.keyspaces(), segmentsPerNode, key.nodes());
-      cachedKey = key;
-    }
-    return cachedPlan;
+    return plans.computeIfAbsent(key,
+        k -> RepairPlanner.plan(k.ring(), k.schema(), k.keyspaces(), k.segmentsPerNode(), k.nodes()));
   }
 
   /** A new run of {@code plan}, recorded in {@code repair.running}. */
