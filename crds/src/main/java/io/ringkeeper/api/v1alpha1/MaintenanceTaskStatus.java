@@ -41,6 +41,9 @@ public class MaintenanceTaskStatus {
   @JsonPropertyDescription("Whether a run of the task is in progress.")
   private Boolean running;
 
+  @JsonPropertyDescription("Nodes on which the run in progress (or the last run) failed, each with the error.")
+  private List<String> failed = new ArrayList<>();
+
   public String getName() {
     return name;
   }
@@ -127,5 +130,13 @@ public class MaintenanceTaskStatus {
 
   public void setRunning(Boolean running) {
     this.running = running;
+  }
+
+  public List<String> getFailed() {
+    return failed;
+  }
+
+  public void setFailed(List<String> failed) {
+    this.failed = failed;
   }
 }

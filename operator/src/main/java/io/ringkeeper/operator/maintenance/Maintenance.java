@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
+import io.ringkeeper.api.v1alpha1.MaintenanceSpec;
+import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
@@ -44,6 +46,8 @@ public final class Maintenance {
 
   private final Duration tick;
   private final RepairRunner runner;
+  private final CompactionWindows windows;
+  private final NodeTasks tasks;
   private final KeyspaceSchema schema;
   private final ObjectMapper json = Serialization.jsonMapper();
   private final Map<String, Boolean> known = new ConcurrentHashMap<>();
@@ -57,6 +61,8 @@ public final class Maintenance {
     this.tick = tick;
     this.runner = new RepairRunner(client, callTimeout);
     this.schema = new KeyspaceSchema(client, callTimeout);
+    this.windows = new CompactionWindows(client, callTimeout);
+    this.tasks = new NodeTasks(client, callTimeout);
   }
 
   /** What one step did: events to record, and when to look again (null: no need). */
@@ -108,7 +114,33 @@ public final class Maintenance {
     if (repair.getRunning() != null && status.getPhase() == ClusterPhase.Ready) {
       status.setPhase(ClusterPhase.Repairing);
     }
-    return new Outcome(events, recheck(repair, deadline, now));
+
+    MaintenanceSpec spec = cr.getSpec().getMaintenance();
+    MaintenanceStatus upkeep = copy(cr.getStatus() == null ? null : cr.getStatus().getMaintenance(),
+        MaintenanceStatus.class);
+    String zone = cr.getSpec().getRepair() == null ? null : cr.getSpec().getRepair().getTimeZone();
+    Instant windowCheck = windows.apply(spec == null ? List.of() : spec.getCompactionThroughput(), zone, upkeep,
+        nodes, now, events);
+    NodeTasks.Progress progress = tasks.apply(spec == null ? List.of() : spec.getTasks(), zone, upkeep, nodes,
+        status.getOperation() != null, now, events);
+    status.setMaintenance(upkeep.getCompactionThroughput() == null && upkeep.getTasks().isEmpty() ? null : upkeep);
+
+    Duration recheck = recheck(repair, deadline, now);
+    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now))) {
+      recheck = tick;
+    } else {
+      recheck = shorter(recheck, windowCheck, now);
+      recheck = shorter(recheck, progress.next(), now);
+    }
+    return new Outcome(events, recheck);
+  }
+
+  private static Duration shorter(Duration current, Instant at, Instant now) {
+    if (at == null || !at.isAfter(now)) {
+      return current;
+    }
+    Duration until = Duration.between(now, at).plusSeconds(1);
+    return until.compareTo(current) < 0 ? until : current;
   }
 
   private void start(RepairStatus repair, RepairScheduling.Trigger trigger, List<MaintenanceNode> nodes,

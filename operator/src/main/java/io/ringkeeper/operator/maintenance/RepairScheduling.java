@@ -8,14 +8,10 @@ import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
-import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,25 +70,16 @@ final class RepairScheduling {
     if (schedule == null || schedule.isBlank()) {
       repair.setNext(null);
     } else {
-      CronSchedule cron = CronSchedule.parse(schedule);
-      ZoneId zone = ZoneId.of(spec.getTimeZone() == null ? "UTC" : spec.getTimeZone());
-      ZonedDateTime zonedNow = now.atZone(zone);
-      Instant next = repair.getNext() == null ? null : Instant.parse(repair.getNext());
-      if (next != null && !isFiring(cron, next.atZone(zone))) {
-        next = null; // the schedule changed
-      }
-      if (next == null) {
-        next = cron.next(zonedNow).orElseThrow().toInstant();
-      } else if (!now.isBefore(next)) {
+      CronClock.Due due = CronClock.check(schedule, spec.getTimeZone(), repair.getNext(), now);
+      if (due.fired()) {
         if (idle) {
           start = new Trigger(SCHEDULE, Set.of());
         } else {
-          events.add(ClusterEvent.warning("RepairSkipped", "", "Scheduled repair of " + StatusTimes.format(next)
+          events.add(ClusterEvent.warning("RepairSkipped", "", "Scheduled repair of " + repair.getNext()
               + " skipped: run " + repair.getRunning().getId() + " is still going"));
         }
-        next = cron.next(zonedNow).orElseThrow().toInstant();
       }
-      repair.setNext(StatusTimes.format(next));
+      repair.setNext(due.next());
     }
 
     // Annotation.
@@ -110,10 +97,6 @@ final class RepairScheduling {
       repair.getPendingHintRepairs().clear(); // a whole-ring run covers them too
     }
     return Optional.ofNullable(start);
-  }
-
-  private static boolean isFiring(CronSchedule cron, ZonedDateTime t) {
-    return cron.next(t.minusMinutes(1)).map(n -> n.toInstant().equals(t.toInstant())).orElse(false);
   }
 
   /**
