@@ -31,8 +31,18 @@ final class KeyspaceSchema {
 
   /** The cluster's keyspaces; empty when no node could be asked. */
   Optional<List<RepairKeyspace>> keyspaces(String cluster, List<MaintenanceNode> nodes, Instant now) {
+    return keyspaces(cluster, nodes, now, false);
+  }
+
+  /** The cluster's keyspaces asked now, whatever the cache holds: a run is planned from the current schema. */
+  Optional<List<RepairKeyspace>> fresh(String cluster, List<MaintenanceNode> nodes, Instant now) {
+    return keyspaces(cluster, nodes, now, true);
+  }
+
+  private Optional<List<RepairKeyspace>> keyspaces(String cluster, List<MaintenanceNode> nodes, Instant now,
+      boolean fresh) {
     Cached cached = cache.get(cluster);
-    if (cached != null && Duration.between(cached.at(), now).compareTo(MAX_AGE) < 0 && !now.isBefore(cached.at())) {
+    if (!fresh && cached != null && Duration.between(cached.at(), now).compareTo(MAX_AGE) < 0 && !now.isBefore(cached.at())) {
       return Optional.of(cached.keyspaces());
     }
     for (MaintenanceNode node : nodes) {

@@ -90,8 +90,13 @@ public final class Maintenance {
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
 
     if (keyspaces.isPresent()) {
-      RepairScheduling.due(cr, repair, previousNodes, status.getNodes(), hintWindow(observations), now, events)
-          .ifPresent(trigger -> start(repair, trigger, nodes, keyspaces.get(), settings, now, events));
+      Optional<RepairScheduling.Trigger> trigger = RepairScheduling.due(cr, repair, previousNodes,
+          status.getNodes(), hintWindow(observations), now, events);
+      if (trigger.isPresent()) {
+        Optional<List<RepairKeyspace>> current = schema.fresh(key, nodes, now);
+        keyspaces = current.isPresent() ? current : keyspaces;
+        start(repair, trigger.get(), nodes, keyspaces.get(), settings, now, events);
+      }
     }
     events.addAll(runner.advance(repair, settings, nodes, keyspaces, now));
     if (keyspaces.isPresent()) {
