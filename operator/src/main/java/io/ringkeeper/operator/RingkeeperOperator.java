@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodePoller;
 import io.ringkeeper.operator.reconciler.CassandraClusterReconciler;
+import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -87,6 +89,8 @@ public final class RingkeeperOperator implements AutoCloseable {
     });
     operator.register(reconciler, c -> {
       c.withFinalizer(Names.FINALIZER)
+          .withGenerationAware(false)
+          .withOnUpdateFilter(RingkeeperOperator::worthReconciling)
           .withReconciliationMaxInterval(config.resyncInterval())
           .withRetry(new GenericRetry().setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(60_000)
               .setMaxAttempts(Integer.MAX_VALUE));
@@ -96,6 +100,23 @@ public final class RingkeeperOperator implements AutoCloseable {
         c.settingNamespaces(config.namespaces());
       }
     });
+  }
+
+  /**
+   * Which updates of a cluster trigger a reconcile: what generation-aware processing lets through (a spec change,
+   * deletion, the finalizer appearing) plus a new value of the {@code ringkeeper.io/repair} annotation, which
+   * asks for a repair run without changing the spec. JOSDK ANDs this filter with its own, so generation-aware
+   * processing is off and this filter does its job.
+   */
+  static boolean worthReconciling(CassandraCluster now, CassandraCluster before) {
+    return !java.util.Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
+        || now.isMarkedForDeletion()
+        || !java.util.Objects.equals(now.getMetadata().getFinalizers(), before.getMetadata().getFinalizers())
+        || !java.util.Objects.equals(annotation(now, Labels.REPAIR_REQUEST), annotation(before, Labels.REPAIR_REQUEST));
+  }
+
+  private static String annotation(CassandraCluster cr, String key) {
+    return cr.getMetadata().getAnnotations() == null ? null : cr.getMetadata().getAnnotations().get(key);
   }
 
   /** Starts watching and reconciling (after winning the Lease, with leader election), and the node poller. */

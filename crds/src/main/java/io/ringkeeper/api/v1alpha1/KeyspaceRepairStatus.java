@@ -12,6 +12,12 @@ public class KeyspaceRepairStatus {
   @JsonPropertyDescription("When the keyspace was last fully repaired (RFC 3339).")
   private String lastCompleted;
 
+  @JsonPropertyDescription("Smallest gc_grace_seconds of the keyspace's tables: it must be repaired at least this often.")
+  private Integer gcGraceSeconds;
+
+  @JsonPropertyDescription("True when the keyspace has not completed a repair within gc_grace_seconds (deleted data may come back).")
+  private Boolean overdue;
+
   public String getName() {
     return name;
   }
@@ -26,5 +32,21 @@ public class KeyspaceRepairStatus {
 
   public void setLastCompleted(String lastCompleted) {
     this.lastCompleted = lastCompleted;
+  }
+
+  public Integer getGcGraceSeconds() {
+    return gcGraceSeconds;
+  }
+
+  public void setGcGraceSeconds(Integer gcGraceSeconds) {
+    this.gcGraceSeconds = gcGraceSeconds;
+  }
+
+  public Boolean getOverdue() {
+    return overdue;
+  }
+
+  public void setOverdue(Boolean overdue) {
+    this.overdue = overdue;
   }
 }

@@ -35,6 +35,15 @@ public class MaintenanceTaskStatus {
   @JsonPropertyDescription("Detail of the last result.")
   private String message;
 
+  @JsonPropertyDescription("Keyspace the job in progress works on (one job per keyspace and node).")
+  private String keyspace;
+
+  @JsonPropertyDescription("Whether a run of the task is in progress.")
+  private Boolean running;
+
+  @JsonPropertyDescription("Nodes on which the run in progress (or the last run) failed, each with the error.")
+  private List<String> failed = new ArrayList<>();
+
   public String getName() {
     return name;
   }
@@ -105,5 +114,29 @@ public class MaintenanceTaskStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getKeyspace() {
+    return keyspace;
+  }
+
+  public void setKeyspace(String keyspace) {
+    this.keyspace = keyspace;
+  }
+
+  public Boolean getRunning() {
+    return running;
+  }
+
+  public void setRunning(Boolean running) {
+    this.running = running;
+  }
+
+  public List<String> getFailed() {
+    return failed;
+  }
+
+  public void setFailed(List<String> failed) {
+    this.failed = failed;
   }
 }

@@ -42,6 +42,18 @@ public class RepairRunStatus {
   @JsonPropertyDescription("Why the run is waiting, e.g. a replica is down.")
   private String postponedReason;
 
+  @JsonPropertyDescription("Identifies the ring, keyspaces and settings the run was planned from; a run whose plan no longer matches is planned again.")
+  private String planFingerprint;
+
+  @JsonPropertyDescription("Hint-window runs: only the segments these nodes replicate. Empty: the whole ring.")
+  private List<String> nodes = new ArrayList<>();
+
+  @JsonPropertyDescription("Segments whose last attempt failed and that will be retried, with attempts so far and the error.")
+  private List<RepairSegmentStatus> retrying = new ArrayList<>();
+
+  @JsonPropertyDescription("Keyspaces left out of the run, each with the reason, e.g. 'cache: replication factor 1'.")
+  private List<String> skippedKeyspaces = new ArrayList<>();
+
   public String getId() {
     return id;
   }
@@ -128,5 +140,37 @@ public class RepairRunStatus {
 
   public void setPostponedReason(String postponedReason) {
     this.postponedReason = postponedReason;
+  }
+
+  public String getPlanFingerprint() {
+    return planFingerprint;
+  }
+
+  public void setPlanFingerprint(String planFingerprint) {
+    this.planFingerprint = planFingerprint;
+  }
+
+  public List<String> getNodes() {
+    return nodes;
+  }
+
+  public void setNodes(List<String> nodes) {
+    this.nodes = nodes;
+  }
+
+  public List<RepairSegmentStatus> getRetrying() {
+    return retrying;
+  }
+
+  public void setRetrying(List<RepairSegmentStatus> retrying) {
+    this.retrying = retrying;
+  }
+
+  public List<String> getSkippedKeyspaces() {
+    return skippedKeyspaces;
+  }
+
+  public void setSkippedKeyspaces(List<String> skippedKeyspaces) {
+    this.skippedKeyspaces = skippedKeyspaces;
   }
 }

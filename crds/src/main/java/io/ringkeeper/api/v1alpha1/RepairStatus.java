@@ -23,6 +23,15 @@ public class RepairStatus {
   @JsonPropertyDescription("Per keyspace: when its last repair completed.")
   private List<KeyspaceRepairStatus> keyspaces = new ArrayList<>();
 
+  @JsonPropertyDescription("Result of the last finished run: Succeeded, or Failed when some segment failed after its retries.")
+  private String lastResult;
+
+  @JsonPropertyDescription("Detail of the last finished run.")
+  private String lastMessage;
+
+  @JsonPropertyDescription("Nodes that were down longer than max_hint_window and whose ranges are repaired by the next hint-window run.")
+  private List<String> pendingHintRepairs = new ArrayList<>();
+
   public String getLastCompleted() {
     return lastCompleted;
   }
@@ -61,5 +70,29 @@ public class RepairStatus {
 
   public void setKeyspaces(List<KeyspaceRepairStatus> keyspaces) {
     this.keyspaces = keyspaces;
+  }
+
+  public String getLastResult() {
+    return lastResult;
+  }
+
+  public void setLastResult(String lastResult) {
+    this.lastResult = lastResult;
+  }
+
+  public String getLastMessage() {
+    return lastMessage;
+  }
+
+  public void setLastMessage(String lastMessage) {
+    this.lastMessage = lastMessage;
+  }
+
+  public List<String> getPendingHintRepairs() {
+    return pendingHintRepairs;
+  }
+
+  public void setPendingHintRepairs(List<String> pendingHintRepairs) {
+    this.pendingHintRepairs = pendingHintRepairs;
   }
 }

@@ -69,6 +69,11 @@ public final class NodePoller implements AutoCloseable {
     });
   }
 
+  /** The client the poller asks nodes with (shared with maintenance, which starts and follows jobs). */
+  public NodeClient client() {
+    return client;
+  }
+
   /** Who to tell when a node of a cluster changed. */
   public void setListener(Consumer<ClusterKey> listener) {
     this.listener = Objects.requireNonNull(listener, "listener");

@@ -37,6 +37,7 @@ import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Planner;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
+import io.ringkeeper.operator.maintenance.Maintenance;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.NodeEndpoint;
@@ -103,6 +104,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final KubeWriter writer;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
+  private final Maintenance maintenance;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciliations = new AtomicLong();
 
@@ -125,6 +127,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     this.writer = new KubeWriter(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
+    this.maintenance = new Maintenance(poller.client(), config.agentTimeout(), config.pollInterval());
     poller.setListener(this::nodesChanged);
   }
 
@@ -198,9 +201,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ZERO);
     }
     apply(cr, observed, known, step);
-    finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views, ringFormed, plan,
-        clock.instant()), step);
-    return UpdateControl.noUpdate();
+    Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
+        ringFormed, plan, clock.instant()), step);
+    return recheck == null ? UpdateControl.noUpdate()
+        : UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(recheck);
   }
 
   private ObservedState observe(CassandraCluster cr, Context<CassandraCluster> context) {
@@ -310,12 +314,16 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     }
   }
 
-  private void finish(CassandraCluster cr, Context<CassandraCluster> context, StatusBuilder.Inputs inputs,
+  /** Builds and writes the status; returns when to reconcile again for repair and maintenance (or null). */
+  private Duration finish(CassandraCluster cr, Context<CassandraCluster> context, StatusBuilder.Inputs inputs,
       Step applied) {
     CassandraClusterStatus before = cr.getStatus();
     CassandraClusterStatus status = StatusBuilder.build(inputs);
+    Maintenance.Outcome upkeep = inputs.plan() == null ? new Maintenance.Outcome(List.of(), null)
+        : maintenance.update(cr, status, poller.endpoints(Observer.key(cr)), inputs.observed().nodes(),
+            inputs.now());
     CassandraCluster written = statusWriter.write(cr, status, context);
-    List<ClusterEvent> milestones = new ArrayList<>();
+    List<ClusterEvent> milestones = new ArrayList<>(upkeep.events());
     if (applied instanceof Step.AssignInitialTokens) {
       milestones.addAll(Milestones.forStep(applied));
     }
@@ -324,6 +332,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       milestones.addAll(Milestones.forTransition(before, status));
     }
     milestones.forEach(e -> events.record(written != null ? written : cr, e));
+    return upkeep.recheckAfter();
   }
 
   private List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
@@ -392,6 +401,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   @Override
   public DeleteControl cleanup(CassandraCluster cr, Context<CassandraCluster> context) {
     poller.forget(Observer.key(cr));
+    maintenance.forget(cr);
     ReclaimPolicy reclaim = cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getReclaim() == null
         ? ReclaimPolicy.Retain : cr.getSpec().getStorage().getReclaim();
     Map<String, PersistentVolumeClaim> claims = observe(cr, context).volumes();

@@ -27,6 +27,8 @@ public final class Labels {
   public static final String POD_SPEC_HASH = "ringkeeper.io/pod-spec-hash";
   /** Annotation on a PVC: the node's tokens, so they survive the loss of the cluster's status. */
   public static final String TOKENS = "ringkeeper.io/tokens";
+  /** Annotation on a cluster: a new value (e.g. a timestamp) asks for one repair run now. */
+  public static final String REPAIR_REQUEST = "ringkeeper.io/repair";
 
   private Labels() {}
 

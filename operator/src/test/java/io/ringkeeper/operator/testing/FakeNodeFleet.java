@@ -48,6 +48,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Set<String> wrongTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> slow = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
   private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-fleet");
     t.setDaemon(true);
@@ -115,31 +116,33 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
 
   @Override
   public CompletableFuture<NodeMetrics> metrics(NodeEndpoint endpoint) {
-    return answer(endpoint, () -> new NodeMetrics(Latency.NONE, Latency.NONE, 0, 0, 0, 256L << 20, 1L << 30, 64));
+    return answer(endpoint, () -> jobs.metrics(endpoint.node()));
   }
 
   @Override
   public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint endpoint) {
-    return answer(endpoint, () -> List.of(
-        new KeyspaceInfo("system", true, "LocalStrategy", Map.of(), List.of("local", "peers_v2"), 0),
-        new KeyspaceInfo("system_auth", true, "SimpleStrategy", Map.of("*", 1), List.of("roles"), 0)));
+    return answer(endpoint, jobs::schema);
   }
 
+  /** Jobs run by {@link #jobs()}: durations, failures and their history are set and read there. */
   @Override
   public CompletableFuture<JobStatus> startJob(NodeEndpoint endpoint, JobRequest request) {
-    return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.REFUSED,
-        endpoint.node(), 400, "the fake fleet runs no jobs yet (node operations come with issue 7)", null));
+    return answer(endpoint, () -> jobs.start(endpoint.node(), request));
   }
 
   @Override
   public CompletableFuture<JobStatus> job(NodeEndpoint endpoint, String jobId) {
-    return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.NOT_FOUND,
-        endpoint.node(), 404, "no job " + jobId, null));
+    return answer(endpoint, () -> jobs.job(endpoint.node(), jobId));
   }
 
   @Override
   public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint endpoint, int mibPerSecond) {
-    return answer(endpoint, () -> 64);
+    return answer(endpoint, () -> jobs.setThroughput(endpoint.node(), mibPerSecond));
+  }
+
+  /** The jobs, pending compactions, throughput and schema of the fleet's nodes (on the system clock). */
+  public FakeJobs jobs() {
+    return jobs;
   }
 
   private interface Answer<T> {

@@ -1,0 +1,44 @@
+package io.ringkeeper.operator.maintenance;
+
+import io.ringkeeper.operator.domain.schedule.CronSchedule;
+import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+
+/**
+ * Cron schedules against the next due time recorded in status: a due time that is reached fires once and the
+ * next one is computed from now (runs missed while the operator was down fire once, not once per miss); a
+ * recorded time that the schedule no longer produces (the schedule changed) is replaced.
+ */
+final class CronClock {
+  private CronClock() {}
+
+  /**
+   * @param fired whether the schedule came due now
+   * @param next the next due time, RFC 3339, to record
+   */
+  record Due(boolean fired, String next) {}
+
+  static Due check(String schedule, String timeZone, String recordedNext, Instant now) {
+    CronSchedule cron = CronSchedule.parse(schedule);
+    ZoneId zone = ZoneId.of(timeZone == null ? "UTC" : timeZone);
+    ZonedDateTime zonedNow = now.atZone(zone);
+    Instant next = recordedNext == null ? null : Instant.parse(recordedNext);
+    if (next != null && !isFiring(cron, next.atZone(zone))) {
+      next = null;
+    }
+    boolean fired = false;
+    if (next == null) {
+      next = cron.next(zonedNow).orElseThrow().toInstant();
+    } else if (!now.isBefore(next)) {
+      fired = true;
+      next = cron.next(zonedNow).orElseThrow().toInstant();
+    }
+    return new Due(fired, StatusTimes.format(next));
+  }
+
+  private static boolean isFiring(CronSchedule cron, ZonedDateTime t) {
+    return cron.next(t.minusMinutes(1)).map(n -> n.toInstant().equals(t.toInstant())).orElse(false);
+  }
+}

@@ -1,0 +1,237 @@
+package io.ringkeeper.operator.maintenance;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.api.v1alpha1.ClusterPhase;
+import io.ringkeeper.api.v1alpha1.MaintenanceSpec;
+import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
+import io.ringkeeper.api.v1alpha1.NodeState;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.api.v1alpha1.RepairStatus;
+import io.ringkeeper.operator.domain.repair.RepairKeyspace;
+import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeObservation;
+import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.status.Conditions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repair and maintenance of a cluster, one step per reconcile, called by the reconciler after the status was
+ * built and before it is written: it reads and rewrites {@code status.repair} and {@code status.maintenance}
+ * (which {@link io.ringkeeper.operator.reconciler.status.StatusBuilder} carries over unchanged), adds the
+ * {@value #REPAIR_OVERDUE} condition, and says when the cluster needs another look (a running segment, the next
+ * cron time). Nothing happens until the ring has formed.
+ */
+public final class Maintenance {
+  public static final String REPAIR_OVERDUE = "RepairOverdue";
+  static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
+  /** Even an idle cluster is looked at this often, so gc_grace_seconds deadlines are noticed. */
+  static final Duration MAX_RECHECK = Duration.ofMinutes(5);
+  private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+  private final Duration tick;
+  private final RepairRunner runner;
+  private final CompactionWindows windows;
+  private final NodeTasks tasks;
+  private final KeyspaceSchema schema;
+  private final ObjectMapper json = Serialization.jsonMapper();
+  private final Map<String, Boolean> known = new ConcurrentHashMap<>();
+
+  /**
+   * @param client the node agents
+   * @param callTimeout bound of each agent call
+   * @param tick how soon to look again while work runs on the nodes
+   */
+  public Maintenance(NodeClient client, Duration callTimeout, Duration tick) {
+    this.tick = tick;
+    this.runner = new RepairRunner(client, callTimeout);
+    this.schema = new KeyspaceSchema(client, callTimeout);
+    this.windows = new CompactionWindows(client, callTimeout);
+    this.tasks = new NodeTasks(client, callTimeout);
+  }
+
+  /** What one step did: events to record, and when to look again (null: no need). */
+  public record Outcome(List<ClusterEvent> events, Duration recheckAfter) {}
+
+  /**
+   * @param cr the cluster with its previous status
+   * @param status the status just built, updated here
+   * @param endpoints the agents of the cluster's nodes
+   * @param observations the poller's last observation per node
+   */
+  public Outcome update(CassandraCluster cr, CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,
+      Map<String, NodeObservation> observations, Instant now) {
+    List<ClusterEvent> events = new ArrayList<>();
+    Instant deadline = null;
+    if (!Boolean.TRUE.equals(status.getRingFormed())) {
+      return new Outcome(events, null);
+    }
+    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    known.put(key, true);
+    List<MaintenanceNode> nodes = nodes(status, endpoints, observations);
+    RepairSettings settings = RepairSettings.of(cr.getSpec().getRepair());
+    RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
+    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, nodes, now);
+    List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
+
+    if (keyspaces.isPresent()) {
+      Optional<RepairScheduling.Trigger> trigger = RepairScheduling.due(cr, repair, previousNodes,
+          status.getNodes(), hintWindow(observations), now, events);
+      if (trigger.isPresent()) {
+        Optional<List<RepairKeyspace>> current = schema.fresh(key, nodes, now);
+        keyspaces = current.isPresent() ? current : keyspaces;
+        start(repair, trigger.get(), nodes, keyspaces.get(), settings, now, events);
+      }
+    }
+    events.addAll(runner.advance(repair, settings, nodes, keyspaces, now));
+    if (keyspaces.isPresent()) {
+      RepairPlan wholeRing = runner.plan(nodes, keyspaces.get(), settings.keyspaces(), settings.segmentsPerNode(),
+          java.util.Set.of());
+      Instant created = cr.getMetadata().getCreationTimestamp() == null ? null
+          : Instant.parse(cr.getMetadata().getCreationTimestamp());
+      List<String> overdue = RepairScheduling.overdue(repair, wholeRing, keyspaces.get(), created, now);
+      deadline = RepairScheduling.nextDeadline(repair, created).orElse(null);
+      if (!repair.getKeyspaces().isEmpty()) {
+        status.getConditions().add(overdue.isEmpty()
+            ? Conditions.of(previousConditions(cr), REPAIR_OVERDUE, false, "WithinGcGrace",
+                "Every repaired keyspace completed a repair within its gc_grace_seconds", gen(cr), now)
+            : Conditions.of(previousConditions(cr), REPAIR_OVERDUE, true, "GcGraceExceeded",
+                "Not repaired within gc_grace_seconds, deleted data may reappear: " + String.join("; ", overdue)
+                    + ". Set spec.repair.schedule or annotate ringkeeper.io/repair=<timestamp>", gen(cr), now));
+      }
+    }
+    status.setRepair(empty(repair) ? null : repair);
+    if (repair.getRunning() != null && status.getPhase() == ClusterPhase.Ready) {
+      status.setPhase(ClusterPhase.Repairing);
+    }
+
+    MaintenanceSpec spec = cr.getSpec().getMaintenance();
+    MaintenanceStatus upkeep = copy(cr.getStatus() == null ? null : cr.getStatus().getMaintenance(),
+        MaintenanceStatus.class);
+    String zone = cr.getSpec().getRepair() == null ? null : cr.getSpec().getRepair().getTimeZone();
+    Instant windowCheck = windows.apply(spec == null ? List.of() : spec.getCompactionThroughput(), zone, upkeep,
+        nodes, now, events);
+    NodeTasks.Progress progress = tasks.apply(spec == null ? List.of() : spec.getTasks(), zone, upkeep, nodes,
+        status.getOperation() != null, now, events);
+    status.setMaintenance(upkeep.getCompactionThroughput() == null && upkeep.getTasks().isEmpty() ? null : upkeep);
+
+    Duration recheck = recheck(repair, deadline, now);
+    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now))) {
+      recheck = tick;
+    } else {
+      recheck = shorter(recheck, windowCheck, now);
+      recheck = shorter(recheck, progress.next(), now);
+    }
+    return new Outcome(events, recheck);
+  }
+
+  private static Duration shorter(Duration current, Instant at, Instant now) {
+    if (at == null || !at.isAfter(now)) {
+      return current;
+    }
+    Duration until = Duration.between(now, at).plusSeconds(1);
+    return until.compareTo(current) < 0 ? until : current;
+  }
+
+  private void start(RepairStatus repair, RepairScheduling.Trigger trigger, List<MaintenanceNode> nodes,
+      List<RepairKeyspace> keyspaces, RepairSettings settings, Instant now, List<ClusterEvent> events) {
+    RepairPlan plan = runner.plan(nodes, keyspaces, settings.keyspaces(), settings.segmentsPerNode(),
+        trigger.nodes());
+    String skipped = plan.skipped().isEmpty() ? "" : "; skipped " + plan.skipped().entrySet().stream()
+        .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+    if (plan.size() == 0) {
+      repair.setLastResult("Succeeded");
+      repair.setLastMessage("Nothing to repair (" + trigger.name() + ")" + skipped);
+      events.add(ClusterEvent.normal("RepairNothingToDo", "", repair.getLastMessage()));
+      return;
+    }
+    repair.setRunning(RepairRunner.newRun(plan, trigger.name(), trigger.nodes(), now));
+    String message = "Repair run " + repair.getRunning().getId() + " started (" + trigger.name()
+        + (trigger.nodes().isEmpty() ? "" : " for " + String.join(", ", new java.util.TreeSet<>(trigger.nodes())))
+        + "): " + plan.size() + " segments of " + String.join(", ", plan.keyspaces()) + skipped;
+    LOG.info(message);
+    events.add(ClusterEvent.normal("RepairStarted", "", message));
+  }
+
+  /** While a run goes: the tick. Otherwise the next cron time or gc_grace deadline, at most {@link #MAX_RECHECK}. */
+  private Duration recheck(RepairStatus repair, Instant deadline, Instant now) {
+    if (repair.getRunning() != null) {
+      return tick;
+    }
+    Duration wait = MAX_RECHECK;
+    for (Instant t : new Instant[] {repair.getNext() == null ? null : Instant.parse(repair.getNext()), deadline}) {
+      if (t != null && t.isAfter(now)) {
+        Duration until = Duration.between(now, t).plusSeconds(1);
+        wait = until.compareTo(wait) < 0 ? until : wait;
+      }
+    }
+    return wait;
+  }
+
+  /** Forgets what is cached for a deleted cluster. */
+  public void forget(CassandraCluster cr) {
+    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    known.remove(key);
+    schema.forget(key);
+  }
+
+  static List<MaintenanceNode> nodes(CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,
+      Map<String, NodeObservation> observations) {
+    Map<String, NodeEndpoint> byNode = new java.util.HashMap<>();
+    endpoints.forEach(e -> byNode.put(e.node(), e));
+    List<MaintenanceNode> out = new ArrayList<>();
+    for (NodeStatus n : status.getNodes()) {
+      NodeObservation o = observations.get(n.getName());
+      boolean up = n.getState() == NodeState.UN && o != null && o.answeredNow();
+      out.add(new MaintenanceNode(n.getName(), n.getDatacenter(), n.getRack(), n.getTokens(),
+          byNode.get(n.getName()), up));
+    }
+    return out;
+  }
+
+  private static Duration hintWindow(Map<String, NodeObservation> observations) {
+    long ms = observations.values().stream().filter(NodeObservation::answeredNow)
+        .mapToLong(o -> o.info().maxHintWindowMs()).max().orElse(0);
+    return ms > 0 ? Duration.ofMillis(ms) : DEFAULT_HINT_WINDOW;
+  }
+
+  private static List<Condition> previousConditions(CassandraCluster cr) {
+    return cr.getStatus() == null ? List.of() : cr.getStatus().getConditions();
+  }
+
+  private static long gen(CassandraCluster cr) {
+    return cr.getMetadata().getGeneration() == null ? 0 : cr.getMetadata().getGeneration();
+  }
+
+  private static boolean empty(RepairStatus r) {
+    return r.getRunning() == null && r.getNext() == null && r.getLastCompleted() == null && r.getLastRequest() == null
+        && r.getLastResult() == null && r.getKeyspaces().isEmpty() && r.getPendingHintRepairs().isEmpty();
+  }
+
+  /** A deep copy, so that the previous status stays as it was and the writer sees the difference. */
+  <T> T copy(T value, Class<T> type) {
+    if (value == null) {
+      try {
+        return type.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return json.convertValue(value, type);
+  }
+}

@@ -1,0 +1,350 @@
+package io.ringkeeper.operator.maintenance;
+
+import io.ringkeeper.api.v1alpha1.KeyspaceRepairStatus;
+import io.ringkeeper.api.v1alpha1.RepairRunStatus;
+import io.ringkeeper.api.v1alpha1.RepairSegmentStatus;
+import io.ringkeeper.api.v1alpha1.RepairStatus;
+import io.ringkeeper.operator.domain.repair.IndexSet;
+import io.ringkeeper.operator.domain.repair.RepairKeyspace;
+import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.repair.RepairPlanner;
+import io.ringkeeper.operator.domain.repair.RingMember;
+import io.ringkeeper.operator.domain.repair.Segment;
+import io.ringkeeper.operator.domain.repair.SegmentScheduler;
+import io.ringkeeper.operator.node.JobRequest;
+import io.ringkeeper.operator.node.JobState;
+import io.ringkeeper.operator.node.JobStatus;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeClientException;
+import io.ringkeeper.operator.node.NodeMetrics;
+import io.ringkeeper.operator.node.TokenRange;
+import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Carries a repair run forward by one step each reconcile; everything it knows lives in {@code status.repair},
+ * so a restarted operator resumes where the last one stopped.
+ *
+ * <p>One step: (1) plan the run again from the recorded tokens and the schema (cached while the inputs are the
+ * same); a plan whose fingerprint differs from the recorded one (the ring or the schema changed) is let finish
+ * its running segments and then started over. (2) Ask the coordinator of every running segment for its job: a
+ * success marks the segment done and sets the intensity pause, {@code last duration x (1/intensity - 1)}; a
+ * failure, or a job the node no longer knows (it restarted), costs an attempt: the segment is retried up to
+ * {@code segmentRetries} times, then recorded failed. A job still running after {@code segmentTimeout} is
+ * reported (event, message) but its replicas stay busy until it ends: the agent cannot abort a repair session,
+ * and a retry beside it would put two repairs on the same replicas. (3) Unless paused, start the segments
+ * {@link SegmentScheduler} allows, keeping out every node that is not up or has more than
+ * {@value #MAX_PENDING_COMPACTIONS} pending compactions (the run is postponed, with the reason in status, while
+ * that blocks it). (4) When every segment is done or failed, record the result per keyspace.
+ */
+public final class RepairRunner {
+  static final int MAX_PENDING_COMPACTIONS = 20;
+  /** A run with more failed segments than this stops: repair is broken, not unlucky. */
+  static final int MAX_FAILED_SEGMENTS = 50;
+
+  private final NodeClient client;
+  private final Duration callTimeout;
+  /** The last few plans (a cluster's whole-ring plan beside a hint-window run's, several clusters). */
+  private final Map<PlanKey, RepairPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<PlanKey, RepairPlan> eldest) {
+      return size() > 8;
+    }
+  };
+
+  private record PlanKey(List<RingMember> ring, List<RepairKeyspace> schema, List<String> keyspaces,
+      int segmentsPerNode, Set<String> nodes) {}
+
+  public RepairRunner(NodeClient client, Duration callTimeout) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+  }
+
+  /** The ring as the recorded tokens describe it. */
+  static List<RingMember> ring(List<MaintenanceNode> nodes) {
+    return nodes.stream().filter(n -> !n.tokens().isEmpty())
+        .map(n -> new RingMember(n.name(), n.datacenter(), n.rack(), n.tokens())).toList();
+  }
+
+  /** Plans (or returns the cached plan for) these inputs. */
+  synchronized RepairPlan plan(List<MaintenanceNode> nodes, List<RepairKeyspace> schema, List<String> keyspaces,
+      int segmentsPerNode, Set<String> onlyNodes) {
+    PlanKey key = new PlanKey(ring(nodes), List.copyOf(schema), List.copyOf(keyspaces), segmentsPerNode,
+        Set.copyOf(onlyNodes));
+    return plans.computeIfAbsent(key,
+        k -> RepairPlanner.plan(k.ring(), k.schema(), k.keyspaces(), k.segmentsPerNode(), k.nodes()));
+  }
+
+  /** A new run of {@code plan}, recorded in {@code repair.running}. */
+  static RepairRunStatus newRun(RepairPlan plan, String trigger, Set<String> onlyNodes, Instant now) {
+    RepairRunStatus run = new RepairRunStatus();
+    run.setId(trigger.toLowerCase(java.util.Locale.ROOT) + "-" + now.getEpochSecond());
+    run.setTrigger(trigger);
+    run.setStartedAt(StatusTimes.format(now));
+    run.setKeyspaces(new ArrayList<>(plan.keyspaces()));
+    run.setNodes(new ArrayList<>(new java.util.TreeSet<>(onlyNodes)));
+    run.setSegmentsTotal(plan.size());
+    run.setSegmentsDone(0);
+    run.setCompletedSegments("");
+    run.setPlanFingerprint(plan.fingerprint());
+    run.setSkippedKeyspaces(plan.skipped().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+        .collect(Collectors.toCollection(ArrayList::new)));
+    return run;
+  }
+
+  /**
+   * One step of the run in {@code repair.running}; does nothing when there is none.
+   *
+   * @param schema the keyspaces as a node reports them; empty when no node answered (the run then waits)
+   * @return events to record
+   */
+  public List<ClusterEvent> advance(RepairStatus repair, RepairSettings settings, List<MaintenanceNode> nodes,
+      Optional<List<RepairKeyspace>> schema, Instant now) {
+    RepairRunStatus run = repair.getRunning();
+    List<ClusterEvent> events = new ArrayList<>();
+    if (run == null) {
+      return events;
+    }
+    Map<String, MaintenanceNode> byName = new LinkedHashMap<>();
+    nodes.forEach(n -> byName.put(n.name(), n));
+    if (schema.isEmpty()) {
+      pollActive(run, byName, settings, null, now, events);
+      run.setPostponedReason("waiting for a node to report the schema");
+      return events;
+    }
+    RepairPlan plan = plan(nodes, schema.get(), run.getKeyspaces(), settings.segmentsPerNode(),
+        Set.copyOf(run.getNodes()));
+    if (!plan.fingerprint().equals(run.getPlanFingerprint())) {
+      pollActive(run, byName, settings, null, now, events);
+      if (run.getActive().isEmpty()) {
+        events.add(ClusterEvent.normal("RepairReplanned", "", "Repair run " + run.getId() + " starts over: the"
+            + " ring or the keyspaces changed since it was planned (" + plan.size() + " segments now)"));
+        RepairRunStatus fresh = newRun(plan, run.getTrigger(), Set.copyOf(run.getNodes()), now);
+        fresh.setId(run.getId());
+        fresh.setStartedAt(run.getStartedAt());
+        repair.setRunning(fresh);
+      } else {
+        run.setPostponedReason("the ring or the keyspaces changed: waiting for running segments to end, then"
+            + " planning again");
+      }
+      return events;
+    }
+
+    pollActive(run, byName, settings, plan, now, events);
+    IndexSet completed = IndexSet.parse(run.getCompletedSegments());
+    IndexSet finished = completed;
+    for (RepairSegmentStatus f : run.getFailed()) {
+      finished = finished.with(f.getIndex());
+    }
+    if (run.getFailed().size() > MAX_FAILED_SEGMENTS) {
+      finish(repair, plan, completed, now, events, "stopped after " + run.getFailed().size() + " segments failed");
+      return events;
+    }
+    if (finished.size() >= plan.size() && run.getActive().isEmpty()) {
+      finish(repair, plan, completed, now, events, null);
+      return events;
+    }
+    Instant pausedUntil = run.getPausedUntil() == null ? null : Instant.parse(run.getPausedUntil());
+    if (pausedUntil != null && now.isBefore(pausedUntil)) {
+      run.setPostponedReason(null);
+      return events;
+    }
+    run.setPausedUntil(null);
+
+    Map<String, String> unavailable = unavailable(byName);
+    List<Segment> running = run.getActive().stream().map(a -> plan.segments().get(a.getIndex())).toList();
+    List<Segment> start = SegmentScheduler.startable(plan, finished, running, unavailable.keySet(),
+        settings.mode());
+    for (Segment s : start) {
+      startSegment(run, s, byName, settings, now, events);
+    }
+    boolean blocked = start.isEmpty() && run.getActive().isEmpty() && !unavailable.isEmpty();
+    run.setPostponedReason(blocked ? "postponed while replicas are unavailable: " + unavailable.entrySet().stream()
+        .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")) : null);
+    return events;
+  }
+
+  /** Nodes no new segment may use, with the reason: not up, or too many pending compactions. */
+  private Map<String, String> unavailable(Map<String, MaintenanceNode> nodes) {
+    Map<String, String> out = new TreeMap<>();
+    Map<String, java.util.concurrent.CompletableFuture<NodeMetrics>> calls = new LinkedHashMap<>();
+    for (MaintenanceNode n : nodes.values()) {
+      if (!n.usable()) {
+        out.put(n.name(), "down");
+      } else {
+        calls.put(n.name(), client.metrics(n.endpoint()));
+      }
+    }
+    calls.forEach((name, call) -> {
+      try {
+        long pending = NodeCalls.await(name, call, callTimeout).pendingCompactions();
+        if (pending > MAX_PENDING_COMPACTIONS) {
+          out.put(name, pending + " pending compactions");
+        }
+      } catch (NodeClientException e) {
+        out.put(name, "metrics unavailable: " + e.kind());
+      }
+    });
+    return out;
+  }
+
+  private void startSegment(RepairRunStatus run, Segment s, Map<String, MaintenanceNode> nodes,
+      RepairSettings settings, Instant now, List<ClusterEvent> events) {
+    MaintenanceNode coordinator = s.replicas().stream().map(nodes::get).filter(n -> n != null && n.usable())
+        .findFirst().orElse(null);
+    if (coordinator == null) {
+      return;
+    }
+    RepairSegmentStatus retry = run.getRetrying().stream().filter(r -> r.getIndex() == s.index()).findFirst()
+        .orElse(null);
+    int attempts = (retry == null || retry.getAttempts() == null ? 0 : retry.getAttempts()) + 1;
+    RepairSegmentStatus entry = new RepairSegmentStatus();
+    entry.setIndex(s.index());
+    entry.setKeyspace(s.keyspace());
+    entry.setRange(s.range());
+    entry.setNode(coordinator.name());
+    entry.setAttempts(attempts);
+    entry.setStartedAt(StatusTimes.format(now));
+    try {
+      JobStatus job = NodeCalls.await(coordinator.name(), client.startJob(coordinator.endpoint(),
+          JobRequest.repair(s.keyspace(), List.of(new TokenRange(s.start(), s.end())),
+              settings.sessionParallelism())), callTimeout);
+      entry.setJobId(job.id());
+      run.getRetrying().remove(retry);
+      run.getActive().add(entry);
+    } catch (NodeClientException e) {
+      entry.setMessage("could not start: " + e.getMessage());
+      failAttempt(run, entry, settings, events);
+    }
+  }
+
+  private void pollActive(RepairRunStatus run, Map<String, MaintenanceNode> nodes, RepairSettings settings,
+      RepairPlan plan, Instant now, List<ClusterEvent> events) {
+    for (RepairSegmentStatus a : new ArrayList<>(run.getActive())) {
+      MaintenanceNode node = nodes.get(a.getNode());
+      Instant started = Instant.parse(a.getStartedAt());
+      boolean overdue = Duration.between(started, now).compareTo(settings.segmentTimeout()) > 0;
+      JobStatus job;
+      try {
+        if (node == null || node.endpoint() == null) {
+          throw new NodeClientException(NodeClientException.Kind.UNREACHABLE, a.getNode(), "the node has no address");
+        }
+        job = NodeCalls.await(node.name(), client.job(node.endpoint(), a.getJobId()), callTimeout);
+      } catch (NodeClientException e) {
+        if (e.kind() == NodeClientException.Kind.NOT_FOUND) {
+          run.getActive().remove(a);
+          a.setMessage("the node no longer knows job " + a.getJobId() + " (it restarted?)");
+          if (plan != null) {
+            failAttempt(run, a, settings, events);
+          }
+        }
+        continue; // unreachable or slow: ask again next time; a node back from a restart answers NOT_FOUND
+      }
+      if (job.state() == JobState.RUNNING) {
+        if (overdue && (a.getMessage() == null || !a.getMessage().startsWith("timed out"))) {
+          a.setMessage("timed out: running longer than segmentTimeout " + settings.segmentTimeout()
+              + "; its replicas stay busy until the node ends it");
+          events.add(ClusterEvent.warning("RepairSegmentTimedOut", "segment-" + a.getIndex(), "Repair of "
+              + a.getKeyspace() + " " + a.getRange() + " on " + a.getNode() + " runs longer than "
+              + settings.segmentTimeout()));
+        }
+        continue;
+      }
+      run.getActive().remove(a);
+      if (plan == null) {
+        continue; // a segment of a plan that no longer holds: its result means nothing now
+      }
+      if (job.state() == JobState.SUCCEEDED) {
+        IndexSet completed = IndexSet.parse(run.getCompletedSegments()).with(a.getIndex());
+        run.setCompletedSegments(completed.toString());
+        run.setSegmentsDone(completed.size());
+        Duration took = job.finishedAtMillis() > 0 && job.startedAtMillis() > 0
+            ? Duration.ofMillis(job.finishedAtMillis() - job.startedAtMillis())
+            : Duration.between(started, now);
+        Instant until = now.plus(SegmentScheduler.pauseAfter(took, settings.intensity()));
+        Instant before = run.getPausedUntil() == null ? null : Instant.parse(run.getPausedUntil());
+        if (until.isAfter(now) && (before == null || until.isAfter(before))) {
+          run.setPausedUntil(StatusTimes.format(until));
+        }
+      } else {
+        a.setMessage(job.message() == null ? "failed" : job.message());
+        failAttempt(run, a, settings, events);
+      }
+    }
+  }
+
+  private static void failAttempt(RepairRunStatus run, RepairSegmentStatus a, RepairSettings settings,
+      List<ClusterEvent> events) {
+    run.getRetrying().removeIf(r -> Objects.equals(r.getIndex(), a.getIndex()));
+    a.setJobId(null);
+    if (a.getAttempts() != null && a.getAttempts() > settings.retries()) {
+      run.getFailed().add(a);
+      events.add(ClusterEvent.warning("RepairSegmentFailed", "segment-" + a.getIndex(), "Repair of "
+          + a.getKeyspace() + " " + a.getRange() + " failed after " + a.getAttempts() + " attempts: "
+          + a.getMessage()));
+    } else {
+      run.getRetrying().add(a);
+    }
+  }
+
+  private static void finish(RepairStatus repair, RepairPlan plan, IndexSet completed, Instant now,
+      List<ClusterEvent> events, String stopped) {
+    RepairRunStatus run = repair.getRunning();
+    Set<String> failedKeyspaces = new HashSet<>();
+    for (Segment s : plan.segments()) {
+      if (!completed.contains(s.index())) {
+        failedKeyspaces.add(s.keyspace());
+      }
+    }
+    String when = StatusTimes.format(now);
+    boolean wholeRing = run.getNodes().isEmpty();
+    for (String ks : plan.keyspaces()) {
+      if (!failedKeyspaces.contains(ks) && wholeRing) {
+        keyspace(repair, ks).setLastCompleted(when);
+      }
+    }
+    long took = Duration.between(Instant.parse(run.getStartedAt()), now).toSeconds();
+    if (failedKeyspaces.isEmpty()) {
+      if (wholeRing) {
+        repair.setLastCompleted(when);
+      }
+      repair.setLastResult("Succeeded");
+      repair.setLastMessage("Run " + run.getId() + " (" + run.getTrigger() + ") repaired " + plan.size()
+          + " segments of " + String.join(", ", plan.keyspaces()) + " in " + took + "s");
+      events.add(ClusterEvent.normal("RepairCompleted", "", repair.getLastMessage()));
+    } else {
+      repair.setLastResult("Failed");
+      repair.setLastMessage("Run " + run.getId() + " (" + run.getTrigger() + ") "
+          + (stopped == null ? "finished" : stopped) + ": " + run.getFailed().size() + " segments failed in "
+          + failedKeyspaces.stream().sorted().collect(Collectors.joining(", ")) + "; first error: "
+          + run.getFailed().stream().findFirst().map(RepairSegmentStatus::getMessage).orElse("none"));
+      events.add(ClusterEvent.warning("RepairFailed", "", repair.getLastMessage()));
+    }
+    repair.setRunning(null);
+  }
+
+  static KeyspaceRepairStatus keyspace(RepairStatus repair, String name) {
+    for (KeyspaceRepairStatus k : repair.getKeyspaces()) {
+      if (name.equals(k.getName())) {
+        return k;
+      }
+    }
+    KeyspaceRepairStatus k = new KeyspaceRepairStatus();
+    k.setName(name);
+    repair.getKeyspaces().add(k);
+    repair.getKeyspaces().sort(java.util.Comparator.comparing(KeyspaceRepairStatus::getName));
+    return k;
+  }
+}

@@ -1,0 +1,120 @@
+package io.ringkeeper.operator.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.CassandraClusterSpec;
+import io.ringkeeper.api.v1alpha1.NodeState;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.api.v1alpha1.RepairRunStatus;
+import io.ringkeeper.api.v1alpha1.RepairSpec;
+import io.ringkeeper.api.v1alpha1.RepairStatus;
+import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.resources.Labels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RepairSchedulingTest {
+  private final CassandraCluster cr = new CassandraCluster();
+  private final RepairStatus repair = new RepairStatus();
+  private final List<ClusterEvent> events = new ArrayList<>();
+
+  RepairSchedulingTest() {
+    cr.getMetadata().setName("c");
+    cr.getMetadata().setAnnotations(new HashMap<>());
+    cr.setSpec(new CassandraClusterSpec());
+    cr.getSpec().setRepair(new RepairSpec());
+  }
+
+  private Optional<RepairScheduling.Trigger> due(String at) {
+    return due(at, List.of(), List.of());
+  }
+
+  private Optional<RepairScheduling.Trigger> due(String at, List<NodeStatus> before, List<NodeStatus> after) {
+    return RepairScheduling.due(cr, repair, before, after, Duration.ofHours(3), Instant.parse(at), events);
+  }
+
+  private static NodeStatus node(String name, NodeState state, String downSince) {
+    NodeStatus n = new NodeStatus();
+    n.setName(name);
+    n.setState(state);
+    n.setDownSince(downSince);
+    return n;
+  }
+
+  @Test
+  void showsTheNextRunAndStartsItWhenDue() {
+    cr.getSpec().getRepair().setSchedule("0 1 * * 0");
+    assertThat(due("2026-01-01T12:00:00Z")).isEmpty();
+    assertThat(repair.getNext()).isEqualTo("2026-01-04T01:00:00Z");
+    assertThat(due("2026-01-04T00:59:59Z")).isEmpty();
+    assertThat(due("2026-01-04T01:00:00Z")).hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("Schedule"));
+    assertThat(repair.getNext()).isEqualTo("2026-01-11T01:00:00Z");
+  }
+
+  @Test
+  void aRunStillGoingWhenTheNextIsDueIsNotStartedTwice() {
+    cr.getSpec().getRepair().setSchedule("@daily");
+    due("2026-01-01T12:00:00Z");
+    RepairRunStatus running = new RepairRunStatus();
+    running.setId("schedule-1");
+    repair.setRunning(running);
+    assertThat(due("2026-01-02T00:00:30Z")).isEmpty();
+    assertThat(events).extracting(ClusterEvent::reason).containsExactly("RepairSkipped");
+    assertThat(repair.getNext()).isEqualTo("2026-01-03T00:00:00Z");
+  }
+
+  @Test
+  void aTimeZoneMovesTheScheduleAndAChangedScheduleIsRecomputed() {
+    cr.getSpec().getRepair().setSchedule("0 1 * * *");
+    cr.getSpec().getRepair().setTimeZone("Europe/Paris");
+    due("2026-07-01T12:00:00Z");
+    assertThat(repair.getNext()).isEqualTo("2026-07-01T23:00:00Z");
+    cr.getSpec().getRepair().setSchedule("30 2 * * *");
+    assertThat(due("2026-07-01T12:00:00Z")).isEmpty();
+    assertThat(repair.getNext()).isEqualTo("2026-07-02T00:30:00Z");
+    cr.getSpec().getRepair().setSchedule(null);
+    due("2026-07-01T12:00:00Z");
+    assertThat(repair.getNext()).isNull();
+  }
+
+  @Test
+  void anAnnotationStartsOneRunPerValueAndWaitsForARunningOne() {
+    cr.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, "2026-01-01T10:00:00Z");
+    repair.setRunning(new RepairRunStatus());
+    assertThat(due("2026-01-01T10:00:01Z")).isEmpty();
+    repair.setRunning(null);
+    assertThat(due("2026-01-01T10:00:02Z")).hasValueSatisfying(t -> assertThat(t.name()).isEqualTo("Annotation"));
+    assertThat(repair.getLastRequest()).isEqualTo("2026-01-01T10:00:00Z");
+    assertThat(due("2026-01-01T10:00:03Z")).isEmpty();
+  }
+
+  @Test
+  void aNodeDownLongerThanTheHintWindowGetsItsRangesRepairedOnceBack() {
+    List<NodeStatus> before = List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z"),
+        node("n2", NodeState.DN, "2026-01-01T02:00:00Z"));
+    List<NodeStatus> after = List.of(node("n1", NodeState.UN, null), node("n2", NodeState.UN, null));
+    Optional<RepairScheduling.Trigger> trigger = due("2026-01-01T04:00:00Z", before, after);
+    // n1 was down 4 h (> 3 h), n2 only 2 h: hints cover n2.
+    assertThat(trigger).hasValue(new RepairScheduling.Trigger("HintWindow", Set.of("n1")));
+    assertThat(events).extracting(ClusterEvent::reason).containsExactly("HintWindowExceeded");
+    assertThat(repair.getPendingHintRepairs()).isEmpty();
+  }
+
+  @Test
+  void aHintWindowRepairWaitsForTheRunningRun() {
+    repair.setRunning(new RepairRunStatus());
+    due("2026-01-01T04:00:00Z", List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z")),
+        List.of(node("n1", NodeState.UN, null)));
+    assertThat(repair.getPendingHintRepairs()).containsExactly("n1");
+    repair.setRunning(null);
+    assertThat(due("2026-01-01T05:00:00Z", List.of(node("n1", NodeState.UN, null)),
+        List.of(node("n1", NodeState.UN, null)))).hasValue(new RepairScheduling.Trigger("HintWindow", Set.of("n1")));
+  }
+}
