@@ -81,6 +81,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +106,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final EventRecorder events;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciliations = new AtomicLong();
+  private volatile BiConsumer<ClusterKey, CassandraClusterStatus> statusListener = (key, status) -> {};
 
   private InformerEventSource<Pod, CassandraCluster> pods;
   private InformerEventSource<PersistentVolumeClaim, CassandraCluster> volumes;
@@ -152,6 +154,11 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
           return cluster == null ? Set.of() : Set.of(new ResourceID(cluster, object.getMetadata().getNamespace()));
         })
         .build(), context);
+  }
+
+  /** Who to tell the status each reconcile computes (null: the cluster was deleted); the operator's metrics. */
+  public void setStatusListener(BiConsumer<ClusterKey, CassandraClusterStatus> listener) {
+    this.statusListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Reconciles triggered so far (a cheap liveness signal for tests and, later, metrics). */
@@ -314,6 +321,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       Step applied) {
     CassandraClusterStatus before = cr.getStatus();
     CassandraClusterStatus status = StatusBuilder.build(inputs);
+    statusListener.accept(Observer.key(cr), status);
     CassandraCluster written = statusWriter.write(cr, status, context);
     List<ClusterEvent> milestones = new ArrayList<>();
     if (applied instanceof Step.AssignInitialTokens) {
@@ -392,6 +400,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   @Override
   public DeleteControl cleanup(CassandraCluster cr, Context<CassandraCluster> context) {
     poller.forget(Observer.key(cr));
+    statusListener.accept(Observer.key(cr), null);
     ReclaimPolicy reclaim = cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getReclaim() == null
         ? ReclaimPolicy.Retain : cr.getSpec().getStorage().getReclaim();
     Map<String, PersistentVolumeClaim> claims = observe(cr, context).volumes();

@@ -48,6 +48,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Set<String> wrongTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> slow = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> metricsCalls = new ConcurrentHashMap<>();
   private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-fleet");
     t.setDaemon(true);
@@ -113,9 +114,19 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     return answer(endpoint, () -> info(endpoint));
   }
 
+  /**
+   * Figures of a node with some load: latencies that grow with each call (so they are never zero), a few pending
+   * compactions, and a heap a quarter full. Deterministic per node name.
+   */
   @Override
   public CompletableFuture<NodeMetrics> metrics(NodeEndpoint endpoint) {
-    return answer(endpoint, () -> new NodeMetrics(Latency.NONE, Latency.NONE, 0, 0, 0, 256L << 20, 1L << 30, 64));
+    return answer(endpoint, () -> {
+      int seed = 1 + Math.abs(endpoint.node().hashCode() % 5);
+      long count = metricsCalls.computeIfAbsent(endpoint.node(), n -> new AtomicInteger()).incrementAndGet();
+      Latency read = new Latency(300.0 * seed, 900.0 * seed, 2_000.0 * seed, 100 * count);
+      Latency write = new Latency(150.0 * seed, 400.0 * seed, 1_000.0 * seed, 200 * count);
+      return new NodeMetrics(read, write, seed, 0, 0, 256L << 20, 1L << 30, 64);
+    });
   }
 
   @Override
