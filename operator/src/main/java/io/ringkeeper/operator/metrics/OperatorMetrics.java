@@ -49,8 +49,12 @@ public final class OperatorMetrics implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
     this.clusters = new ClusterMetrics(registry, poller, clock);
     this.josdk = new TimedControllerMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry), registry);
+    // Present from the start at 0, so dashboards show 0 rather than no data and rate() sees the first failure.
     for (NodePoller.CallKind kind : NodePoller.CallKind.values()) {
-      pollTimer(kind); // present from the start, so dashboards show 0 rather than no data
+      pollTimer(kind);
+      for (NodeClientException.Kind reason : NodeClientException.Kind.values()) {
+        pollFailures(kind, reason);
+      }
     }
     poller.setCallObserver(this::pollCompleted);
   }
@@ -83,10 +87,14 @@ public final class OperatorMetrics implements AutoCloseable {
   private void pollCompleted(NodePoller.CallKind kind, Duration took, NodeClientException.Kind failure) {
     pollTimer(kind).record(took);
     if (failure != null) {
-      Counter.builder(POLL_FAILURES).description("Agent calls of the node poller that failed, by reason")
-          .tag("call", kind.label()).tag("reason", failure.name().toLowerCase(java.util.Locale.ROOT))
-          .register(registry).increment();
+      pollFailures(kind, failure).increment();
     }
+  }
+
+  private Counter pollFailures(NodePoller.CallKind kind, NodeClientException.Kind reason) {
+    return Counter.builder(POLL_FAILURES).description("Agent calls of the node poller that failed, by reason")
+        .tag("call", kind.label()).tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+        .register(registry);
   }
 
   @Override

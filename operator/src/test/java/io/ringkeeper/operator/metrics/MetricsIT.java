@@ -49,6 +49,12 @@ class MetricsIT {
     harness.close();
   }
 
+  /** Generous: the machine may be shared by several builds, and this test is about metrics, not speed. */
+  static void awaitReady(String ns, String name) {
+    harness.awaitCluster(ns, name, Duration.ofSeconds(90),
+        c -> c.getStatus() != null && c.getStatus().getPhase() == ClusterPhase.Ready);
+  }
+
   static String scrape() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
@@ -62,8 +68,8 @@ class MetricsIT {
   void everyAlwaysPresentDocumentedSeriesIsServedForAThreeNodeCluster() throws Exception {
     String ns = harness.kube().freshNamespace("scrape");
     harness.create(ns, THREE_NODES.formatted("demo"));
-    harness.awaitPhase(ns, "demo", ClusterPhase.Ready);
-    await().atMost(Duration.ofSeconds(10)).until(() -> PrometheusText.parse(scrape())
+    awaitReady(ns, "demo");
+    await().atMost(Duration.ofSeconds(30)).until(() -> PrometheusText.parse(scrape())
         .samples("ringkeeper_node_read_latency_seconds", l -> ns.equals(l.get("namespace"))).size() == 9);
 
     String text = scrape();
@@ -97,17 +103,17 @@ class MetricsIT {
   void aDownNodeIsReportedDownAndItsPollFailuresCounted() throws Exception {
     String ns = harness.kube().freshNamespace("down");
     harness.create(ns, THREE_NODES.formatted("down"));
-    harness.awaitPhase(ns, "down", ClusterPhase.Ready);
+    awaitReady(ns, "down");
     harness.fleet().down("down-dc1-r2-0", true);
     try {
-      await().atMost(Duration.ofSeconds(20)).until(() -> PrometheusText.parse(scrape()).samples("ringkeeper_node_up",
+      await().atMost(Duration.ofSeconds(60)).until(() -> PrometheusText.parse(scrape()).samples("ringkeeper_node_up",
           l -> ns.equals(l.get("namespace")) && "down-dc1-r2-0".equals(l.get("node")))
           .stream().anyMatch(s -> s.value() == 0.0));
       PrometheusText scrape = PrometheusText.parse(scrape());
       assertThat(scrape.samples("ringkeeper_node_state", l -> "down-dc1-r2-0".equals(l.get("node"))
           && "DN".equals(l.get("state")))).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
-      assertThat(scrape.samples("ringkeeper_node_poll_failures_total", l -> "unreachable".equals(l.get("reason"))))
-          .isNotEmpty().allSatisfy(s -> assertThat(s.value()).isPositive());
+      assertThat(scrape.samples("ringkeeper_node_poll_failures_total", l -> "unreachable".equals(l.get("reason"))
+          && "info".equals(l.get("call")))).singleElement().satisfies(s -> assertThat(s.value()).isPositive());
       // Stale latencies are not kept for a node that stopped answering.
       assertThat(scrape.samples("ringkeeper_node_read_latency_seconds",
           l -> "down-dc1-r2-0".equals(l.get("node")))).isEmpty();
@@ -120,13 +126,13 @@ class MetricsIT {
   void theSeriesOfADeletedClusterDisappear() throws Exception {
     String ns = harness.kube().freshNamespace("gone");
     harness.create(ns, THREE_NODES.formatted("gone"));
-    harness.awaitPhase(ns, "gone", ClusterPhase.Ready);
+    awaitReady(ns, "gone");
     assertThat(PrometheusText.parse(scrape()).samples().stream().filter(s -> ns.equals(s.labels().get("namespace"))))
         .isNotEmpty();
 
     harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("gone").delete();
-    await().atMost(Duration.ofSeconds(20)).until(() -> harness.get(ns, "gone") == null);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(PrometheusText.parse(scrape()).samples()
+    await().atMost(Duration.ofSeconds(60)).until(() -> harness.get(ns, "gone") == null);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(PrometheusText.parse(scrape()).samples()
         .stream().map(PrometheusText.Sample::labels).map(Map::entrySet).flatMap(java.util.Set::stream)
         .filter(e -> e.getKey().equals("namespace") && e.getValue().equals(ns))).isEmpty());
   }
