@@ -61,9 +61,8 @@ public final class CassandraLauncher {
 
   /** Starts the node and returns at once; readiness is for the caller to wait for (through the agent). */
   public CassandraProcess start(CassandraNodeSpec spec) throws IOException {
-    Path yaml = spec.configDir().resolve("cassandra.yaml");
-    Path rackdc = spec.configDir().resolve("cassandra-rackdc.properties");
-    for (Path required : List.of(yaml, rackdc)) {
+    for (Path required : List.of(configFile(spec, CONFIG_PROPERTY, "cassandra.yaml"),
+        configFile(spec, RACKDC_PROPERTY, "cassandra-rackdc.properties"))) {
       if (!Files.isRegularFile(required)) {
         throw new IOException(spec.name() + ": " + required + " is missing; the caller writes it before start");
       }
@@ -90,8 +89,13 @@ public final class CassandraLauncher {
     List<String> command = new ArrayList<>();
     command.add(distribution.java().toString());
     command.addAll(JDK17_OPTIONS);
-    command.add("-Dcassandra.config=" + spec.configDir().resolve("cassandra.yaml").toUri());
-    command.add("-Dcassandra-rackdc.properties=" + spec.configDir().resolve("cassandra-rackdc.properties").toUri());
+    // A pod's own options name its configuration files (the mounted ConfigMap); otherwise they are in configDir.
+    if (optionValue(spec, CONFIG_PROPERTY) == null) {
+      command.add("-D" + CONFIG_PROPERTY + "=" + spec.configDir().resolve("cassandra.yaml").toUri());
+    }
+    if (optionValue(spec, RACKDC_PROPERTY) == null) {
+      command.add("-D" + RACKDC_PROPERTY + "=" + spec.configDir().resolve("cassandra-rackdc.properties").toUri());
+    }
     command.add("-Dlogback.configurationFile=" + spec.configDir().resolve("logback.xml").toUri());
     command.add("-Dcassandra.storagedir=" + spec.dataDir().toAbsolutePath());
     command.add("-Dcassandra.logdir=" + spec.logDir().toAbsolutePath());
@@ -105,6 +109,29 @@ public final class CassandraLauncher {
     command.add(distribution.classpath());
     command.add(MAIN_CLASS);
     return command;
+  }
+
+  static final String CONFIG_PROPERTY = "cassandra.config";
+  static final String RACKDC_PROPERTY = "cassandra-rackdc.properties";
+
+  /** The value of {@code -Dname=...} among the node's own options (the last one wins, as in the JVM), or null. */
+  static String optionValue(CassandraNodeSpec spec, String name) {
+    String value = null;
+    for (String option : spec.jvmOptions()) {
+      if (option.startsWith("-D" + name + "=")) {
+        value = option.substring(name.length() + 3);
+      }
+    }
+    return value;
+  }
+
+  /** The configuration file the node will read: named by its options (a file: URL or a path), else in configDir. */
+  static Path configFile(CassandraNodeSpec spec, String property, String defaultName) {
+    String value = optionValue(spec, property);
+    if (value == null) {
+      return spec.configDir().resolve(defaultName);
+    }
+    return value.startsWith("file:") ? Path.of(java.net.URI.create(value)) : Path.of(value);
   }
 
   static String logbackXml(Path logFile) {

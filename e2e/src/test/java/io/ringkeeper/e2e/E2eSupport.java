@@ -1,0 +1,112 @@
+package io.ringkeeper.e2e;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.local.LocalEnvironment;
+import io.ringkeeper.operator.node.AgentToken;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.resources.Names;
+import io.ringkeeper.operator.resources.Secrets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Shared bits of the real-node end-to-end tests: work directories, phase timing, CQL sessions, agent access. */
+final class E2eSupport {
+  private E2eSupport() {}
+
+  /** An empty directory for one test class, under e2e/target/e2e-work (left in place for post-mortems). */
+  static Path freshWorkDir(String name) {
+    Path dir = Paths.get(System.getProperty("ringkeeper.work.dir", "target/e2e-work")).resolve(name).toAbsolutePath();
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+
+  /** The repository's examples/ directory (the tests run from e2e/). */
+  static Path example(String file) {
+    for (Path candidate : List.of(Paths.get("../examples", file), Paths.get("examples", file))) {
+      if (Files.isRegularFile(candidate)) {
+        return candidate.toAbsolutePath().normalize();
+      }
+    }
+    throw new IllegalStateException("examples/" + file + " not found from " + Paths.get("").toAbsolutePath());
+  }
+
+  /**
+   * CQL as the default superuser cassandra/cassandra (the operator generates a superuser Secret but does not
+   * create that role in Cassandra yet), with the long timeouts DDL needs on a 2-core machine (FACTS.md).
+   */
+  static CqlSession cql(String address, String datacenter) {
+    return CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(address, 9042))
+        .withLocalDatacenter(datacenter)
+        .withAuthCredentials("cassandra", "cassandra")
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+            .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+            .build())
+        .build();
+  }
+
+  /** The agent endpoints of a cluster's nodes, from its status and its agent-token Secret. */
+  static Map<String, NodeEndpoint> agents(LocalEnvironment env, CassandraCluster cr) {
+    String namespace = cr.getMetadata().getNamespace();
+    Secret secret = env.client().secrets().inNamespace(namespace)
+        .withName(Names.agentTokenSecret(cr.getMetadata().getName())).get();
+    AgentToken token = new AgentToken(Secrets.value(secret, Names.AGENT_TOKEN_KEY));
+    Map<String, NodeEndpoint> endpoints = new LinkedHashMap<>();
+    for (NodeStatus node : cr.getStatus().getNodes()) {
+      endpoints.put(node.getName(), new NodeEndpoint(node.getName(), node.getPodIP(), NodeEndpoint.DEFAULT_PORT, token));
+    }
+    return endpoints;
+  }
+
+  /** Prints how long each phase of a test took, as it ends (the e2e suite's timing record). */
+  static final class Phases {
+    private final String test;
+    private long start = System.nanoTime();
+    private final Map<String, Long> millis = new LinkedHashMap<>();
+
+    Phases(String test) {
+      this.test = test;
+    }
+
+    /** Ends the current phase under this name and starts the next. */
+    long done(String phase) {
+      long now = System.nanoTime();
+      long took = (now - start) / 1_000_000;
+      millis.put(phase, took);
+      start = now;
+      System.out.printf("[e2e] %s: %-55s %7.1f s%n", test, phase, took / 1000.0);
+      return took;
+    }
+
+    Map<String, Long> millis() {
+      return millis;
+    }
+  }
+}

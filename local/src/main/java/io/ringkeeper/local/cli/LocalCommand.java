@@ -1,0 +1,462 @@
+package io.ringkeeper.local.cli;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.local.LocalEnvironment;
+import io.ringkeeper.local.kube.EmbeddedKube;
+import io.ringkeeper.operator.node.AgentToken;
+import io.ringkeeper.operator.node.HttpNodeClient;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeMetrics;
+import io.ringkeeper.operator.resources.Names;
+import io.ringkeeper.operator.resources.Secrets;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ringkeeper local}: runs Ringkeeper on this machine without Kubernetes. {@code up} starts a background
+ * server process (the embedded API, the process kubelet and the operator: {@link LocalEnvironment}), applies a
+ * manifest and follows the cluster until it is Ready, then shows a status table; {@code status}, {@code apply}
+ * and {@code down} talk to that server through its API. Everything lives in the work directory
+ * ({@code .ringkeeper/local} of the repository by default): data volumes, node logs, the server's log, its pid
+ * and a kubeconfig.
+ */
+@Command(name = "ringkeeper local", mixinStandardHelpOptions = true, version = "ringkeeper 0.1.0",
+    description = "Ringkeeper and real Cassandra nodes on this machine, no Kubernetes needed.",
+    subcommands = {LocalCommand.Up.class, LocalCommand.Status.class, LocalCommand.Apply.class,
+        LocalCommand.Down.class, LocalCommand.Server.class})
+public final class LocalCommand implements Runnable {
+  static final String HOME_PROPERTY = "ringkeeper.home";
+
+  @Option(names = "--work-dir", description = "Where volumes, logs and the server's state live."
+      + " Default: <repository>/.ringkeeper/local.")
+  Path workDir;
+
+  @Option(names = "--port", defaultValue = "" + LocalEnvironment.DEFAULT_API_PORT,
+      description = "Port of the embedded Kubernetes API on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--address-base", defaultValue = LocalEnvironment.DEFAULT_ADDRESS_BASE,
+      description = "Nodes get the loopback addresses after this one. Default: ${DEFAULT-VALUE}.")
+  String addressBase;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LocalCommand()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: up, status, apply or down");
+  }
+
+  static Path home() {
+    return Paths.get(System.getProperty(HOME_PROPERTY, ".")).toAbsolutePath().normalize();
+  }
+
+  Path work() {
+    return (workDir != null ? workDir : home().resolve(".ringkeeper").resolve("local")).toAbsolutePath();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  KubernetesClient client() {
+    return new KubernetesClientBuilder().withConfig(EmbeddedKube.config(url(), "ringkeeper-cli")).build();
+  }
+
+  /** Whether a local server answers on the port. */
+  boolean serverUp() {
+    io.fabric8.kubernetes.client.Config config = EmbeddedKube.config(url(), "ringkeeper-cli");
+    config.setRequestTimeout(2000);
+    config.setConnectionTimeout(1000);
+    config.setRequestRetryBackoffLimit(0);
+    try (KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build()) {
+      c.resources(CassandraCluster.class).inAnyNamespace().list();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  Optional<ProcessHandle> serverProcess() {
+    Path pidFile = work().resolve("server.pid");
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Runs the local environment in this process until it is stopped (SIGTERM from `down`, or Ctrl-C). */
+  @Command(name = "server", hidden = true, description = "Runs the embedded API, kubelet and operator (used by up).")
+  static final class Server implements Callable<Integer> {
+    @ParentCommand
+    LocalCommand parent;
+
+    @Override
+    public Integer call() throws Exception {
+      Path work = parent.work();
+      LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
+          .start();
+      Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("ringkeeper local: stopping every node (they drain first)");
+        env.close();
+        try {
+          Files.deleteIfExists(work.resolve("server.pid"));
+        } catch (IOException ignored) {
+          // best effort
+        }
+        System.out.println("ringkeeper local: stopped");
+        stopped.countDown();
+      }, "local-shutdown"));
+      System.out.println("ringkeeper local: API " + env.apiUrl() + ", kubeconfig " + env.kubeconfig() + ", pid "
+          + ProcessHandle.current().pid());
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** Starts local mode (when not running), applies a manifest, follows it to Ready, then shows its status. */
+  @Command(name = "up", description = "Start local mode, apply a manifest (default examples/minimal.yaml), follow it"
+      + " until Ready, then show a status table refreshed until Ctrl-C.")
+  static final class Up implements Callable<Integer> {
+    @ParentCommand
+    LocalCommand parent;
+
+    @Parameters(arity = "0..1", paramLabel = "MANIFEST", description = "CassandraCluster manifest.")
+    Path manifest;
+
+    @Option(names = "--timeout", defaultValue = "10m", description = "How long to wait for Ready. Default: 10m.")
+    String timeout;
+
+    @Option(names = "--no-watch", description = "Show the table once and return instead of refreshing it.")
+    boolean noWatch;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintStream out = System.out;
+      Path file = manifest != null ? manifest.toAbsolutePath() : home().resolve("examples").resolve("minimal.yaml");
+      if (!Files.isRegularFile(file)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "no manifest at " + file
+            + ": give the path of a CassandraCluster manifest, e.g. examples/minimal.yaml");
+      }
+      CassandraCluster desired = Serialization.unmarshal(Files.readString(file), CassandraCluster.class);
+      Instant began = Instant.now();
+      if (parent.serverUp()) {
+        out.println("local mode is already running on " + parent.url());
+      } else {
+        startServer(out);
+      }
+      try (KubernetesClient client = parent.client()) {
+        CassandraCluster applied = LocalEnvironment.apply(client, desired);
+        String namespace = applied.getMetadata().getNamespace();
+        String name = applied.getMetadata().getName();
+        out.printf("applied %s (cassandraclusters.ringkeeper.io %s/%s)%n", parent.home().relativize(file), namespace,
+            name);
+        Duration limit = io.ringkeeper.operator.domain.schedule.Durations.parse(timeout);
+        CassandraCluster ready = follow(client, namespace, name, began, limit, out);
+        if (ready == null) {
+          out.println("not Ready after " + timeout + "; `./ringkeeper local status` shows where it stands and "
+              + parent.work().resolve("pods") + "/<ns>/<pod>/logs/system.log what a node says");
+          return 1;
+        }
+        out.printf(Locale.ROOT, "%s/%s is Ready: %s nodes, %.1f s after `local up`%n%n", namespace, name,
+            ready.getStatus().getReady(), Duration.between(began, Instant.now()).toMillis() / 1000.0);
+        showTable(parent, client, namespace, name, !noWatch && System.console() != null, out);
+      }
+      return 0;
+    }
+
+    private void startServer(PrintStream out) throws IOException, InterruptedException {
+      Path work = parent.work();
+      Files.createDirectories(work);
+      Path log = work.resolve("server.log");
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      for (String key : List.of(HOME_PROPERTY, "ringkeeper.cassandra.lib", "ringkeeper.agent.jar",
+          "ringkeeper.cassandra.java")) {
+        if (System.getProperty(key) != null) {
+          command.add("-D" + key + "=" + System.getProperty(key));
+        }
+      }
+      command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), LocalCommand.class.getName(),
+          "--work-dir", work.toString(), "--port", String.valueOf(parent.port), "--address-base", parent.addressBase,
+          "server"));
+      Process server = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
+          parent.url(), server.pid(), log);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!parent.serverUp()) {
+        if (!server.isAlive() || System.nanoTime() > deadline) {
+          out.println("local mode did not start; the end of " + log + ":");
+          tail(log, 20).forEach(line -> out.println("  " + line));
+          throw new IllegalStateException("local mode did not start");
+        }
+        Thread.sleep(500);
+      }
+      out.println("kubeconfig: " + work.resolve("kubeconfig") + "   (kubectl --kubeconfig ... get cassandraclusters)");
+    }
+
+    /** Prints what changes (phase, node states, events) until Ready; null on timeout. */
+    private static CassandraCluster follow(KubernetesClient client, String namespace, String name, Instant began,
+        Duration limit, PrintStream out) throws InterruptedException {
+      Set<String> seenEvents = new HashSet<>();
+      Map<String, String> nodeStates = new HashMap<>();
+      String phase = null;
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (System.nanoTime() < deadline) {
+        CassandraCluster cr = client.resources(CassandraCluster.class).inNamespace(namespace).withName(name).get();
+        String at = String.format(Locale.ROOT, "[%5.1fs]", Duration.between(began, Instant.now()).toMillis() / 1000.0);
+        List<Event> events = new ArrayList<>(client.v1().events().inNamespace(namespace).list().getItems());
+        events.sort(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
+        for (Event e : events) {
+          String key = e.getMetadata().getName() + "#" + e.getCount();
+          if (seenEvents.add(key)) {
+            out.printf("%s %-8s %-20s %s%n", at, e.getInvolvedObject().getKind(), e.getReason(), e.getMessage());
+          }
+        }
+        if (cr != null && cr.getStatus() != null) {
+          String now = cr.getStatus().getPhase() + " " + (cr.getStatus().getReady() == null ? ""
+              : cr.getStatus().getReady());
+          if (!now.equals(phase)) {
+            phase = now;
+            out.printf("%s phase %s%n", at, now);
+          }
+          for (NodeStatus node : cr.getStatus().getNodes()) {
+            String state = node.getState() + (node.getPodIP() == null ? "" : " at " + node.getPodIP())
+                + (node.getMessage() == null ? "" : " (" + node.getMessage() + ")");
+            if (!state.equals(nodeStates.put(node.getName(), state))) {
+              out.printf("%s node %-16s %s%n", at, node.getName(), state);
+            }
+          }
+          if (LocalEnvironment.isReady(cr)) {
+            return cr;
+          }
+        }
+        Thread.sleep(1000);
+      }
+      return null;
+    }
+  }
+
+  /** Shows the status table of every cluster (or one). */
+  @Command(name = "status", description = "Show a nodetool-status-like table of the local clusters.")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand
+    LocalCommand parent;
+
+    @Parameters(arity = "0..1", paramLabel = "CLUSTER", description = "Cluster name (default: every cluster).")
+    String cluster;
+
+    @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+    String namespace;
+
+    @Option(names = {"-w", "--watch"}, description = "Refresh every 2 s until Ctrl-C.")
+    boolean watch;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!parent.serverUp()) {
+        System.out.println("local mode is not running (no API on " + parent.url() + "); start it with"
+            + " `./ringkeeper local up`");
+        return 1;
+      }
+      try (KubernetesClient client = parent.client()) {
+        List<CassandraCluster> clusters = client.resources(CassandraCluster.class).inNamespace(namespace).list()
+            .getItems().stream().filter(c -> cluster == null || c.getMetadata().getName().equals(cluster)).toList();
+        if (clusters.isEmpty()) {
+          System.out.println("no CassandraCluster" + (cluster == null ? "" : " named " + cluster) + " in namespace "
+              + namespace + "; create one with `./ringkeeper local apply examples/minimal.yaml`");
+          return cluster == null ? 0 : 1;
+        }
+        if (clusters.size() == 1) {
+          showTable(parent, client, namespace, clusters.get(0).getMetadata().getName(), watch, System.out);
+        } else {
+          for (CassandraCluster c : clusters) {
+            System.out.println(StatusTable.render(c, metrics(client, c)));
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** Creates a cluster, or replaces the spec of an existing one. */
+  @Command(name = "apply", description = "Apply a CassandraCluster manifest to the running local mode.")
+  static final class Apply implements Callable<Integer> {
+    @ParentCommand
+    LocalCommand parent;
+
+    @Parameters(paramLabel = "MANIFEST", description = "CassandraCluster manifest.")
+    Path manifest;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!parent.serverUp()) {
+        System.out.println("local mode is not running; `./ringkeeper local up " + manifest + "` starts it and applies");
+        return 1;
+      }
+      CassandraCluster desired = Serialization.unmarshal(Files.readString(manifest), CassandraCluster.class);
+      try (KubernetesClient client = parent.client()) {
+        boolean existed = desired.getMetadata() != null && client.resources(CassandraCluster.class)
+            .inNamespace(desired.getMetadata().getNamespace() == null ? "default"
+                : desired.getMetadata().getNamespace())
+            .withName(desired.getMetadata().getName()).get() != null;
+        CassandraCluster applied = LocalEnvironment.apply(client, desired);
+        System.out.printf("cassandracluster.ringkeeper.io/%s %s%n", applied.getMetadata().getName(),
+            existed ? "configured" : "created");
+      }
+      return 0;
+    }
+  }
+
+  /** Stops the server and every node it started; keeps the data unless --wipe. */
+  @Command(name = "down", description = "Stop local mode and every Cassandra node it started (they drain first).")
+  static final class Down implements Callable<Integer> {
+    @ParentCommand
+    LocalCommand parent;
+
+    @Option(names = "--wipe", description = "Also delete the work directory: data volumes, logs, addresses.")
+    boolean wipe;
+
+    @Override
+    public Integer call() throws Exception {
+      Optional<ProcessHandle> server = parent.serverProcess();
+      if (server.isPresent()) {
+        System.out.println("stopping local mode (pid " + server.get().pid() + "); nodes drain before they stop");
+        server.get().destroy();
+        server.get().onExit().get(3, TimeUnit.MINUTES);
+      } else {
+        System.out.println("local mode is not running");
+      }
+      // A server killed hard leaves its nodes behind: their pids are in the pod directories.
+      int leftovers = 0;
+      Path pods = parent.work().resolve("pods");
+      if (Files.isDirectory(pods)) {
+        try (Stream<Path> files = Files.walk(pods, 3)) {
+          for (Path pidFile : files.filter(p -> p.getFileName().toString().equals("pid")).toList()) {
+            Optional<ProcessHandle> node = readPid(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().orElse("").contains("ringkeeper.node="));
+            if (node.isPresent()) {
+              node.get().destroyForcibly();
+              leftovers++;
+            }
+          }
+        }
+      }
+      if (leftovers > 0) {
+        System.out.println("killed " + leftovers + " node processes left behind");
+      }
+      if (wipe) {
+        io.ringkeeper.local.kubelet.ProcessKubelet.deleteTree(parent.work());
+        System.out.println("wiped " + parent.work());
+      } else {
+        System.out.println("data kept in " + parent.work().resolve("volumes") + " (`down --wipe` deletes it)");
+      }
+      return 0;
+    }
+
+    private static Optional<Long> readPid(Path file) {
+      try {
+        return Optional.of(Long.parseLong(Files.readString(file).trim()));
+      } catch (IOException | NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  static void showTable(LocalCommand parent, KubernetesClient client, String namespace, String name, boolean watch,
+      PrintStream out) throws InterruptedException {
+    do {
+      CassandraCluster cr = client.resources(CassandraCluster.class).inNamespace(namespace).withName(name).get();
+      if (cr == null) {
+        out.println("no cluster " + namespace + "/" + name);
+        return;
+      }
+      String table = StatusTable.render(cr, metrics(client, cr));
+      if (watch) {
+        out.print("\033[H\033[2J");
+        out.println(Instant.now().toString().substring(0, 19).replace('T', ' ') + " UTC   (Ctrl-C to leave;"
+            + " the cluster keeps running, `./ringkeeper local down` stops it)");
+      }
+      out.print(table);
+      out.flush();
+      if (watch) {
+        Thread.sleep(2000);
+      }
+    } while (watch);
+  }
+
+  /** Every node's current metrics from its agent (the agent token is in the cluster's Secret). */
+  static Map<String, NodeMetrics> metrics(KubernetesClient client, CassandraCluster cr) {
+    Map<String, NodeMetrics> metrics = new HashMap<>();
+    if (cr.getStatus() == null) {
+      return metrics;
+    }
+    Secret secret = client.secrets().inNamespace(cr.getMetadata().getNamespace())
+        .withName(Names.agentTokenSecret(cr.getMetadata().getName())).get();
+    String token = Secrets.value(secret, Names.AGENT_TOKEN_KEY);
+    if (token == null) {
+      return metrics;
+    }
+    HttpNodeClient agents = new HttpNodeClient(Duration.ofMillis(500), Duration.ofSeconds(2), 8);
+    for (NodeStatus node : cr.getStatus().getNodes()) {
+      if (node.getPodIP() == null) {
+        continue;
+      }
+      try {
+        metrics.put(node.getName(), agents.metrics(new NodeEndpoint(node.getName(), node.getPodIP(),
+            NodeEndpoint.DEFAULT_PORT, new AgentToken(token))).get(3, TimeUnit.SECONDS));
+      } catch (Exception e) {
+        // no answer: the table shows "-"
+      }
+    }
+    return metrics;
+  }
+
+  static List<String> tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return all.subList(Math.max(0, all.size() - lines), all.size());
+    } catch (IOException e) {
+      return List.of("(cannot read " + file + ")");
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.ringkeeper.local.kube;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Kubernetes API of local mode: the fabric8 mock API server in CRUD mode (plain HTTP, no authentication)
+ * on a loopback port, with the CassandraCluster CRD registered so that its status subresource behaves as on a
+ * real API server.
+ *
+ * <p>What it is not: there is no scheduler, controller manager or garbage collector (deleting a cluster does
+ * not delete the pods it owns), and no server-side apply (the operator uses create + JSON patches anyway).
+ * State lives in memory and is gone when the server stops; the nodes' data directories are not.
+ */
+public final class EmbeddedKube implements AutoCloseable {
+  public static final String CRD_RESOURCE = "/META-INF/ringkeeper/cassandraclusters.ringkeeper.io-v1.yml";
+  private static final String RULES_REVIEW = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+  /** The mock server logs every request at INFO through java.util.logging; held so the level sticks. */
+  private static final Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
+
+  private final KubernetesMockServer server;
+  private final String host;
+  private final int port;
+
+  private EmbeddedKube(String host, int port) {
+    KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        if ("POST".equalsIgnoreCase(request.getMethod()) && request.getPath().startsWith(RULES_REVIEW)) {
+          return allowEverything();
+        }
+        return super.dispatch(request);
+      }
+    };
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
+        dispatcher, false);
+    try {
+      server.init(InetAddress.getByName(host), port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve " + host, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot start the embedded Kubernetes API on " + host + ":" + port
+          + " (is another local environment running? `./ringkeeper local down` stops it): " + e.getMessage(), e);
+    }
+    this.host = host;
+    this.port = server.getPort();
+    try (KubernetesClient admin = client("ringkeeper-local")) {
+      admin.resource(loadCrd()).create();
+    }
+  }
+
+  /**
+   * Starts the server on {@code host:port} (port 0 picks a free one) and registers the CRD.
+   *
+   * @throws IllegalStateException when the port is taken
+   */
+  public static EmbeddedKube start(String host, int port) {
+    return new EmbeddedKube(host, port);
+  }
+
+  public String url() {
+    return "http://" + host + ":" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** A new client of this server; its requests carry the given User-Agent (visible in nothing but logs). */
+  public KubernetesClient client(String userAgent) {
+    return new KubernetesClientBuilder().withConfig(config(url(), userAgent)).build();
+  }
+
+  /** The client configuration of a server at that URL (also used by commands that attach to a running one). */
+  public static Config config(String url, String userAgent) {
+    Config config = Config.empty();
+    config.setMasterUrl(url);
+    config.setNamespace("default");
+    config.setTrustCerts(true);
+    config.setUserAgent(userAgent);
+    config.setRequestTimeout(10_000);
+    config.setConnectionTimeout(5_000);
+    return config;
+  }
+
+  /** Writes a kubeconfig for this server (context {@code ringkeeper-local}) and returns its path. */
+  public Path writeKubeconfig(Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, kubeconfig(url()), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  static String kubeconfig(String url) {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: ringkeeper-local
+          cluster:
+            server: %s
+        users:
+        - name: ringkeeper-local
+          user: {}
+        contexts:
+        - name: ringkeeper-local
+          context:
+            cluster: ringkeeper-local
+            user: ringkeeper-local
+            namespace: default
+        current-context: ringkeeper-local
+        """.formatted(url);
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+
+  /** The CassandraCluster CRD as generated in crds/ (shipped in the ringkeeper-crds jar). */
+  public static CustomResourceDefinition loadCrd() {
+    try (InputStream in = EmbeddedKube.class.getResourceAsStream(CRD_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath (it ships in ringkeeper-crds)");
+      }
+      return Serialization.unmarshal(in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The CRUD mock cannot evaluate a SelfSubjectRulesReview (sent by JOSDK's leader election): answer as a server
+   * does for a client that may do everything. Local mode has a single user.
+   */
+  private static MockResponse allowEverything() {
+    return new MockResponse().setResponseCode(201).setBody("{\"apiVersion\":\"authorization.k8s.io/v1\","
+        + "\"kind\":\"SelfSubjectRulesReview\",\"metadata\":{},\"spec\":{},\"status\":{\"resourceRules\":"
+        + "[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],\"resources\":[\"*\"]}],\"nonResourceRules\":[],"
+        + "\"incomplete\":false}}");
+  }
+
+  private static Logger quiet(String name) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(Level.WARNING);
+    return logger;
+  }
+}

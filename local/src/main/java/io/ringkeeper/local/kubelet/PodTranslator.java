@@ -1,0 +1,391 @@
+package io.ringkeeper.local.kubelet;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.ringkeeper.local.cassandra.CassandraNodeSpec;
+import io.ringkeeper.operator.resources.JvmOptions;
+import io.ringkeeper.operator.resources.Names;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a Cassandra pod, exactly as the operator wrote it, into a local node: its directory, its files and its
+ * command line. This is what the stock {@code cassandra} image's entrypoint and a kubelet would do with it:
+ *
+ * <ul>
+ *   <li>the image must be {@code cassandra:<version>} of the Cassandra this machine runs (resolved from Maven);
+ *       the pod keeps the image's entrypoint (no command or args);
+ *   <li>volumes become directories: a PVC the claim's directory (it outlives the pod), a ConfigMap or Secret a
+ *       directory holding its keys as files, an emptyDir a fresh directory; each mount path is rewritten to its
+ *       directory wherever it appears in env values, JVM options and ConfigMap files;
+ *   <li>the init container that copies the agent jar out of the operator image copies the local agent jar;
+ *   <li>env is resolved as Kubernetes does (downward API {@code status.podIP}, {@code $(VAR)} references);
+ *       {@code MAX_HEAP_SIZE} becomes {@code -Xms}/{@code -Xmx} as in cassandra-env.sh, {@code JVM_EXTRA_OPTS}
+ *       is split on whitespace and appended;
+ *   <li>a headless-Service DNS name {@code <pod>.<service>.<namespace>.svc} in a ConfigMap file or an option
+ *       becomes that pod's loopback address (local mode has no DNS);
+ *   <li>the readiness probe's HTTP GET is kept for the kubelet to run.
+ * </ul>
+ * Anything else it cannot translate is refused with a {@link Refusal} naming the field and the fix.
+ */
+public final class PodTranslator {
+  /** The pod's readiness probe: an HTTP GET on the pod's address. */
+  public record ReadinessProbe(String path, int port, Duration period) {}
+
+  /**
+   * One node ready to launch.
+   *
+   * @param address the pod IP (a loopback address)
+   * @param spec the node's process: directories and JVM options
+   * @param files files to write before the start (ConfigMap and Secret contents, the agent jar), by host path
+   * @param readiness the readiness probe, or null when the pod has none
+   * @param gracePeriod how long a SIGTERM'd node may drain before it is killed
+   */
+  public record Translation(String address, CassandraNodeSpec spec, Map<Path, byte[]> files, ReadinessProbe readiness,
+      Duration gracePeriod) {}
+
+  /** Where the objects a pod refers to come from (the API server). */
+  public interface Lookup {
+    ConfigMap configMap(String namespace, String name);
+
+    Secret secret(String namespace, String name);
+
+    PersistentVolumeClaim claim(String namespace, String name);
+  }
+
+  /** A pod this kubelet cannot run: {@code waiting} is true when it may run once something appears. */
+  public static final class Refusal extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final String reason;
+    private final boolean waiting;
+
+    Refusal(String reason, String message, boolean waiting) {
+      super(message);
+      this.reason = reason;
+      this.waiting = waiting;
+    }
+
+    /** A CamelCase reason, as in a container's waiting state. */
+    public String reason() {
+      return reason;
+    }
+
+    public boolean waiting() {
+      return waiting;
+    }
+  }
+
+  private static final Pattern POD_DNS = Pattern.compile(
+      "\\b([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)\\.([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)"
+          + "\\.svc(?:\\.cluster\\.local)?\\b");
+  private static final Pattern ENV_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
+
+  private final String cassandraVersion;
+  private final Path agentJar;
+  private final List<String> imageOptions;
+  private final String defaultHeap;
+  private final AddressPool addresses;
+
+  /**
+   * @param cassandraVersion the version of Cassandra's jars here; the only image accepted is {@code cassandra:} it
+   * @param agentJar the local agent jar, copied where the operator's init container would copy its own
+   * @param imageOptions JVM options of every node before the pod's own (what the image's jvm options files do
+   *     in a container: GC, start-up delays)
+   * @param defaultHeap heap when the pod sets no MAX_HEAP_SIZE (the image would size it from the machine)
+   */
+  public PodTranslator(String cassandraVersion, Path agentJar, List<String> imageOptions, String defaultHeap,
+      AddressPool addresses) {
+    this.cassandraVersion = Objects.requireNonNull(cassandraVersion);
+    this.agentJar = Objects.requireNonNull(agentJar);
+    this.imageOptions = List.copyOf(imageOptions);
+    this.defaultHeap = Objects.requireNonNull(defaultHeap);
+    this.addresses = Objects.requireNonNull(addresses);
+  }
+
+  /** Whether local mode runs this image: the stock image of the Cassandra version it has. */
+  public boolean knowsImage(String image) {
+    if (image == null) {
+      return false;
+    }
+    String name = image;
+    for (String prefix : List.of("docker.io/library/", "docker.io/", "index.docker.io/library/")) {
+      if (name.startsWith(prefix)) {
+        name = name.substring(prefix.length());
+      }
+    }
+    return name.equals("cassandra:" + cassandraVersion);
+  }
+
+  /**
+   * @param podDir the pod's own directory (emptyDirs, ConfigMap and Secret copies, logs)
+   * @param claimDir the directory of a PersistentVolumeClaim, by claim name
+   */
+  public Translation translate(Pod pod, Lookup lookup, Path podDir, java.util.function.Function<String, Path> claimDir)
+      throws Refusal {
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    List<Container> containers = pod.getSpec().getContainers();
+    if (containers == null || containers.size() != 1) {
+      throw new Refusal("UnsupportedPod", "pod " + name + ": local mode runs pods of exactly one Cassandra container"
+          + " (spec.containers has " + (containers == null ? 0 : containers.size()) + ")", false);
+    }
+    Container container = containers.get(0);
+    if (!knowsImage(container.getImage())) {
+      throw new Refusal("UnsupportedImage", "pod " + name + ": local mode runs only the image cassandra:"
+          + cassandraVersion + " (Cassandra " + cassandraVersion + " from Maven Central), not '" + container.getImage()
+          + "'; set spec.cassandraVersion: \"" + cassandraVersion + "\" and remove spec.image", false);
+    }
+    if ((container.getCommand() != null && !container.getCommand().isEmpty())
+        || (container.getArgs() != null && !container.getArgs().isEmpty())) {
+      throw new Refusal("UnsupportedCommand", "pod " + name + ": local mode runs the image's own entrypoint;"
+          + " container " + container.getName() + " sets command or args", false);
+    }
+    String address = addresses.addressOf(namespace, name);
+
+    // Volumes -> directories.
+    Map<Path, byte[]> files = new LinkedHashMap<>();
+    Map<String, Path> volumeDirs = new LinkedHashMap<>();
+    String claimVolume = null;
+    for (Volume volume : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
+      Path dir = podDir.resolve("volumes").resolve(volume.getName());
+      if (volume.getPersistentVolumeClaim() != null) {
+        String claim = volume.getPersistentVolumeClaim().getClaimName();
+        if (lookup.claim(namespace, claim) == null) {
+          throw new Refusal("PersistentVolumeClaimNotFound", "pod " + name + ": waiting for PersistentVolumeClaim "
+              + claim, true);
+        }
+        dir = claimDir.apply(claim);
+        claimVolume = volume.getName();
+      } else if (volume.getConfigMap() != null) {
+        ConfigMap map = lookup.configMap(namespace, volume.getConfigMap().getName());
+        if (map == null) {
+          throw new Refusal("ConfigMapNotFound", "pod " + name + ": waiting for ConfigMap "
+              + volume.getConfigMap().getName(), true);
+        }
+        Map<String, String> data = map.getData() == null ? Map.of() : map.getData();
+        for (Map.Entry<String, String> e : select(data, volume.getConfigMap().getItems()).entrySet()) {
+          files.put(dir.resolve(e.getKey()), e.getValue().getBytes(StandardCharsets.UTF_8)); // rewritten below
+        }
+      } else if (volume.getSecret() != null) {
+        Secret secret = lookup.secret(namespace, volume.getSecret().getSecretName());
+        if (secret == null) {
+          throw new Refusal("SecretNotFound", "pod " + name + ": waiting for Secret "
+              + volume.getSecret().getSecretName(), true);
+        }
+        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+        for (Map.Entry<String, String> e : select(data, volume.getSecret().getItems()).entrySet()) {
+          files.put(dir.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
+        }
+      } else if (volume.getEmptyDir() == null) {
+        throw new Refusal("UnsupportedVolume", "pod " + name + ": volume " + volume.getName() + " is neither a"
+            + " persistentVolumeClaim, configMap, secret nor emptyDir; local mode cannot provide it", false);
+      }
+      volumeDirs.put(volume.getName(), dir);
+    }
+
+    // Mount paths -> directories, longest first so nested mounts win.
+    Map<String, Path> mounts = new LinkedHashMap<>();
+    for (VolumeMount mount : container.getVolumeMounts() == null ? List.<VolumeMount>of()
+        : container.getVolumeMounts()) {
+      Path dir = volumeDirs.get(mount.getName());
+      if (dir == null) {
+        throw new Refusal("UnsupportedPod", "pod " + name + ": volume mount " + mount.getName()
+            + " names no volume of the pod", false);
+      }
+      if (mount.getSubPath() != null && !mount.getSubPath().isEmpty()) {
+        dir = dir.resolve(mount.getSubPath());
+      }
+      mounts.put(mount.getMountPath(), dir);
+    }
+    List<Map.Entry<String, Path>> rewrites = new ArrayList<>(mounts.entrySet());
+    rewrites.sort(Comparator.comparingInt((Map.Entry<String, Path> e) -> e.getKey().length()).reversed());
+
+    // The agent jar's init container.
+    for (Container init : pod.getSpec().getInitContainers() == null ? List.<Container>of()
+        : pod.getSpec().getInitContainers()) {
+      List<String> command = init.getCommand() == null ? List.of() : init.getCommand();
+      if (command.size() != 3 || !command.get(0).equals("cp")
+          || !command.get(1).equals(Names.AGENT_JAR_IN_OPERATOR_IMAGE)) {
+        throw new Refusal("UnsupportedInitContainer", "pod " + name + ": init container " + init.getName()
+            + " is not the operator's agent copy (cp " + Names.AGENT_JAR_IN_OPERATOR_IMAGE + " <dir>); local mode"
+            + " cannot run it", false);
+      }
+      Map<String, Path> initMounts = new LinkedHashMap<>();
+      for (VolumeMount mount : init.getVolumeMounts() == null ? List.<VolumeMount>of() : init.getVolumeMounts()) {
+        initMounts.put(mount.getMountPath(), volumeDirs.get(mount.getName()));
+      }
+      String target = rewritePaths(command.get(2), sorted(initMounts));
+      if (target.equals(command.get(2))) {
+        throw new Refusal("UnsupportedInitContainer", "pod " + name + ": init container " + init.getName()
+            + " copies the agent outside its volumes (" + target + ")", false);
+      }
+      files.put(Path.of(target), readAgentJar());
+    }
+
+    // ConfigMap contents: mount paths and pod DNS names rewritten (text files only).
+    for (Map.Entry<Path, byte[]> file : files.entrySet()) {
+      if (isConfigMapFile(file.getKey(), pod, podDir)) {
+        String text = new String(file.getValue(), StandardCharsets.UTF_8);
+        file.setValue(resolveNames(rewritePaths(text, rewrites), namespace).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    // Env, then the JVM options the image's scripts would build from it.
+    Map<String, String> env = env(pod, container, address);
+    List<String> options = new ArrayList<>(imageOptions);
+    String heap = env.getOrDefault("MAX_HEAP_SIZE", defaultHeap);
+    options.add("-Xms" + heap);
+    options.add("-Xmx" + heap);
+    for (String option : JvmOptions.split(env.get("JVM_EXTRA_OPTS"))) {
+      options.add(resolveNames(rewritePaths(option, rewrites), namespace));
+    }
+
+    Path dataDir = claimVolume != null ? volumeDirs.get(claimVolume) : podDir.resolve("data");
+    CassandraNodeSpec spec = new CassandraNodeSpec(name, address, podDir.resolve("runtime"), dataDir,
+        podDir.resolve("logs"), options);
+    long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+        : pod.getSpec().getTerminationGracePeriodSeconds();
+    return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace));
+  }
+
+  private static Map<String, String> select(Map<String, String> data, List<KeyToPath> items) {
+    if (items == null || items.isEmpty()) {
+      return data;
+    }
+    Map<String, String> selected = new LinkedHashMap<>();
+    for (KeyToPath item : items) {
+      if (data.containsKey(item.getKey())) {
+        selected.put(item.getPath(), data.get(item.getKey()));
+      }
+    }
+    return selected;
+  }
+
+  private static boolean isConfigMapFile(Path file, Pod pod, Path podDir) {
+    for (Volume volume : pod.getSpec().getVolumes()) {
+      if (volume.getConfigMap() != null && file.startsWith(podDir.resolve("volumes").resolve(volume.getName()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, String> env(Pod pod, Container container, String address) throws Refusal {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+      String value;
+      if (var.getValueFrom() != null) {
+        String field = var.getValueFrom().getFieldRef() == null ? null
+            : var.getValueFrom().getFieldRef().getFieldPath();
+        if ("status.podIP".equals(field)) {
+          value = address;
+        } else if ("metadata.name".equals(field)) {
+          value = pod.getMetadata().getName();
+        } else if ("metadata.namespace".equals(field)) {
+          value = pod.getMetadata().getNamespace();
+        } else {
+          throw new Refusal("UnsupportedEnv", "pod " + pod.getMetadata().getName() + ": env " + var.getName()
+              + " comes from a source local mode cannot resolve (only status.podIP, metadata.name and"
+              + " metadata.namespace field references)", false);
+        }
+      } else {
+        value = expand(var.getValue() == null ? "" : var.getValue(), env);
+      }
+      env.put(var.getName(), value);
+    }
+    return env;
+  }
+
+  /** Kubernetes' $(VAR) expansion: variables declared earlier are replaced, others are left as they are. */
+  static String expand(String value, Map<String, String> env) {
+    Matcher m = ENV_REF.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String replacement = env.containsKey(m.group(1)) ? env.get(m.group(1)) : m.group();
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static List<Map.Entry<String, Path>> sorted(Map<String, Path> mounts) {
+    List<Map.Entry<String, Path>> list = new ArrayList<>(mounts.entrySet());
+    list.removeIf(e -> e.getValue() == null);
+    list.sort(Comparator.comparingInt((Map.Entry<String, Path> e) -> e.getKey().length()).reversed());
+    return list;
+  }
+
+  /** Replaces each mount path (a whole path segment sequence, not a prefix of a longer name) by its directory. */
+  static String rewritePaths(String text, List<Map.Entry<String, Path>> mounts) {
+    String out = text;
+    for (Map.Entry<String, Path> mount : mounts) {
+      Pattern p = Pattern.compile("(?<![\\w.-])" + Pattern.quote(mount.getKey()) + "(?=/|$|[^\\w.-])");
+      out = p.matcher(out).replaceAll(Matcher.quoteReplacement(mount.getValue().toAbsolutePath().toString()));
+    }
+    return out;
+  }
+
+  /** {@code <pod>.<service>.<namespace>.svc} -> the pod's address, as cluster DNS would answer. */
+  String resolveNames(String text, String namespace) {
+    Matcher m = POD_DNS.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(addresses.addressOf(m.group(3), m.group(1))));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static ReadinessProbe readiness(Container container) throws Refusal {
+    Probe probe = container.getReadinessProbe();
+    if (probe == null) {
+      return null;
+    }
+    HTTPGetAction get = probe.getHttpGet();
+    if (get == null) {
+      throw new Refusal("UnsupportedProbe", "container " + container.getName() + ": local mode runs HTTP GET"
+          + " readiness probes only", false);
+    }
+    int port;
+    if (get.getPort().getIntVal() != null) {
+      port = get.getPort().getIntVal();
+    } else {
+      String portName = get.getPort().getStrVal();
+      port = container.getPorts().stream().filter(p -> portName.equals(p.getName()))
+          .map(ContainerPort::getContainerPort).findFirst()
+          .orElseThrow(() -> new Refusal("UnsupportedProbe", "container " + container.getName()
+              + ": the readiness probe names port " + portName + ", which the container does not declare", false));
+    }
+    int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
+    return new ReadinessProbe(get.getPath() == null ? "/" : get.getPath(), port, Duration.ofSeconds(period));
+  }
+
+  private byte[] readAgentJar() throws Refusal {
+    try {
+      return java.nio.file.Files.readAllBytes(agentJar);
+    } catch (java.io.IOException e) {
+      throw new Refusal("AgentJarMissing", "the agent jar " + agentJar + " cannot be read (" + e.getMessage()
+          + "); build it with `mvn -pl local -am -DskipTests verify`", false);
+    }
+  }
+}

@@ -1,0 +1,577 @@
+package io.ringkeeper.local.kubelet;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ringkeeper.local.cassandra.CassandraLauncher;
+import io.ringkeeper.local.cassandra.CassandraProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A kubelet for local mode: it watches the Pods of the embedded API and runs each as a real Cassandra JVM on its
+ * own loopback address ({@link PodTranslator} says how a pod becomes a node), then reports back what a kubelet
+ * reports: phase, pod IP, container state, restart count, and readiness from the pod's own readiness probe.
+ *
+ * <ul>
+ *   <li>A pod that cannot run here (an unknown image, ...) stays Pending with the reason in its container's
+ *       waiting state and a Warning event; nothing is started.
+ *   <li>A node process that exits while its pod exists is restarted after a back-off (restartPolicy Always),
+ *       with the restart counted in the container status and the last exit code in its lastState.
+ *   <li>Deleting a pod sends SIGTERM (Cassandra drains) and waits up to the pod's grace period, then SIGKILL.
+ *       A pod recreated under the same name starts only once the old process is gone.
+ *   <li>A PersistentVolumeClaim is a directory under {@code <workDir>/volumes/<namespace>/<claim>} that outlives
+ *       its pods; it is deleted with the claim.
+ * </ul>
+ */
+public final class ProcessKubelet implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessKubelet.class);
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+  private static final Duration WAIT_RETRY = Duration.ofSeconds(2);
+
+  private final KubernetesClient client;
+  private final Path workDir;
+  private final CassandraLauncher launcher;
+  private final PodTranslator translator;
+  private final Duration restartBackoff;
+  private final Map<String, PodRuntime> pods = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService executor;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final AtomicLong eventCounter = new AtomicLong();
+  private SharedIndexInformer<Pod> podInformer;
+  private SharedIndexInformer<PersistentVolumeClaim> claimInformer;
+  private volatile boolean closed;
+
+  /**
+   * @param restartBackoff the first wait before restarting a node that exited (doubling up to 5 minutes, as a
+   *     kubelet's CrashLoopBackOff)
+   */
+  public ProcessKubelet(KubernetesClient client, Path workDir, CassandraLauncher launcher, PodTranslator translator,
+      Duration restartBackoff) {
+    this.client = Objects.requireNonNull(client);
+    this.workDir = workDir.toAbsolutePath();
+    this.launcher = Objects.requireNonNull(launcher);
+    this.translator = Objects.requireNonNull(translator);
+    this.restartBackoff = Objects.requireNonNull(restartBackoff);
+    this.executor = Executors.newScheduledThreadPool(4, r -> {
+      Thread t = new Thread(r, "kubelet");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts watching pods and claims. */
+  public ProcessKubelet start() {
+    podInformer = client.pods().inAnyNamespace().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        seen(pod);
+      }
+
+      @Override
+      public void onUpdate(Pod before, Pod pod) {
+        seen(pod);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean unknown) {
+        PodRuntime runtime = pods.get(key(pod));
+        if (runtime != null && runtime.uid.equals(pod.getMetadata().getUid())) {
+          executor.execute(() -> runtime.terminate("the pod was deleted"));
+        }
+      }
+    });
+    claimInformer = client.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(PersistentVolumeClaim claim) {
+        executor.execute(() -> bind(claim));
+      }
+
+      @Override
+      public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
+      }
+
+      @Override
+      public void onDelete(PersistentVolumeClaim claim, boolean unknown) {
+        executor.execute(() -> release(claim));
+      }
+    });
+    return this;
+  }
+
+  /** The directory of a claim's volume. */
+  public Path claimDir(String namespace, String claim) {
+    return workDir.resolve("volumes").resolve(namespace).resolve(claim);
+  }
+
+  /** The directory of a pod (config copies, logs). */
+  public Path podDir(String namespace, String pod) {
+    return workDir.resolve("pods").resolve(namespace).resolve(pod);
+  }
+
+  /** The node process of a pod, while one runs. */
+  public Optional<CassandraProcess> process(String namespace, String pod) {
+    PodRuntime runtime = pods.get(namespace + "/" + pod);
+    return runtime == null ? Optional.empty() : Optional.ofNullable(runtime.process).filter(CassandraProcess::isAlive);
+  }
+
+  /** Kills a pod's node process with SIGKILL, as a crash would; the kubelet then restarts it. */
+  public int kill(String namespace, String pod) throws InterruptedException {
+    CassandraProcess process = process(namespace, pod)
+        .orElseThrow(() -> new IllegalStateException("no node runs for pod " + namespace + "/" + pod));
+    LOG.info("killing the node of pod {}/{} (pid {})", namespace, pod, process.pid());
+    return process.kill();
+  }
+
+  /** The pods that have a runtime here, by namespace/name. */
+  public List<String> pods() {
+    return pods.keySet().stream().sorted().toList();
+  }
+
+  private void seen(Pod pod) {
+    if (closed) {
+      return;
+    }
+    String key = key(pod);
+    String uid = pod.getMetadata().getUid();
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      PodRuntime runtime = pods.get(key);
+      if (runtime != null) {
+        executor.execute(() -> runtime.terminate("the pod is being deleted"));
+      }
+      return;
+    }
+    PodRuntime current = pods.get(key);
+    if (current != null && current.uid.equals(uid)) {
+      return;
+    }
+    PodRuntime fresh = new PodRuntime(pod);
+    PodRuntime previous = pods.put(key, fresh);
+    CompletableFuture<Void> before = previous == null ? CompletableFuture.completedFuture(null)
+        : previous.terminate("replaced by a new pod of the same name");
+    before.whenComplete((v, e) -> executor.execute(fresh::start));
+  }
+
+  private void bind(PersistentVolumeClaim claim) {
+    try {
+      Files.createDirectories(claimDir(claim.getMetadata().getNamespace(), claim.getMetadata().getName()));
+      if (claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("phase", "Bound");
+        if (claim.getSpec() != null) {
+          status.put("accessModes", claim.getSpec().getAccessModes());
+          if (claim.getSpec().getResources() != null && claim.getSpec().getResources().getRequests() != null) {
+            status.put("capacity", claim.getSpec().getResources().getRequests());
+          }
+        }
+        client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
+            .withName(claim.getMetadata().getName()).subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot bind claim {}/{}: {}", claim.getMetadata().getNamespace(), claim.getMetadata().getName(),
+          e.toString());
+    }
+  }
+
+  /** A deleted claim's directory goes (the reclaim policy of a dynamically provisioned volume is Delete). */
+  private void release(PersistentVolumeClaim claim) {
+    String namespace = claim.getMetadata().getNamespace();
+    String name = claim.getMetadata().getName();
+    boolean inUse = pods.values().stream().anyMatch(p -> p.namespace.equals(namespace) && p.usesClaim(name)
+        && p.process != null && p.process.isAlive());
+    if (inUse) {
+      LOG.warn("claim {}/{} was deleted while a node still uses it; its directory is kept", namespace, name);
+      return;
+    }
+    deleteTree(claimDir(namespace, name));
+    LOG.info("deleted the volume of claim {}/{}", namespace, name);
+  }
+
+  /** Stops every node: SIGTERM to all at once, then waits up to {@code grace} for each before SIGKILL. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(60));
+  }
+
+  public void close(Duration grace) {
+    closed = true;
+    if (podInformer != null) {
+      podInformer.close();
+    }
+    if (claimInformer != null) {
+      claimInformer.close();
+    }
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (PodRuntime runtime : pods.values()) {
+      stops.add(runtime.stopProcess(grace, false));
+    }
+    try {
+      CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(grace.toMillis() + 15_000,
+          TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("nodes did not all stop in time: {}", e.toString());
+    }
+    executor.shutdownNow();
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  /** One pod's life on this kubelet. Its methods run on the kubelet's executor and synchronize on the runtime. */
+  private final class PodRuntime {
+    final String namespace;
+    final String name;
+    final String uid;
+    final Pod pod;
+    final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    volatile PodTranslator.Translation translation;
+    volatile CassandraProcess process;
+    volatile boolean terminating;
+    int restarts;
+    Boolean ready;
+    Instant startedAt;
+    Map<String, Object> lastTermination;
+    ScheduledFuture<?> prober;
+
+    PodRuntime(Pod pod) {
+      this.pod = pod;
+      this.namespace = pod.getMetadata().getNamespace();
+      this.name = pod.getMetadata().getName();
+      this.uid = pod.getMetadata().getUid() == null ? "" : pod.getMetadata().getUid();
+    }
+
+    boolean usesClaim(String claim) {
+      return pod.getSpec().getVolumes() != null && pod.getSpec().getVolumes().stream()
+          .anyMatch(v -> v.getPersistentVolumeClaim() != null && claim.equals(v.getPersistentVolumeClaim().getClaimName()));
+    }
+
+    synchronized void start() {
+      if (terminating || closed) {
+        return;
+      }
+      PodTranslator.Translation t;
+      try {
+        t = translator.translate(pod, lookup(), podDir(namespace, name), c -> claimDir(namespace, c));
+      } catch (PodTranslator.Refusal refusal) {
+        patchStatus(pendingStatus(refusal.reason(), refusal.getMessage()));
+        if (refusal.waiting()) {
+          executor.schedule(this::start, WAIT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+          LOG.warn("cannot run pod {}/{}: {}", namespace, name, refusal.getMessage());
+          event("Warning", refusal.reason(), refusal.getMessage());
+        }
+        return;
+      }
+      try {
+        for (Map.Entry<Path, byte[]> file : t.files().entrySet()) {
+          Files.createDirectories(file.getKey().getParent());
+          Files.write(file.getKey(), file.getValue());
+        }
+        Files.createDirectories(t.spec().configDir());
+        process = launcher.start(t.spec());
+        Files.writeString(podDir(namespace, name).resolve("pid"), process.pid() + "\n", StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("cannot start pod {}/{}: {}", namespace, name, e.toString());
+        patchStatus(pendingStatus("StartFailed", e.getMessage()));
+        event("Warning", "Failed", "Error: " + e.getMessage());
+        scheduleRestart();
+        return;
+      }
+      translation = t;
+      startedAt = Instant.now();
+      ready = false;
+      LOG.info("started pod {}/{} at {} (pid {}, restarts {})", namespace, name, t.address(), process.pid(), restarts);
+      event("Normal", "Started", "Started container cassandra at " + t.address() + " (pid " + process.pid() + ")");
+      patchStatus(runningStatus());
+      CassandraProcess started = process;
+      started.onExit().thenAccept(p -> executor.execute(() -> exited(started)));
+      if (t.readiness() != null) {
+        prober = executor.scheduleWithFixedDelay(this::probe, 1000, t.readiness().period().toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private synchronized void exited(CassandraProcess which) {
+      if (which != process || terminating || closed) {
+        return;
+      }
+      int code = which.exitCode().orElse(-1);
+      cancelProber();
+      Map<String, Object> terminatedState = new LinkedHashMap<>();
+      terminatedState.put("exitCode", code);
+      terminatedState.put("reason", "Error");
+      terminatedState.put("startedAt", startedAt == null ? null : startedAt.toString());
+      terminatedState.put("finishedAt", Instant.now().toString());
+      lastTermination = terminatedState;
+      restarts++;
+      ready = false;
+      LOG.warn("the node of pod {}/{} exited with {}; restarting it (restart {})", namespace, name, code, restarts);
+      event("Warning", "BackOff", "Back-off restarting failed container cassandra (exit code " + code + ")");
+      patchStatus(crashStatus());
+      scheduleRestart();
+    }
+
+    private void scheduleRestart() {
+      long factor = 1L << Math.min(Math.max(restarts - 1, 0), 10);
+      Duration wait = restartBackoff.multipliedBy(factor);
+      if (wait.compareTo(MAX_BACKOFF) > 0) {
+        wait = MAX_BACKOFF;
+      }
+      executor.schedule(this::start, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void probe() {
+      PodTranslator.Translation t = translation;
+      CassandraProcess p = process;
+      if (t == null || p == null || !p.isAlive()) {
+        return;
+      }
+      boolean ok;
+      try {
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://" + t.address() + ":" + t.readiness().port() + t.readiness().path()))
+            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        ok = response.statusCode() >= 200 && response.statusCode() < 400;
+      } catch (IOException e) {
+        ok = false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      synchronized (this) {
+        if (terminating || p != process || Boolean.valueOf(ok).equals(ready)) {
+          return;
+        }
+        ready = ok;
+        patchStatus(runningStatus());
+      }
+    }
+
+    private void cancelProber() {
+      if (prober != null) {
+        prober.cancel(false);
+        prober = null;
+      }
+    }
+
+    /** Stops the node (if one runs) and forgets the pod; completes when the process is gone. */
+    CompletableFuture<Void> terminate(String why) {
+      synchronized (this) {
+        if (terminating) {
+          return terminated;
+        }
+        terminating = true;
+        cancelProber();
+      }
+      Duration grace = translation == null ? Duration.ofSeconds(30) : translation.gracePeriod();
+      CompletableFuture<Void> stopped = stopProcess(grace, true);
+      stopped.whenComplete((v, e) -> {
+        pods.remove(namespace + "/" + name, this);
+        // emptyDirs and ConfigMap/Secret copies go with the pod; logs stay for a post-mortem.
+        deleteTree(podDir(namespace, name).resolve("volumes"));
+        terminated.complete(null);
+      });
+      LOG.info("stopping pod {}/{}: {}", namespace, name, why);
+      return terminated;
+    }
+
+    CompletableFuture<Void> stopProcess(Duration grace, boolean withEvent) {
+      CassandraProcess p = process;
+      if (p == null || !p.isAlive()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      terminating = true;
+      if (withEvent) {
+        event("Normal", "Killing", "Stopping container cassandra (grace period " + grace.toSeconds() + "s)");
+      }
+      return CompletableFuture.runAsync(() -> {
+        try {
+          long began = System.nanoTime();
+          int code = p.stop(grace);
+          LOG.info("node of pod {}/{} stopped with exit code {} after {} ms", namespace, name, code,
+              (System.nanoTime() - began) / 1_000_000);
+        } catch (InterruptedException e) {
+          p.onExit(); // interrupted while draining: the shutdown hook of CassandraProcess kills what is left
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          LOG.warn("stopping {}/{}: {}", namespace, name, e.toString());
+        }
+      });
+    }
+
+    private Map<String, Object> runningStatus() {
+      String now = Instant.now().toString();
+      Map<String, Object> container = containerBase();
+      container.put("ready", Boolean.TRUE.equals(ready));
+      container.put("started", true);
+      container.put("state", Map.of("running", Map.of("startedAt", startedAt.toString())));
+      Map<String, Object> status = podBase("Running");
+      status.put("conditions", conditions(Boolean.TRUE.equals(ready), now));
+      status.put("containerStatuses", List.of(container));
+      return status;
+    }
+
+    private Map<String, Object> crashStatus() {
+      String now = Instant.now().toString();
+      Map<String, Object> container = containerBase();
+      container.put("ready", false);
+      container.put("started", false);
+      container.put("state", Map.of("waiting", Map.of("reason", "CrashLoopBackOff", "message",
+          "back-off restarting failed container cassandra")));
+      Map<String, Object> status = podBase("Running");
+      status.put("conditions", conditions(false, now));
+      status.put("containerStatuses", List.of(container));
+      return status;
+    }
+
+    private Map<String, Object> pendingStatus(String reason, String message) {
+      Map<String, Object> container = containerBase();
+      container.put("ready", false);
+      container.put("started", false);
+      container.put("state", Map.of("waiting", Map.of("reason", reason, "message", message == null ? "" : message)));
+      Map<String, Object> status = podBase("Pending");
+      status.put("message", message);
+      status.put("reason", reason);
+      status.put("containerStatuses", List.of(container));
+      return status;
+    }
+
+    private Map<String, Object> containerBase() {
+      Map<String, Object> container = new LinkedHashMap<>();
+      container.put("name", pod.getSpec().getContainers().get(0).getName());
+      container.put("image", pod.getSpec().getContainers().get(0).getImage());
+      container.put("imageID", "local://cassandra-all");
+      container.put("restartCount", restarts);
+      if (lastTermination != null) {
+        container.put("lastState", Map.of("terminated", lastTermination));
+      }
+      return container;
+    }
+
+    private Map<String, Object> podBase(String phase) {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("phase", phase);
+      status.put("hostIP", "127.0.0.1");
+      if (translation != null) {
+        // A pod keeps its IP while its container restarts.
+        status.put("podIP", translation.address());
+        status.put("podIPs", List.of(Map.of("ip", translation.address())));
+      }
+      status.put("startTime", startedAt == null ? Instant.now().toString() : startedAt.toString());
+      return status;
+    }
+
+    private List<Map<String, Object>> conditions(boolean isReady, String now) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (String type : List.of("PodScheduled", "Initialized", "ContainersReady", "Ready")) {
+        boolean value = type.equals("PodScheduled") || type.equals("Initialized") || isReady;
+        list.add(Map.of("type", type, "status", value ? "True" : "False", "lastTransitionTime", now));
+      }
+      return list;
+    }
+
+    private void patchStatus(Map<String, Object> status) {
+      try {
+        writeStatus(client, namespace, name, status);
+      } catch (RuntimeException e) {
+        LOG.debug("status of pod {}/{} not written (deleted meanwhile?): {}", namespace, name, e.toString());
+      }
+    }
+
+    private void event(String type, String reason, String message) {
+      try {
+        String now = Instant.now().toString();
+        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+            .withNewMetadata().withName(name + "." + Long.toHexString(System.currentTimeMillis())
+                + eventCounter.incrementAndGet()).withNamespace(namespace).endMetadata()
+            .withInvolvedObject(new ObjectReferenceBuilder().withKind("Pod").withApiVersion("v1")
+                .withName(name).withNamespace(namespace).withUid(uid).build())
+            .withType(type).withReason(reason).withMessage(message)
+            .withNewSource().withComponent("kubelet").withHost("local").endSource()
+            .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+            .build()).create();
+      } catch (RuntimeException e) {
+        LOG.debug("event on pod {}/{} not recorded: {}", namespace, name, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Replaces a pod's whole status, as a kubelet's status manager does. A JSON patch rather than a merge patch:
+   * the mock API server merges arrays element by element instead of replacing them (RFC 7386), so a merge patch
+   * would keep stale container statuses.
+   */
+  public static void writeStatus(KubernetesClient client, String namespace, String name, Map<String, Object> status) {
+    client.pods().inNamespace(namespace).withName(name).subresource("status").patch(PatchContext.of(PatchType.JSON),
+        Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status))));
+  }
+
+  private PodTranslator.Lookup lookup() {
+    return new PodTranslator.Lookup() {
+      @Override
+      public ConfigMap configMap(String namespace, String name) {
+        return client.configMaps().inNamespace(namespace).withName(name).get();
+      }
+
+      @Override
+      public Secret secret(String namespace, String name) {
+        return client.secrets().inNamespace(namespace).withName(name).get();
+      }
+
+      @Override
+      public PersistentVolumeClaim claim(String namespace, String name) {
+        return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+      }
+    };
+  }
+
+  /** Deletes a directory tree; a failure is logged, not thrown. */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", dir, e.toString());
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.ringkeeper.local.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.local.kubelet.ProcessKubelet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedKubeTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void servesTheCassandraClusterApiAndWritesAKubeconfigForIt() throws Exception {
+    try (EmbeddedKube kube = EmbeddedKube.start("127.0.0.1", 0); KubernetesClient client = kube.client("test")) {
+      assertThat(client.resources(CassandraCluster.class).inNamespace("default").list().getItems()).isEmpty();
+      Path file = kube.writeKubeconfig(dir.resolve("kubeconfig"));
+      assertThat(Files.readString(file)).contains("server: " + kube.url());
+    }
+  }
+
+  /** A merge patch would not do: the mock merges arrays by index (see ProcessKubelet#writeStatus). */
+  @Test
+  void theKubeletsStatusWriteReplacesThePodsContainerStatuses() {
+    try (EmbeddedKube kube = EmbeddedKube.start("127.0.0.1", 0); KubernetesClient client = kube.client("test")) {
+      client.resource(new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
+          .withNewSpec().addNewContainer().withName("c").withImage("i").endContainer().endSpec().build()).create();
+      for (int restarts = 0; restarts < 3; restarts++) {
+        ProcessKubelet.writeStatus(client, "default", "p", Map.of("phase", "Running", "containerStatuses",
+            List.of(Map.of("name", "c", "restartCount", restarts, "ready", false))));
+      }
+      Pod pod = client.pods().inNamespace("default").withName("p").get();
+      assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isEqualTo(2);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.ringkeeper.local.kubelet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.resources.CassandraYaml;
+import io.ringkeeper.operator.resources.ConfigMaps;
+import io.ringkeeper.operator.resources.DesiredNode;
+import io.ringkeeper.operator.resources.Names;
+import io.ringkeeper.operator.resources.NodePods;
+import io.ringkeeper.operator.resources.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pod the operator builds (NodePods, ConfigMaps, Secrets), translated into a local node. */
+class PodTranslatorTest {
+  static final List<Long> TOKENS = List.of(-9000L, -3000L, 3000L, 9000L);
+  @TempDir
+  Path dir;
+  Path agentJar;
+  CassandraCluster cr;
+  NodeId id = new NodeId("demo", "dc1", "r2", 0);
+  AddressPool pool = new AddressPool("127.30.0.0", null);
+  Map<String, Object> objects;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    agentJar = Files.writeString(dir.resolve("agent.jar"), "jar bytes");
+    cr = Serialization.unmarshal(Files.readString(Path.of("../examples/minimal.yaml")), CassandraCluster.class);
+    cr.getMetadata().setNamespace("default");
+    cr.getMetadata().setUid("uid-1");
+    NodeId seed = new NodeId("demo", "dc1", "r1", 0);
+    String yaml = CassandraYaml.render(cr, List.of(Names.nodeAddress(seed, "default")));
+    ConfigMap config = ConfigMaps.desired(cr, yaml, List.of());
+    Secret token = Secrets.agentToken(cr, "s3cret");
+    PersistentVolumeClaim claim = new PersistentVolumeClaimBuilder().withNewMetadata().withName(id.name())
+        .endMetadata().build();
+    objects = Map.of("cm/" + Names.configMap("demo"), config, "secret/" + Names.agentTokenSecret("demo"), token,
+        "pvc/" + id.name(), claim);
+  }
+
+  PodTranslator translator() {
+    return new PodTranslator("5.0.9", agentJar, List.of("-XX:+UseSerialGC"), "256M", pool);
+  }
+
+  PodTranslator.Lookup lookup() {
+    return new PodTranslator.Lookup() {
+      @Override
+      public ConfigMap configMap(String namespace, String name) {
+        return (ConfigMap) objects.get("cm/" + name);
+      }
+
+      @Override
+      public Secret secret(String namespace, String name) {
+        return (Secret) objects.get("secret/" + name);
+      }
+
+      @Override
+      public PersistentVolumeClaim claim(String namespace, String name) {
+        return (PersistentVolumeClaim) objects.get("pvc/" + name);
+      }
+    };
+  }
+
+  Pod pod() {
+    return NodePods.desired(cr, new DesiredNode(id, TOKENS, true, false), "hash", OperatorConfig.defaults());
+  }
+
+  PodTranslator.Translation translate(Pod pod) throws PodTranslator.Refusal {
+    return translator().translate(pod, lookup(), dir.resolve("pod"), claim -> dir.resolve("volumes").resolve(claim));
+  }
+
+  @Test
+  void theOperatorsPodBecomesANodeWithItsTokensAddressAgentAndHeap() throws Exception {
+    PodTranslator.Translation t = translate(pod());
+
+    String address = pool.addressOf("default", id.name());
+    assertThat(t.address()).isEqualTo(address).startsWith("127.30.0.");
+    assertThat(t.spec().dataDir()).isEqualTo(dir.resolve("volumes").resolve(id.name()));
+    List<String> options = t.spec().jvmOptions();
+    assertThat(options).startsWith("-XX:+UseSerialGC").contains("-Xms256M", "-Xmx256M")
+        .contains("-Dcassandra.settings.listen_address=" + address, "-Dcassandra.settings.rpc_address=" + address)
+        .contains("-Dcassandra.initial_token=-9000,-3000,3000,9000", "-Dcassandra.settings.auto_bootstrap=false");
+    Path config = dir.resolve("pod/volumes/config");
+    assertThat(options).contains("-Dcassandra.config=file://" + config.resolve("cassandra.yaml"),
+        "-Dcassandra-rackdc.properties=file://" + config.resolve("rackdc-dc1-r2.properties"));
+    assertThat(options).contains("-javaagent:" + dir.resolve("pod/volumes/agent/ringkeeper-agent.jar")
+        + "=address=" + address + ",port=8778,tokenFile=" + dir.resolve("pod/volumes/agent-token/token"));
+    assertThat(options).noneMatch(o -> o.contains("/etc/ringkeeper") || o.contains("/opt/ringkeeper")
+        || o.contains("$(POD_IP)"));
+    assertThat(t.readiness()).isEqualTo(new PodTranslator.ReadinessProbe("/readyz", 8778,
+        java.time.Duration.ofSeconds(10)));
+    assertThat(t.gracePeriod()).hasSeconds(NodePods.TERMINATION_GRACE_SECONDS);
+  }
+
+  @Test
+  void configMapFilesPointAtTheVolumeAndSeedNamesBecomeTheSeedsAddresses() throws Exception {
+    PodTranslator.Translation t = translate(pod());
+
+    String yaml = new String(t.files().get(dir.resolve("pod/volumes/config/cassandra.yaml")), StandardCharsets.UTF_8);
+    String seedAddress = pool.addressOf("default", "demo-dc1-r1-0");
+    assertThat(yaml).contains("seeds: " + seedAddress)
+        .contains(dir.resolve("volumes").resolve(id.name()) + "/data")
+        .contains("commitlog_directory: " + dir.resolve("volumes").resolve(id.name()) + "/commitlog")
+        .doesNotContain("/var/lib/cassandra").doesNotContain(".svc");
+    assertThat(new String(t.files().get(dir.resolve("pod/volumes/agent-token/token")), StandardCharsets.UTF_8))
+        .isEqualTo("s3cret");
+    assertThat(t.files().get(dir.resolve("pod/volumes/agent/ringkeeper-agent.jar")))
+        .isEqualTo("jar bytes".getBytes(StandardCharsets.UTF_8));
+    assertThat(t.files()).containsKey(dir.resolve("pod/volumes/config/rackdc-dc1-r2.properties"));
+  }
+
+  @Test
+  void aPodKeepsItsAddressAndTheSeedGetsTheAddressItsNameWasGiven() throws Exception {
+    String first = translate(pod()).address();
+    assertThat(translate(pod()).address()).isEqualTo(first);
+    assertThat(pool.addressOf("default", "demo-dc1-r1-0")).isNotEqualTo(first);
+  }
+
+  @Test
+  void anImageOtherThanTheLocalCassandraIsRefusedNamingTheFieldAndTheFix() {
+    Pod pod = new PodBuilder(pod()).editSpec().editFirstContainer().withImage("cassandra:4.1.5").endContainer()
+        .endSpec().build();
+    assertThatThrownBy(() -> translate(pod)).isInstanceOf(PodTranslator.Refusal.class)
+        .hasMessageContaining("cassandra:4.1.5").hasMessageContaining("spec.cassandraVersion: \"5.0.9\"")
+        .satisfies(e -> assertThat(((PodTranslator.Refusal) e).waiting()).isFalse())
+        .satisfies(e -> assertThat(((PodTranslator.Refusal) e).reason()).isEqualTo("UnsupportedImage"));
+    assertThat(translator().knowsImage("docker.io/library/cassandra:5.0.9")).isTrue();
+    assertThat(translator().knowsImage("cassandra:5.0")).isFalse();
+  }
+
+  @Test
+  void aPodWhoseConfigMapDoesNotExistYetWaitsForIt() {
+    objects = Map.of("pvc/" + id.name(), objects.get("pvc/" + id.name()));
+    assertThatThrownBy(() -> translate(pod())).isInstanceOf(PodTranslator.Refusal.class)
+        .satisfies(e -> assertThat(((PodTranslator.Refusal) e).waiting()).isTrue())
+        .hasMessageContaining("demo-config");
+  }
+
+  @Test
+  void aContainerCommandIsRefused() {
+    Pod pod = new PodBuilder(pod()).editSpec().editFirstContainer().withCommand("sleep", "1").endContainer()
+        .endSpec().build();
+    assertThatThrownBy(() -> translate(pod)).isInstanceOf(PodTranslator.Refusal.class)
+        .hasMessageContaining("entrypoint");
+  }
+
+  @Test
+  void mountPathsAreRewrittenOnlyAsWholePathSegments() {
+    List<Map.Entry<String, Path>> mounts = List.of(Map.entry("/etc/ringkeeper/agent", Path.of("/x/token")));
+    assertThat(PodTranslator.rewritePaths("tokenFile=/etc/ringkeeper/agent/token", mounts))
+        .isEqualTo("tokenFile=/x/token/token");
+    assertThat(PodTranslator.rewritePaths("/etc/ringkeeper/agent-token/x /etc/ringkeeper/agents", mounts))
+        .isEqualTo("/etc/ringkeeper/agent-token/x /etc/ringkeeper/agents");
+  }
+
+  @Test
+  void envReferencesExpandLikeKubernetes() {
+    assertThat(PodTranslator.expand("a=$(POD_IP),b=$(OTHER)", Map.of("POD_IP", "127.0.0.9")))
+        .isEqualTo("a=127.0.0.9,b=$(OTHER)");
+  }
+
+  @Test
+  void anAddressBaseOutsideLoopbackIsRefused() {
+    assertThatThrownBy(() -> new AddressPool("10.0.0.0", null)).hasMessageContaining("127.x.y.0");
+  }
+}
