@@ -27,6 +27,7 @@ import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeMetrics;
 import io.ringkeeper.operator.node.NodePoller;
 import io.ringkeeper.operator.node.OperationMode;
+import io.ringkeeper.operator.testing.MetricsDoc;
 import io.ringkeeper.operator.testing.PrometheusText;
 import java.time.Clock;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.operator.server.HealthServer;
 import io.ringkeeper.operator.testing.OperatorHarness;
+import io.ringkeeper.operator.testing.MetricsDoc;
 import io.ringkeeper.operator.testing.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.metrics;
+package io.ringkeeper.operator.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,18 +10,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The series listed in docs/metrics.md: table rows whose first cell is a series name in backticks. */
-final class MetricsDoc {
+public final class MetricsDoc {
+  private MetricsDoc() {}
+
   private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z_:][a-z0-9_:]*)`\\s*\\|\\s*(\\w+)\\s*\\|"
       + "[^|]*\\|\\s*([^|]*?)\\s*\\|");
 
   /** A documented series, its type and when it is present ("always", or the condition). */
-  record Entry(String series, String type, String present) {
-    boolean always() {
+  public record Entry(String series, String type, String present) {
+    public boolean always() {
       return present.equals("always");
     }
   }
 
-  static Path path() {
+  public static Path path() {
     Path dir = Path.of("").toAbsolutePath();
     while (dir != null && !Files.exists(dir.resolve("docs/metrics.md"))) {
       dir = dir.getParent();
@@ -32,7 +34,7 @@ final class MetricsDoc {
     return dir.resolve("docs/metrics.md");
   }
 
-  static List<Entry> read() {
+  public static List<Entry> read() {
     try {
       List<Entry> entries = new ArrayList<>();
       for (String line : Files.readAllLines(path())) {
