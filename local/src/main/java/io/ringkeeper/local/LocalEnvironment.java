@@ -139,6 +139,11 @@ public final class LocalEnvironment implements AutoCloseable {
     operator.start();
   }
 
+  /** The operator running now (null while stopped): its metrics, poller and reconciler. */
+  public synchronized RingkeeperOperator operator() {
+    return operator;
+  }
+
   /** Stops the operator (reconciles in progress finish); the nodes keep running. */
   public synchronized void stopOperator() {
     if (operator != null) {

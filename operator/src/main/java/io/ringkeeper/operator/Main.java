@@ -38,7 +38,7 @@ public final class Main implements Callable<Integer> {
   List<String> namespaces = List.of();
 
   @Option(names = "--http-port", defaultValue = "8080",
-      description = "Port of /healthz and /readyz (and /metrics with issue 9). Default: ${DEFAULT-VALUE}.")
+      description = "Port of /healthz, /readyz and /metrics. Default: ${DEFAULT-VALUE}.")
   int httpPort;
 
   @Option(names = "--log-format", defaultValue = "text",
@@ -119,7 +119,8 @@ public final class Main implements Callable<Integer> {
     RingkeeperOperator operator = new RingkeeperOperator(client, config, nodeClient,
         new ReplicationAwareTokenAllocator(), Clock.systemUTC(),
         () -> new Thread(() -> System.exit(1), "exit").start());
-    HealthServer health = new HealthServer(config.httpPort(), operator::isHealthy).start();
+    HealthServer health = new HealthServer(config.httpPort(), operator::isHealthy,
+        operator.metrics()::scrape).start();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
       operator.close();
@@ -127,7 +128,7 @@ public final class Main implements Callable<Integer> {
       client.close();
       stopped.countDown();
     }, "shutdown"));
-    log.info("starting: namespaces {}, leader election {}, health on port {}",
+    log.info("starting: namespaces {}, leader election {}, health and metrics on port {}",
         config.namespaces().isEmpty() ? "all" : config.namespaces(), config.leaderElection(), health.port());
     operator.start();
     stopped.await();

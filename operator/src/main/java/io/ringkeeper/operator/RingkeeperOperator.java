@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
+import io.ringkeeper.operator.metrics.OperatorMetrics;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodePoller;
 import io.ringkeeper.operator.reconciler.CassandraClusterReconciler;
@@ -37,6 +38,7 @@ public final class RingkeeperOperator implements AutoCloseable {
   private final Operator operator;
   private final NodePoller poller;
   private final CassandraClusterReconciler reconciler;
+  private final OperatorMetrics metrics;
 
   private final AtomicBoolean closing = new AtomicBoolean();
   private final KubernetesClient client;
@@ -59,9 +61,12 @@ public final class RingkeeperOperator implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.poller = new NodePoller(nodeClient, config.pollInterval(), config.agentTimeout(), config.pollConcurrency(),
         clock);
+    this.metrics = new OperatorMetrics(poller, clock);
     this.reconciler = new CassandraClusterReconciler(client, config, clock, poller, allocator);
+    reconciler.setStatusListener(metrics.clusters()::statusChanged);
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(metrics.josdk())
           .withUseSSAToPatchPrimaryResource(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withCloseClientOnStop(false)
@@ -142,6 +147,11 @@ public final class RingkeeperOperator implements AutoCloseable {
     return poller;
   }
 
+  /** The registry behind {@code /metrics}. */
+  public OperatorMetrics metrics() {
+    return metrics;
+  }
+
   /** Stops reconciling (waiting for reconciles in progress) and polling. */
   @Override
   public void close() {
@@ -151,6 +161,7 @@ public final class RingkeeperOperator implements AutoCloseable {
     if (config.leaderElection()) {
       releaseLease();
     }
+    metrics.close();
   }
 
   /**

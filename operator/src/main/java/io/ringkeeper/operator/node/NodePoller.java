@@ -34,7 +34,10 @@ import org.slf4j.MDC;
  * the previous one, the cluster's listener is told, which triggers a reconcile. Endpoints added by
  * {@link #track} are asked at once rather than at the next round, so a new pod is seen quickly.
  *
- * <p>One round serves the reconciler and, with issue 9, the metrics: both read the same observations.
+ * <p>One round serves the reconciler and the metrics: after a node's state arrives, the same call slot asks its
+ * agent for its figures (latency, compactions, hints, heap), so there is one round of agent calls per interval
+ * and nothing else polls the agents. Figures never trigger a reconcile; a failed figures call only drops the
+ * node's figures (stale latencies are worse than none).
  */
 public final class NodePoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodePoller.class);
@@ -46,15 +49,34 @@ public final class NodePoller implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private volatile Consumer<ClusterKey> listener = key -> {};
+  private volatile CallObserver callObserver = (call, took, failure) -> {};
 
   private final Map<ClusterKey, Map<String, NodeEndpoint>> tracked = new ConcurrentHashMap<>();
   private final Map<ClusterKey, Map<String, NodeObservation>> observations = new ConcurrentHashMap<>();
+  private final Map<ClusterKey, Map<String, Figures>> figures = new ConcurrentHashMap<>();
   // Guarded by this:
   private final Queue<Call> queue = new ArrayDeque<>();
   private final Set<Call> inFlight = new HashSet<>();
   private boolean started;
 
   private record Call(ClusterKey cluster, NodeEndpoint endpoint) {}
+
+  private record Figures(String address, NodeMetrics metrics) {}
+
+  /** The two agent calls of a round, as they are named in metrics. */
+  public enum CallKind {
+    INFO, METRICS;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Told about every finished agent call: how long it took and, when it failed, why. */
+  @FunctionalInterface
+  public interface CallObserver {
+    void completed(CallKind call, Duration took, NodeClientException.Kind failure);
+  }
 
   public NodePoller(NodeClient client, Duration interval, Duration timeout, int concurrency, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
@@ -77,6 +99,11 @@ public final class NodePoller implements AutoCloseable {
   /** Who to tell when a node of a cluster changed. */
   public void setListener(Consumer<ClusterKey> listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Who to tell about each agent call (the operator's metrics). */
+  public void setCallObserver(CallObserver observer) {
+    this.callObserver = Objects.requireNonNull(observer, "observer");
   }
 
   public synchronized void start() {
@@ -102,6 +129,10 @@ public final class NodePoller implements AutoCloseable {
       NodeEndpoint endpoint = next.get(e.getKey());
       return endpoint == null || !endpoint.address().equals(e.getValue().address());
     });
+    figures.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>()).entrySet().removeIf(e -> {
+      NodeEndpoint endpoint = next.get(e.getKey());
+      return endpoint == null || !endpoint.address().equals(e.getValue().address());
+    });
     synchronized (this) {
       for (NodeEndpoint endpoint : next.values()) {
         NodeEndpoint before = previous == null ? null : previous.get(endpoint.node());
@@ -117,6 +148,23 @@ public final class NodePoller implements AutoCloseable {
   public void forget(ClusterKey cluster) {
     tracked.remove(cluster);
     observations.remove(cluster);
+    figures.remove(cluster);
+  }
+
+  /** The clusters whose nodes are polled. */
+  public Set<ClusterKey> clusters() {
+    return Set.copyOf(tracked.keySet());
+  }
+
+  /** The last figures per node name of a cluster; a node is absent until its figures call succeeded. */
+  public Map<String, NodeMetrics> metrics(ClusterKey cluster) {
+    Map<String, Figures> seen = figures.get(cluster);
+    if (seen == null) {
+      return Map.of();
+    }
+    Map<String, NodeMetrics> result = new HashMap<>();
+    seen.forEach((node, f) -> result.put(node, f.metrics()));
+    return result;
   }
 
   /** The last observation per node name of a cluster; empty until its nodes answered or failed once. */
@@ -158,6 +206,7 @@ public final class NodePoller implements AutoCloseable {
         call = queue.poll();
         inFlight.add(call);
       }
+      long started = System.nanoTime();
       CompletableFuture<NodeInfo> future;
       try {
         future = client.nodeInfo(call.endpoint());
@@ -165,21 +214,90 @@ public final class NodePoller implements AutoCloseable {
         future = CompletableFuture.failedFuture(e);
       }
       future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete((info, error) -> complete(call, info, error));
+          .whenComplete((info, error) -> complete(call, info, error, started));
     }
   }
 
-  private void complete(Call call, NodeInfo info, Throwable error) {
+  private void complete(Call call, NodeInfo info, Throwable error, long started) {
+    boolean askFigures = false;
     try {
+      observed(CallKind.INFO, started, error);
       record(call, info, error);
+      askFigures = error == null;
+      if (!askFigures) {
+        recordFigures(call, null, error);
+      }
     } catch (RuntimeException e) {
       LOG.warn("recording the answer of node {} failed", call.endpoint().node(), e);
     } finally {
-      synchronized (this) {
-        inFlight.remove(call);
+      if (!askFigures) {
+        release(call);
       }
-      drain();
     }
+    if (askFigures) {
+      askFigures(call);
+    }
+  }
+
+  /** The second call of the node's slot in this round: its figures. The slot is released when it completes. */
+  private void askFigures(Call call) {
+    long started = System.nanoTime();
+    CompletableFuture<NodeMetrics> future;
+    try {
+      future = client.metrics(call.endpoint());
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    future.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((metrics, error) -> {
+      try {
+        observed(CallKind.METRICS, started, error);
+        recordFigures(call, metrics, error);
+      } catch (RuntimeException e) {
+        LOG.warn("recording the figures of node {} failed", call.endpoint().node(), e);
+      } finally {
+        release(call);
+      }
+    });
+  }
+
+  private void release(Call call) {
+    synchronized (this) {
+      inFlight.remove(call);
+    }
+    drain();
+  }
+
+  private void observed(CallKind kind, long started, Throwable error) {
+    try {
+      callObserver.completed(kind, Duration.ofNanos(System.nanoTime() - started),
+          error == null ? null : failureKind(error));
+    } catch (RuntimeException e) {
+      LOG.warn("call observer failed", e);
+    }
+  }
+
+  private void recordFigures(Call call, NodeMetrics metrics, Throwable error) {
+    NodeEndpoint endpoint = call.endpoint();
+    Map<String, NodeEndpoint> current = tracked.get(call.cluster());
+    if (current == null || !endpoint.equals(current.get(endpoint.node()))) {
+      return;
+    }
+    Map<String, Figures> seen = figures.computeIfAbsent(call.cluster(), k -> new ConcurrentHashMap<>());
+    if (error == null && metrics != null) {
+      seen.put(endpoint.node(), new Figures(endpoint.address(), metrics));
+    } else {
+      seen.remove(endpoint.node());
+    }
+  }
+
+  private static NodeClientException.Kind failureKind(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof NodeClientException nce) {
+      return nce.kind();
+    } else if (cause instanceof TimeoutException) {
+      return NodeClientException.Kind.TIMEOUT;
+    }
+    return NodeClientException.Kind.ERROR;
   }
 
   private void record(Call call, NodeInfo info, Throwable error) {
@@ -196,14 +314,7 @@ public final class NodePoller implements AutoCloseable {
       next = NodeObservation.answered(endpoint.node(), endpoint.address(), now, info);
     } else {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      NodeClientException.Kind kind;
-      if (cause instanceof NodeClientException nce) {
-        kind = nce.kind();
-      } else if (cause instanceof TimeoutException) {
-        kind = NodeClientException.Kind.TIMEOUT;
-      } else {
-        kind = NodeClientException.Kind.ERROR;
-      }
+      NodeClientException.Kind kind = failureKind(error);
       Instant lastAnswer = previous == null ? null : previous.lastAnswer();
       next = NodeObservation.failed(endpoint.node(), endpoint.address(), now, kind,
           String.valueOf(cause.getMessage()), lastAnswer);

@@ -82,6 +82,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +108,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final Maintenance maintenance;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciliations = new AtomicLong();
+  private volatile BiConsumer<ClusterKey, CassandraClusterStatus> statusListener = (key, status) -> {};
 
   private InformerEventSource<Pod, CassandraCluster> pods;
   private InformerEventSource<PersistentVolumeClaim, CassandraCluster> volumes;
@@ -155,6 +157,11 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
           return cluster == null ? Set.of() : Set.of(new ResourceID(cluster, object.getMetadata().getNamespace()));
         })
         .build(), context);
+  }
+
+  /** Who to tell the status each reconcile computes (null: the cluster was deleted); the operator's metrics. */
+  public void setStatusListener(BiConsumer<ClusterKey, CassandraClusterStatus> listener) {
+    this.statusListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Reconciles triggered so far (a cheap liveness signal for tests and, later, metrics). */
@@ -322,6 +329,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Maintenance.Outcome upkeep = inputs.plan() == null ? new Maintenance.Outcome(List.of(), null)
         : maintenance.update(cr, status, poller.endpoints(Observer.key(cr)), inputs.observed().nodes(),
             inputs.now());
+    statusListener.accept(Observer.key(cr), status);
     CassandraCluster written = statusWriter.write(cr, status, context);
     List<ClusterEvent> milestones = new ArrayList<>(upkeep.events());
     if (applied instanceof Step.AssignInitialTokens) {
@@ -402,6 +410,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   public DeleteControl cleanup(CassandraCluster cr, Context<CassandraCluster> context) {
     poller.forget(Observer.key(cr));
     maintenance.forget(cr);
+    statusListener.accept(Observer.key(cr), null);
     ReclaimPolicy reclaim = cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getReclaim() == null
         ? ReclaimPolicy.Retain : cr.getSpec().getStorage().getReclaim();
     Map<String, PersistentVolumeClaim> claims = observe(cr, context).volumes();

@@ -49,6 +49,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Map<String, Duration> slow = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
+  private final Map<String, AtomicInteger> metricsCalls = new ConcurrentHashMap<>();
   private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-fleet");
     t.setDaemon(true);
@@ -114,9 +115,23 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     return answer(endpoint, () -> info(endpoint));
   }
 
+  /**
+   * Figures of a node with some load: latencies that grow with each call (so they are never zero), a few pending
+   * compactions, and a heap a quarter full. Deterministic per node name.
+   */
   @Override
   public CompletableFuture<NodeMetrics> metrics(NodeEndpoint endpoint) {
-    return answer(endpoint, () -> jobs.metrics(endpoint.node()));
+    return answer(endpoint, () -> {
+      // Pending compactions and throughput come from the job model (repair tests steer them); latencies grow
+      // with each call so they are never zero (metrics tests scrape them).
+      NodeMetrics base = jobs.metrics(endpoint.node());
+      int seed = 1 + Math.abs(endpoint.node().hashCode() % 5);
+      long count = metricsCalls.computeIfAbsent(endpoint.node(), n -> new AtomicInteger()).incrementAndGet();
+      Latency read = new Latency(300.0 * seed, 900.0 * seed, 2_000.0 * seed, 100 * count);
+      Latency write = new Latency(150.0 * seed, 400.0 * seed, 1_000.0 * seed, 200 * count);
+      return new NodeMetrics(read, write, base.pendingCompactions(), base.pendingHints(), base.droppedMessages(),
+          base.heapUsedBytes(), base.heapMaxBytes(), base.compactionThroughputMibPerSec());
+    });
   }
 
   @Override
