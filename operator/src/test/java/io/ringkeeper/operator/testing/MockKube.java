@@ -39,6 +39,35 @@ public final class MockKube implements AutoCloseable {
       return !method.equals("GET");
     }
 
+    /**
+     * The Kubernetes verb: get, list, watch (GETs), create (POST), update (PUT), patch, delete. A GET is a list
+     * when its path ends at a resource type ({@code .../namespaces/ns/pods}), a get when it names an object.
+     */
+    public String verb() {
+      switch (method) {
+        case "POST":
+          return "create";
+        case "PUT":
+          return "update";
+        case "PATCH":
+          return "patch";
+        case "DELETE":
+          return "delete";
+        default:
+          break;
+      }
+      int query = path.indexOf('?');
+      if (query >= 0 && path.substring(query).contains("watch=true")) {
+        return "watch";
+      }
+      String[] parts = (query >= 0 ? path.substring(0, query) : path).replaceAll("^/+", "").split("/");
+      int start = parts.length > 0 && parts[0].equals("apis") ? 3 : 2; // after api/v1 or apis/group/version
+      if (parts.length > start + 1 && parts[start].equals("namespaces") && parts.length > start + 2) {
+        start += 2;
+      }
+      return parts.length - start <= 1 ? "list" : "get";
+    }
+
     @Override
     public String toString() {
       return userAgent + " " + method + " " + path;
@@ -111,6 +140,13 @@ public final class MockKube implements AutoCloseable {
 
   public List<Request> requests(Predicate<Request> filter) {
     return requests.stream().filter(filter).toList();
+  }
+
+  /** Requests of clients with the given user agent, counted by {@link Request#verb() verb}. */
+  public java.util.SortedMap<String, Long> countByVerb(String userAgent) {
+    return requests.stream().filter(r -> r.userAgent().equals(userAgent))
+        .collect(java.util.stream.Collectors.groupingBy(Request::verb, java.util.TreeMap::new,
+            java.util.stream.Collectors.counting()));
   }
 
   /** Writes (anything but GET) sent by clients with the given user agent. */
