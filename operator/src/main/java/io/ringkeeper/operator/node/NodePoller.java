@@ -218,6 +218,11 @@ public final class NodePoller implements AutoCloseable {
     }
   }
 
+  /** The client the poller asks the agents with; node operations use the same one. */
+  public NodeClient client() {
+    return client;
+  }
+
   /** The endpoints currently tracked for a cluster (for tests and metrics). */
   public List<NodeEndpoint> endpoints(ClusterKey cluster) {
     Map<String, NodeEndpoint> current = tracked.get(cluster);

@@ -27,6 +27,17 @@ public final class Labels {
   public static final String POD_SPEC_HASH = "ringkeeper.io/pod-spec-hash";
   /** Annotation on a PVC: the node's tokens, so they survive the loss of the cluster's status. */
   public static final String TOKENS = "ringkeeper.io/tokens";
+  /**
+   * Pod annotation: hash of what the node runs (the Cassandra container: image, JVM options, env, resources; and
+   * the rendered cassandra.yaml). Not the operator's own image, so an operator upgrade restarts nothing.
+   */
+  public static final String RUNS_HASH = "ringkeeper.io/runs-hash";
+  /** On the cluster: restart every node, one at a time (value: any new value, e.g. a timestamp). On a pod: that node. */
+  public static final String RESTART = "ringkeeper.io/restart";
+  /** Pod annotation: the cluster's restart annotation the pod was created under. */
+  public static final String RESTARTED_FOR = "ringkeeper.io/restarted-for";
+  /** Pod annotation: replace this node with an empty one holding the same tokens (its data is streamed back). */
+  public static final String REPLACE = "ringkeeper.io/replace";
 
   private Labels() {}
 

@@ -29,6 +29,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, Pod> running = new ConcurrentHashMap<>();
   private final AtomicInteger addresses = new AtomicInteger();
+  private final Map<String, java.util.Set<String>> assigned = new ConcurrentHashMap<>();
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "fake-kubelet");
     t.setDaemon(true);
@@ -74,6 +75,11 @@ public final class FakeKubelet implements AutoCloseable {
     return Optional.ofNullable(running.get(namespace + "/" + name));
   }
 
+  /** Every IP ever given to a pod of the namespace. */
+  public java.util.Set<String> addressesOf(String namespace) {
+    return assigned.getOrDefault(namespace, java.util.Set.of());
+  }
+
   /** The running pod with that IP (IPs are unique across namespaces, like a real pod network). */
   public Optional<Pod> runningAt(String ip) {
     return running.values().stream().filter(p -> ip.equals(p.getStatus().getPodIP())).findFirst();
@@ -99,6 +105,7 @@ public final class FakeKubelet implements AutoCloseable {
     try {
       Pod started = client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       running.put(key(started), started);
+      assigned.computeIfAbsent(pod.getMetadata().getNamespace(), k -> ConcurrentHashMap.newKeySet()).add(ip);
     } catch (RuntimeException e) {
       // The pod was deleted meanwhile.
     }
