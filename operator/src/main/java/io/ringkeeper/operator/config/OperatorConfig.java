@@ -123,4 +123,10 @@ public record OperatorConfig(
         pollInterval, agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
         value);
   }
+
+  public OperatorConfig withOperatorImage(String value) {
+    return new OperatorConfig(namespaces, httpPort, logFormat, leaderElection, leaseName, leaseNamespace,
+        pollInterval, agentTimeout, pollConcurrency, agentPort, value, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
+  }
 }
