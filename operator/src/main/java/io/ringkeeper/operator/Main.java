@@ -86,6 +86,11 @@ public final class Main implements Callable<Integer> {
       description = "Longest time between two reconciles of a cluster. Default: ${DEFAULT-VALUE}.")
   String resyncInterval;
 
+  @Option(names = "--replace-unschedulable-after", defaultValue = "15m",
+      description = "Replace a node whose pod cannot be scheduled this long (its node or zone is gone); 0s turns it"
+          + " off. Default: ${DEFAULT-VALUE}")
+  String replaceUnschedulableAfter;
+
   @Option(names = "--kubeconfig",
       description = "Kubeconfig file. Default: in-cluster service account, else $KUBECONFIG or ~/.kube/config.")
   Path kubeconfig;
@@ -138,7 +143,8 @@ public final class Main implements Callable<Integer> {
   OperatorConfig config() {
     return new OperatorConfig(new LinkedHashSet<>(namespaces), httpPort, logFormat, leaderElection, leaseName,
         leaseNamespace, duration("--poll-interval", pollInterval), duration("--agent-timeout", agentTimeout),
-        pollConcurrency, agentPort, operatorImage, reconcileThreads, duration("--resync-interval", resyncInterval));
+        pollConcurrency, agentPort, operatorImage, reconcileThreads, duration("--resync-interval", resyncInterval),
+        duration("--replace-unschedulable-after", replaceUnschedulableAfter));
   }
 
   private Duration duration(String option, String value) {

@@ -44,6 +44,17 @@ public class OperationStatus {
   @JsonPropertyDescription("Last message of the step, e.g. the node's error.")
   private String message;
 
+  @JsonPropertyDescription("Replace: the address of the lost node, passed as replace_address_first_boot.")
+  private String address;
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
   public String getId() {
     return id;
   }

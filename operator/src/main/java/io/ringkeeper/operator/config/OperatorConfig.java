@@ -21,6 +21,8 @@ import java.util.Set;
  * @param operatorImage image of the init container that places the agent jar in every Cassandra pod
  * @param reconcileThreads clusters reconciled in parallel
  * @param resyncInterval longest time between two reconciles of a cluster, as a safety net for missed events
+ * @param replaceUnschedulableAfter a node whose pod cannot be scheduled this long is replaced (its node or zone
+ *     is gone); zero turns automatic replacement off
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -35,7 +37,8 @@ public record OperatorConfig(
     int agentPort,
     String operatorImage,
     int reconcileThreads,
-    Duration resyncInterval) {
+    Duration resyncInterval,
+    Duration replaceUnschedulableAfter) {
 
   public static final String DEFAULT_OPERATOR_IMAGE = "ghcr.io/ringkeeper/ringkeeper-operator:0.1.0";
 
@@ -53,6 +56,11 @@ public record OperatorConfig(
     Objects.requireNonNull(agentTimeout, "agentTimeout");
     Objects.requireNonNull(operatorImage, "operatorImage");
     Objects.requireNonNull(resyncInterval, "resyncInterval");
+    Objects.requireNonNull(replaceUnschedulableAfter, "replaceUnschedulableAfter");
+    if (replaceUnschedulableAfter.isNegative()) {
+      throw new IllegalArgumentException("--replace-unschedulable-after must not be negative, was "
+          + replaceUnschedulableAfter);
+    }
     if (pollInterval.isNegative() || pollInterval.isZero()) {
       throw new IllegalArgumentException("--poll-interval must be positive, was " + pollInterval);
     }
@@ -76,31 +84,49 @@ public record OperatorConfig(
   /** Defaults for everything; Main overrides from options, tests from their needs. */
   public static OperatorConfig defaults() {
     return new OperatorConfig(Set.of(), 8080, LogFormat.text, false, "ringkeeper-operator", null,
-        Duration.ofSeconds(10), Duration.ofSeconds(3), 16, 8778, DEFAULT_OPERATOR_IMAGE, 4, Duration.ofMinutes(5));
+        Duration.ofSeconds(10), Duration.ofSeconds(3), 16, 8778, DEFAULT_OPERATOR_IMAGE, 4, Duration.ofMinutes(5),
+        Duration.ofMinutes(15));
   }
 
   public OperatorConfig withNamespaces(Set<String> value) {
     return new OperatorConfig(value, httpPort, logFormat, leaderElection, leaseName, leaseNamespace, pollInterval,
-        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval);
+        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
   }
 
   public OperatorConfig withHttpPort(int value) {
     return new OperatorConfig(namespaces, value, logFormat, leaderElection, leaseName, leaseNamespace, pollInterval,
-        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval);
+        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
   }
 
   public OperatorConfig withPollInterval(Duration value) {
     return new OperatorConfig(namespaces, httpPort, logFormat, leaderElection, leaseName, leaseNamespace, value,
-        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval);
+        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
   }
 
   public OperatorConfig withAgentTimeout(Duration value) {
     return new OperatorConfig(namespaces, httpPort, logFormat, leaderElection, leaseName, leaseNamespace,
-        pollInterval, value, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval);
+        pollInterval, value, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
   }
 
   public OperatorConfig withLeaderElection(boolean value, String namespace) {
     return new OperatorConfig(namespaces, httpPort, logFormat, value, leaseName, namespace, pollInterval,
-        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval);
+        agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
+  }
+
+  public OperatorConfig withReplaceUnschedulableAfter(Duration value) {
+    return new OperatorConfig(namespaces, httpPort, logFormat, leaderElection, leaseName, leaseNamespace,
+        pollInterval, agentTimeout, pollConcurrency, agentPort, operatorImage, reconcileThreads, resyncInterval,
+        value);
+  }
+
+  public OperatorConfig withOperatorImage(String value) {
+    return new OperatorConfig(namespaces, httpPort, logFormat, leaderElection, leaseName, leaseNamespace,
+        pollInterval, agentTimeout, pollConcurrency, agentPort, value, reconcileThreads, resyncInterval,
+        replaceUnschedulableAfter);
   }
 }

@@ -91,7 +91,7 @@ public final class NodePoller implements AutoCloseable {
     });
   }
 
-  /** The client the poller asks nodes with (shared with maintenance, which starts and follows jobs). */
+  /** The client the poller asks nodes with; maintenance and node operations start and follow jobs with it. */
   public NodeClient client() {
     return client;
   }

@@ -27,10 +27,8 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.ReclaimPolicy;
-import io.ringkeeper.api.v1alpha1.RackSpec;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
-import io.ringkeeper.operator.domain.model.Topology;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Plan;
@@ -50,6 +48,9 @@ import io.ringkeeper.operator.reconciler.events.EventRecorder;
 import io.ringkeeper.operator.reconciler.events.Milestones;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
 import io.ringkeeper.operator.reconciler.observe.Observer;
+import io.ringkeeper.operator.reconciler.operations.NodeOperations;
+import io.ringkeeper.operator.reconciler.operations.OperationFacts;
+import io.ringkeeper.operator.reconciler.operations.OperationRecords;
 import io.ringkeeper.operator.reconciler.status.NodeStates;
 import io.ringkeeper.operator.reconciler.status.NodeView;
 import io.ringkeeper.operator.reconciler.status.StatusBuilder;
@@ -66,7 +67,6 @@ import io.ringkeeper.operator.resources.NodePods;
 import io.ringkeeper.operator.resources.NodeVolumes;
 import io.ringkeeper.operator.resources.Secrets;
 import io.ringkeeper.operator.resources.Services;
-import io.ringkeeper.operator.resources.SpecDefaults;
 import java.net.HttpURLConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -106,6 +106,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final StatusWriter statusWriter;
   private final EventRecorder events;
   private final Maintenance maintenance;
+  private final NodeOperations operations;
+  private final OperationFacts operationFacts;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciliations = new AtomicLong();
   private volatile BiConsumer<ClusterKey, CassandraClusterStatus> statusListener = (key, status) -> {};
@@ -130,6 +132,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
     this.maintenance = new Maintenance(poller.client(), config.agentTimeout(), config.pollInterval());
+    this.operations = new NodeOperations(client, writer, config, clock);
+    this.operationFacts = new OperationFacts(config);
     poller.setListener(this::nodesChanged);
   }
 
@@ -197,7 +201,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       return UpdateControl.noUpdate();
     }
 
-    Plan plan = planner.plan(ClusterMapper.state(cr, known, ringFormed, observed, views));
+    Plan plan = planner.plan(operationFacts.state(cr, known, ringFormed, observed, views,
+        poller.endpoints(Observer.key(cr)), poller.client(), clock.instant()));
     Step step = plan.step();
     if (step instanceof Step.AssignInitialTokens assign) {
       // Recorded before any pod exists: a restarted operator finds the same tokens and never re-allocates.
@@ -207,11 +212,52 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
           clock.instant()), step);
       return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ZERO);
     }
+    if (NodeOperations.handles(step)) {
+      return operate(cr, context, observed, problems, known, views, ringFormed, plan);
+    }
     apply(cr, observed, known, step);
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
         ringFormed, plan, clock.instant()), step);
+    boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
+    if (operating && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
+      recheck = config.pollInterval();
+    }
     return recheck == null ? UpdateControl.noUpdate()
         : UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(recheck);
+  }
+
+  /**
+   * A step of a day-2 operation: its operation is recorded in status first (so a restarted operator resumes from
+   * it and never repeats it), then the step is carried out, then status is updated with the outcome.
+   */
+  private UpdateControl<CassandraCluster> operate(CassandraCluster cr, Context<CassandraCluster> context,
+      ObservedState observed, List<Problem> problems, List<KnownNode> known, Map<String, NodeView> views,
+      boolean ringFormed, Plan plan) {
+    Step step = plan.step();
+    List<KnownNode> recorded = NodeOperations.knownAfter(known, step);
+    io.ringkeeper.operator.domain.plan.Operation before = OperationRecords.read(cr);
+    CassandraCluster current = cr;
+    if (step instanceof Step.Recorded r) {
+      CassandraCluster written = statusWriter.write(cr, StatusBuilder.build(new StatusBuilder.Inputs(cr, observed,
+          problems, recorded, views, ringFormed, plan, clock.instant(), operationStatus(cr, r.operation()))),
+          context);
+      current = written != null ? written : cr;
+    }
+    apply(current, observed, recorded, step);
+    NodeOperations.Result result = operations.carryOut(current, observed, recorded, step, before,
+        poller.endpoints(Observer.key(cr)), poller.client(),
+        new NodeOperations.Caches(pods, volumes));
+    finish(current, context, new StatusBuilder.Inputs(current, observed, problems, result.known(), views, ringFormed,
+        plan, clock.instant(), operationStatus(current, result.operation())), step);
+    CassandraCluster target = current;
+    result.events().forEach(e -> events.record(target, e));
+    return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(config.pollInterval());
+  }
+
+  private java.util.Optional<io.ringkeeper.api.v1alpha1.OperationStatus> operationStatus(CassandraCluster cr,
+      io.ringkeeper.operator.domain.plan.Operation op) {
+    return java.util.Optional.ofNullable(op == null ? null : OperationRecords.write(op,
+        cr.getStatus() == null ? null : cr.getStatus().getOperation(), clock.instant()));
   }
 
   private ObservedState observe(CassandraCluster cr, Context<CassandraCluster> context) {
@@ -297,7 +343,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         }
       }
       Milestones.forStep(step).forEach(e -> events.record(cr, e));
-    } else if (!(step instanceof Step.Wait) && !(step instanceof Step.Idle)) {
+    } else if (!(step instanceof Step.Wait) && !(step instanceof Step.Idle) && !NodeOperations.handles(step)) {
       throw new IllegalStateException("no way to apply step " + step);
     }
   }
@@ -343,15 +389,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     return upkeep.recheckAfter();
   }
 
-  private List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
-    List<NodeId> seeds = new ArrayList<>();
-    for (DatacenterSpec dc : cr.getSpec().getDatacenters()) {
-      List<String> rackOrder = SpecDefaults.racks(dc).stream().map(RackSpec::getName).toList();
-      List<NodeId> nodes = known.stream().map(KnownNode::id).filter(id -> id.datacenter().equals(dc.getName()))
-          .toList();
-      seeds.addAll(Topology.seeds(rackOrder, nodes));
-    }
-    return seeds;
+  private static List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
+    return ClusterMapper.seeds(cr, known);
   }
 
   private static Collection<List<String>> extraRacks(CassandraCluster cr, List<KnownNode> known) {

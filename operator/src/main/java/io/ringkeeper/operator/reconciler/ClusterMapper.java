@@ -8,6 +8,7 @@ import io.ringkeeper.api.v1alpha1.RackSpec;
 import io.ringkeeper.operator.domain.model.Datacenter;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.model.Rack;
+import io.ringkeeper.operator.domain.model.Topology;
 import io.ringkeeper.operator.domain.plan.ClusterState;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeFacts;
@@ -69,6 +70,18 @@ public final class ClusterMapper {
       return Optional.empty();
     }
     return status.getNodes().stream().filter(n -> node.equals(n.getName())).findFirst();
+  }
+
+  /** The seeds of every datacenter among the recorded nodes (see {@link Topology#seeds}). */
+  public static List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
+    List<NodeId> seeds = new ArrayList<>();
+    for (DatacenterSpec dc : cr.getSpec().getDatacenters()) {
+      List<String> rackOrder = SpecDefaults.racks(dc).stream().map(RackSpec::getName).toList();
+      List<NodeId> nodes = known.stream().map(KnownNode::id).filter(id -> id.datacenter().equals(dc.getName()))
+          .toList();
+      seeds.addAll(Topology.seeds(rackOrder, nodes));
+    }
+    return seeds;
   }
 
   public static boolean ringFormed(CassandraCluster cr) {

@@ -43,6 +43,10 @@ public final class JvmOptions {
     }
     options.add("-Dcassandra.initial_token="
         + node.tokens().stream().map(String::valueOf).collect(Collectors.joining(",")));
+    if (node.replaceAddress() != null) {
+      // Takes over the lost node's tokens and streams its data from the other replicas; ignored after first boot.
+      options.add("-Dcassandra.replace_address_first_boot=" + node.replaceAddress());
+    }
     options.add("-javaagent:" + Names.AGENT_DIR + "/" + Names.AGENT_JAR + "=address=" + POD_IP + ",port="
         + agentPort + ",tokenFile=" + Names.AGENT_TOKEN_DIR + "/" + Names.AGENT_TOKEN_KEY);
     if (spec.getJvm() != null && spec.getJvm().getExtraOptions() != null) {

@@ -29,6 +29,17 @@ public final class Labels {
   public static final String TOKENS = "ringkeeper.io/tokens";
   /** Annotation on a cluster: a new value (e.g. a timestamp) asks for one repair run now. */
   public static final String REPAIR_REQUEST = "ringkeeper.io/repair";
+  /**
+   * Pod annotation: hash of what the node runs (the Cassandra container: image, JVM options, env, resources; and
+   * the rendered cassandra.yaml). Not the operator's own image, so an operator upgrade restarts nothing.
+   */
+  public static final String RUNS_HASH = "ringkeeper.io/runs-hash";
+  /** On the cluster: restart every node, one at a time (value: any new value, e.g. a timestamp). On a pod: that node. */
+  public static final String RESTART = "ringkeeper.io/restart";
+  /** Pod annotation: the cluster's restart annotation the pod was created under. */
+  public static final String RESTARTED_FOR = "ringkeeper.io/restarted-for";
+  /** Pod annotation: replace this node with an empty one holding the same tokens (its data is streamed back). */
+  public static final String REPLACE = "ringkeeper.io/replace";
 
   private Labels() {}
 

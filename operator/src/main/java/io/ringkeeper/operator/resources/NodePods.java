@@ -82,6 +82,11 @@ public final class NodePods {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Labels.CONFIG_HASH, configHash);
     annotations.put(Labels.POD_SPEC_HASH, Hashes.of(Serialization.asJson(podSpec) + "|" + configHash));
+    annotations.put(Labels.RUNS_HASH, runsHash(cr, node, configHash, config));
+    String restart = clusterRestart(cr);
+    if (restart != null) {
+      annotations.put(Labels.RESTARTED_FOR, restart);
+    }
     return new PodBuilder()
         .withNewMetadata()
         .withName(Names.node(node.id()))
@@ -92,6 +97,24 @@ public final class NodePods {
         .endMetadata()
         .withSpec(podSpec)
         .build();
+  }
+
+  /**
+   * Hash of what the node runs: its Cassandra container (image, env with the JVM options, resources, probes,
+   * mounts) and the rendered configuration. The agent's init container is left out: it carries the operator's
+   * image, and upgrading the operator must restart no node. The replace option is left out too: it acts on first
+   * boot only, so the replacement runs the same as the node it replaced.
+   */
+  public static String runsHash(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
+    Container container = cassandraContainer(cr.getSpec(), node.withoutReplace(), config);
+    return Hashes.of(Serialization.asJson(container) + "|" + configHash);
+  }
+
+  /** The cluster's restart annotation, or null. */
+  public static String clusterRestart(CassandraCluster cr) {
+    Map<String, String> annotations = cr.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(Labels.RESTART);
+    return value == null || value.isBlank() ? null : value;
   }
 
   private static Container agentInitContainer(OperatorConfig config) {

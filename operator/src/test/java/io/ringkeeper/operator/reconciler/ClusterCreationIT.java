@@ -196,23 +196,6 @@ class ClusterCreationIT {
   }
 
   @Test
-  void aSizeChangeIsReportedAsHeldAndNothingIsCreated() {
-    String ns = harness.kube().freshNamespace("held");
-    harness.create(ns, THREE_NODES.formatted("Retain"));
-    CassandraCluster ready = harness.awaitPhase(ns, "demo", ClusterPhase.Ready);
-    ready.getSpec().getDatacenters().get(0).setSize(4);
-    harness.admin().resource(ready).update();
-    CassandraCluster held = harness.awaitCluster(ns, "demo",
-        c -> "False/ScaleUpHeld".equals(io.ringkeeper.operator.testing.ClusterAssertions.condition(c, "Progressing")));
-    assertThat(io.ringkeeper.operator.testing.ClusterAssertions.conditionMessage(held, "Progressing"))
-        .isEqualTo("spec.datacenters[0].size: asks for 4 nodes, the datacenter has 3; adding nodes is not supported"
-            + " yet, set size back to 3");
-    assertThat(held.getStatus().getReady()).isEqualTo("3/4");
-    assertThat(harness.pods(ns)).hasSize(3);
-    await().atMost(Duration.ofSeconds(5)).until(() -> event(harness.events(ns), "ScaleUpHeld").isPresent());
-  }
-
-  @Test
   void deletingAClusterWithReclaimDeleteDeletesItsVolumes() {
     String ns = harness.kube().freshNamespace("delete");
     harness.create(ns, THREE_NODES.formatted("Delete"));

@@ -29,6 +29,11 @@ public final class FakeKubelet implements AutoCloseable {
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, Pod> running = new ConcurrentHashMap<>();
   private final AtomicInteger addresses = new AtomicInteger();
+  private final Map<String, java.util.Set<String>> assigned = new ConcurrentHashMap<>();
+  private final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A pod the kubelet started: its namespace, name, IP and when. */
+  public record Started(String namespace, String name, String ip, Instant at) {}
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "fake-kubelet");
     t.setDaemon(true);
@@ -74,6 +79,16 @@ public final class FakeKubelet implements AutoCloseable {
     return Optional.ofNullable(running.get(namespace + "/" + name));
   }
 
+  /** Every pod started in the namespace, in order. */
+  public List<Started> started(String namespace) {
+    return started.stream().filter(s -> s.namespace().equals(namespace)).toList();
+  }
+
+  /** Every IP ever given to a pod of the namespace. */
+  public java.util.Set<String> addressesOf(String namespace) {
+    return assigned.getOrDefault(namespace, java.util.Set.of());
+  }
+
   /** The running pod with that IP (IPs are unique across namespaces, like a real pod network). */
   public Optional<Pod> runningAt(String ip) {
     return running.values().stream().filter(p -> ip.equals(p.getStatus().getPodIP())).findFirst();
@@ -99,6 +114,8 @@ public final class FakeKubelet implements AutoCloseable {
     try {
       Pod started = client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       running.put(key(started), started);
+      assigned.computeIfAbsent(pod.getMetadata().getNamespace(), k -> ConcurrentHashMap.newKeySet()).add(ip);
+      this.started.add(new Started(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), ip, Instant.now()));
     } catch (RuntimeException e) {
       // The pod was deleted meanwhile.
     }

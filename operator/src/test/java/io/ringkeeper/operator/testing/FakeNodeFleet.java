@@ -2,7 +2,9 @@ package io.ringkeeper.operator.testing;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.JobRequest;
+import io.ringkeeper.operator.node.JobState;
 import io.ringkeeper.operator.node.JobStatus;
 import io.ringkeeper.operator.node.KeyspaceInfo;
 import io.ringkeeper.operator.node.Latency;
@@ -38,6 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JVM_EXTRA_OPTS, datacenter and rack from its labels, version from its image). Switches per node make it
  * misbehave: {@link #down}, {@link #slow}, {@link #joining}, {@link #starting}, {@link #wrongTokens}.
  *
+ * <p>Jobs: decommission (the node is LEAVING while it runs, then DECOMMISSIONED and gone from its peers' ring),
+ * drain (DRAINED, seen down by its peers) and cleanup run for {@link #jobDuration} and succeed, unless
+ * {@link #failJobs} makes them fail with a message. Job and mode state belong to the running pod (its IP): a
+ * recreated pod is a fresh node that knows no earlier job. {@link #jobsStarted()} lists every job ever started.
+ *
  * <p>Calls complete asynchronously, never on the caller's thread when slow, like the HTTP client.
  */
 public final class FakeNodeFleet implements NodeClient, AutoCloseable {
@@ -50,6 +57,19 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
   private final Map<String, AtomicInteger> metricsCalls = new ConcurrentHashMap<>();
+  /** Operation mode set by a job, per pod IP. */
+  private final Map<String, OperationMode> modes = new ConcurrentHashMap<>();
+  /** Day-2 operation jobs (decommission, drain, cleanup, rebuild) per pod IP, by id; other kinds run in {@link #jobs}. */
+  private final Map<String, Map<String, JobStatus>> operationJobs = new ConcurrentHashMap<>();
+  private final Map<JobKind, String> failing = new ConcurrentHashMap<>();
+  private final List<StartedJob> started = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final AtomicInteger jobIds = new AtomicInteger();
+  private volatile Duration jobDuration = Duration.ofMillis(300);
+
+  /** A job some node was asked to run. */
+  public record StartedJob(String node, String address, JobKind kind, java.time.Instant at) {}
+  private static final java.util.Set<JobKind> OPERATION_KINDS =
+      java.util.EnumSet.of(JobKind.DECOMMISSION, JobKind.DRAIN, JobKind.CLEANUP, JobKind.REBUILD);
   private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-fleet");
     t.setDaemon(true);
@@ -94,6 +114,34 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     return this;
   }
 
+  /** How long every job runs before it finishes. */
+  public FakeNodeFleet jobDuration(Duration value) {
+    this.jobDuration = value;
+    return this;
+  }
+
+  /** Jobs of that kind fail with this message (null: they succeed again). */
+  public FakeNodeFleet failJobs(JobKind kind, String message) {
+    if (message == null) {
+      failing.remove(kind);
+    } else {
+      failing.put(kind, message);
+    }
+    return this;
+  }
+
+  /** Every job started so far, in order. */
+  public List<StartedJob> jobsStarted() {
+    synchronized (started) {
+      return List.copyOf(started);
+    }
+  }
+
+  /** Jobs of one kind started so far. */
+  public List<StartedJob> jobsStarted(JobKind kind) {
+    return jobsStarted().stream().filter(j -> j.kind() == kind).toList();
+  }
+
   /** Calls made to a node's agent so far. */
   public int calls(String node) {
     AtomicInteger count = calls.get(node);
@@ -107,6 +155,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     starting.clear();
     wrongTokens.clear();
     slow.clear();
+    failing.clear();
   }
 
   @Override
@@ -142,12 +191,59 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   /** Jobs run by {@link #jobs()}: durations, failures and their history are set and read there. */
   @Override
   public CompletableFuture<JobStatus> startJob(NodeEndpoint endpoint, JobRequest request) {
-    return answer(endpoint, () -> jobs.start(endpoint.node(), request));
+    if (!OPERATION_KINDS.contains(request.kind())) {
+      return answer(endpoint, () -> jobs.start(endpoint.node(), request));
+    }
+    return answer(endpoint, () -> {
+      String ip = endpoint.address();
+      OperationMode mode = modes.get(ip);
+      if (request.kind() == JobKind.DECOMMISSION && mode != null) {
+        throw new NodeClientException(NodeClientException.Kind.REFUSED, endpoint.node(), 409,
+            "node is " + mode + ", it cannot decommission", null);
+      }
+      String id = request.kind().name().toLowerCase() + "-" + jobIds.incrementAndGet();
+      long now = System.currentTimeMillis();
+      JobStatus running = new JobStatus(id, request.kind(), JobState.RUNNING, 0, null, now, 0);
+      operationJobs.computeIfAbsent(ip, a -> new ConcurrentHashMap<>()).put(id, running);
+      started.add(new StartedJob(endpoint.node(), ip, request.kind(), java.time.Instant.now()));
+      if (request.kind() == JobKind.DECOMMISSION) {
+        modes.put(ip, OperationMode.LEAVING);
+      } else if (request.kind() == JobKind.DRAIN) {
+        modes.put(ip, OperationMode.DRAINING);
+      }
+      delays.schedule(() -> finishJob(ip, running), jobDuration.toMillis(), TimeUnit.MILLISECONDS);
+      return running;
+    });
+  }
+
+  private void finishJob(String ip, JobStatus running) {
+    String failure = failing.get(running.kind());
+    Map<String, JobStatus> ofNode = operationJobs.get(ip);
+    if (ofNode == null) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (failure != null) {
+      ofNode.put(running.id(), new JobStatus(running.id(), running.kind(), JobState.FAILED, 0, failure,
+          running.startedAtMillis(), now));
+      modes.remove(ip);
+      return;
+    }
+    if (running.kind() == JobKind.DECOMMISSION) {
+      modes.put(ip, OperationMode.DECOMMISSIONED);
+    } else if (running.kind() == JobKind.DRAIN) {
+      modes.put(ip, OperationMode.DRAINED);
+    }
+    ofNode.put(running.id(), new JobStatus(running.id(), running.kind(), JobState.SUCCEEDED, 1, null,
+        running.startedAtMillis(), now));
   }
 
   @Override
   public CompletableFuture<JobStatus> job(NodeEndpoint endpoint, String jobId) {
-    return answer(endpoint, () -> jobs.job(endpoint.node(), jobId));
+    return answer(endpoint, () -> {
+      JobStatus job = operationJobs.getOrDefault(endpoint.address(), Map.of()).get(jobId);
+      return job != null ? job : jobs.job(endpoint.node(), jobId);
+    });
   }
 
   @Override
@@ -203,14 +299,19 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     for (Pod peer : peers) {
       String ip = peer.getStatus().getPodIP();
       String name = peer.getMetadata().getName();
+      OperationMode peerMode = modes.get(ip);
+      if (peerMode == OperationMode.DECOMMISSIONED) {
+        continue;
+      }
       tokensOf(peer).forEach(t -> ring.put(t, ip));
       dcs.put(ip, peer.getMetadata().getLabels().get(Labels.DATACENTER));
       racks.put(ip, peer.getMetadata().getLabels().get(Labels.RACK));
       hostIds.put(ip, hostId(name).toString());
-      (down.contains(name) ? unreachable : live).add(ip);
+      (down.contains(name) || peerMode == OperationMode.DRAINED ? unreachable : live).add(ip);
     }
     String name = pod.getMetadata().getName();
-    OperationMode mode = starting.contains(name) ? OperationMode.STARTING
+    OperationMode mode = modes.containsKey(pod.getStatus().getPodIP()) ? modes.get(pod.getStatus().getPodIP())
+        : starting.contains(name) ? OperationMode.STARTING
         : joining.contains(name) ? OperationMode.JOINING : OperationMode.NORMAL;
     List<Long> tokens = tokensOf(pod);
     if (wrongTokens.contains(name)) {

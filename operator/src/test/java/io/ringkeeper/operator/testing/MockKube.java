@@ -100,7 +100,18 @@ public final class MockKube implements AutoCloseable {
         if (seen.method().equals("POST") && seen.path().startsWith(RULES_REVIEW)) {
           return allowEverything();
         }
-        return super.dispatch(request);
+        try {
+          return super.dispatch(request);
+        } catch (RuntimeException e) {
+          if (e.getClass().getName().endsWith("JsonPatchException")) {
+            // A failed JSON patch "test" (the resourceVersion guard): the real API server answers at once; the
+            // mock would leave the request unanswered until the client times out.
+            return new MockResponse().setResponseCode(409).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                + "\"status\":\"Failure\",\"message\":" + Serialization.asJson(e.getMessage())
+                + ",\"reason\":\"Conflict\",\"code\":409}");
+          }
+          throw e;
+        }
       }
     };
     server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),

@@ -29,7 +29,7 @@ public final class OperatorHarness implements AutoCloseable {
   private final MockKube kube;
   private final FakeKubelet kubelet;
   private final FakeNodeFleet fleet;
-  private final OperatorConfig config;
+  private OperatorConfig config;
   private final TokenAllocator allocator;
   private KubernetesClient operatorClient;
   private RingkeeperOperator operator;
@@ -75,6 +75,13 @@ public final class OperatorHarness implements AutoCloseable {
 
   public void restartOperator() {
     stopOperator();
+    startOperator();
+  }
+
+  /** Restarts the operator with other settings, e.g. a new operator image (an upgrade). */
+  public void restartOperator(OperatorConfig newConfig) {
+    stopOperator();
+    this.config = newConfig;
     startOperator();
   }
 

@@ -1,10 +1,12 @@
 package io.ringkeeper.operator.domain.plan;
 
 import io.ringkeeper.operator.domain.model.Datacenter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the planner decides from: what the spec asks for, what the operator recorded in status, and what
@@ -16,6 +18,12 @@ import java.util.Optional;
  * @param ringFormed whether the nodes created with the cluster have formed the ring once
  * @param known the nodes recorded in status, with their tokens
  * @param facts observations per node name; a node missing here was not observed at all
+ * @param operation the operation recorded in status, or null
+ * @param job what the node said about the operation's job, or null when there is none or it was not asked
+ * @param deleteVolumes storage.reclaim is Delete: a decommissioned node's volume is deleted
+ * @param volumes names of every volume of the cluster, including those of nodes no longer recorded (kept by
+ *     reclaim Retain): a new node never takes such a name, it would find another node's data
+ * @param now the reconcile's time
  */
 public record ClusterState(
     String cluster,
@@ -23,13 +31,26 @@ public record ClusterState(
     List<Datacenter> datacenters,
     boolean ringFormed,
     List<KnownNode> known,
-    Map<String, NodeFacts> facts) {
+    Map<String, NodeFacts> facts,
+    Operation operation,
+    JobFacts job,
+    boolean deleteVolumes,
+    Set<String> volumes,
+    Instant now) {
 
   public ClusterState {
     Objects.requireNonNull(cluster, "cluster");
     datacenters = List.copyOf(datacenters);
     known = List.copyOf(known);
     facts = Map.copyOf(facts);
+    volumes = Set.copyOf(volumes);
+    Objects.requireNonNull(now, "now");
+  }
+
+  /** A state without an operation in progress. */
+  public ClusterState(String cluster, int numTokens, List<Datacenter> datacenters, boolean ringFormed,
+      List<KnownNode> known, Map<String, NodeFacts> facts) {
+    this(cluster, numTokens, datacenters, ringFormed, known, facts, null, null, false, Set.of(), Instant.EPOCH);
   }
 
   public NodeFacts factsOf(String node) {
@@ -40,7 +61,20 @@ public record ClusterState(
     return known.stream().filter(n -> n.id().datacenter().equals(datacenter)).toList();
   }
 
+  public Optional<KnownNode> node(String name) {
+    return known.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
   public Optional<Datacenter> datacenter(String name) {
     return datacenters.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  public int datacenterIndex(String name) {
+    for (int i = 0; i < datacenters.size(); i++) {
+      if (datacenters.get(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -2,11 +2,54 @@ package io.ringkeeper.operator.domain.plan;
 
 import java.util.Objects;
 
-/** What was observed of one recorded node: whether its Pod and its volume exist, and its state in the ring. */
-public record NodeFacts(boolean podExists, boolean volumeExists, NodeHealth health) {
+/**
+ * What was observed of one recorded node.
+ *
+ * @param podExists whether its Pod exists (and is not terminating)
+ * @param volumeExists whether its PersistentVolumeClaim exists
+ * @param health its state in the ring
+ * @param ready up, normal, serving CQL and seen up by every peer that answered
+ * @param fresh whether its agent answered in the last poll round (else health is carried over from status, e.g.
+ *     right after an operator restart); destructive steps start only on fresh facts
+ * @param decommissioned the node reports operation mode DECOMMISSIONED: it left the ring
+ * @param drained the node reports operation mode DRAINED: it flushed and stopped serving
+ * @param restartReason why the node must restart (what it runs changed, or a restart annotation); null if not
+ * @param manualRestart whether the restart was asked for on the node's own pod
+ * @param replaceReason why the node must be replaced (replace annotation, pod unschedulable); null if not
+ * @param address its pod IP, or the last one known
+ * @param volumeBelowSpec whether its volume is smaller than spec.storage.size
+ */
+public record NodeFacts(
+    boolean podExists,
+    boolean volumeExists,
+    NodeHealth health,
+    boolean ready,
+    boolean fresh,
+    boolean decommissioned,
+    boolean drained,
+    String restartReason,
+    boolean manualRestart,
+    String replaceReason,
+    String address,
+    boolean volumeBelowSpec) {
   public static final NodeFacts ABSENT = new NodeFacts(false, false, NodeHealth.UNKNOWN);
 
   public NodeFacts {
     Objects.requireNonNull(health, "health");
+  }
+
+  /** A node with nothing to do: ready when up and normal. */
+  public NodeFacts(boolean podExists, boolean volumeExists, NodeHealth health) {
+    this(podExists, volumeExists, health, health == NodeHealth.UP_NORMAL, true, false, false, null, false, null,
+        null, false);
+  }
+
+  public boolean normal() {
+    return health == NodeHealth.UP_NORMAL;
+  }
+
+  public NodeFacts withHealth(NodeHealth h, boolean isReady) {
+    return new NodeFacts(podExists, volumeExists, h, isReady, fresh, decommissioned, drained, restartReason,
+        manualRestart, replaceReason, address, volumeBelowSpec);
   }
 }

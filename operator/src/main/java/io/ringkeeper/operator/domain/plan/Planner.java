@@ -4,8 +4,12 @@ import io.ringkeeper.operator.domain.model.Datacenter;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.model.Topology;
 import io.ringkeeper.operator.domain.tokens.NewNode;
+import io.ringkeeper.operator.domain.tokens.RingNode;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
+import io.ringkeeper.operator.domain.topology.RackPlacement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,17 +24,20 @@ import java.util.Set;
  * <ol>
  *   <li>No node recorded yet: a brand-new cluster. Allocate every datacenter's tokens together (tokens unique
  *       across datacenters) and record them: {@link Step.AssignInitialTokens}.
- *   <li>Recorded nodes without a Pod: create them ({@link Step.CreateNodes}); before the ring formed all of them
- *       at once, afterwards only those whose volume survived (see {@link SafetyRules}).
+ *   <li>Recorded nodes without a Pod whose volume survived (other than the operation's node): recreate them
+ *       ({@link Step.CreateNodes}); before the ring formed, all missing nodes at once.
  *   <li>The ring has not formed yet: {@link Step.Wait}.
- *   <li>Otherwise {@link Step.Idle}.
+ *   <li>An operation is recorded in status: its next step ({@link OperationPlanner}).
+ *   <li>Otherwise a new operation, at most one in the whole cluster, in this order: replace a lost node (it
+ *       restores redundancy), scale a datacenter down or up (spec order), restart nodes whose configuration
+ *       changed or that were asked to restart, then grow volumes; else {@link Step.Idle}.
  * </ol>
- * Differences between spec and recorded nodes that this version does not act on (size changes, new
- * datacenters, lost volumes) are returned as {@link Held} so status can say so. Issue 7 turns the size
- * differences into ScaleUp/ScaleDown steps here.
+ * Every operation starts with a {@link Step.RecordOperation} (status only), so its first disruptive step runs in a
+ * later reconcile with the operation already recorded. The rules each step relies on are in {@link SafetyRules}.
  */
 public final class Planner {
   private final TokenAllocator allocator;
+  private final OperationPlanner operations = new OperationPlanner();
 
   public Planner(TokenAllocator allocator) {
     this.allocator = Objects.requireNonNull(allocator, "allocator");
@@ -41,35 +48,138 @@ public final class Planner {
     if (state.known().isEmpty()) {
       return new Plan(assignInitialTokens(state), held);
     }
+    Operation op = state.operation();
 
     List<NodeId> toCreate = new ArrayList<>();
     for (KnownNode node : state.known()) {
       NodeFacts facts = state.factsOf(node.name());
-      if (facts.podExists()) {
+      if (facts.podExists() || (op != null && node.name().equals(op.node()))) {
         continue;
       }
       if (SafetyRules.mayStartWithRecordedTokens(state.ringFormed(), facts)) {
         toCreate.add(node.id());
-      } else {
-        held.add(new Held("NodeVolumeLost", "node " + node.name() + " has neither a Pod nor its volume; it"
-            + " stays down rather than start empty with its old tokens (it would answer reads for ranges whose"
-            + " data it does not have). Restore PVC " + node.name() + ", or wait for node replacement support"));
       }
     }
-    held.addAll(sizeDifferences(state));
-
     if (!toCreate.isEmpty()) {
       return new Plan(new Step.CreateNodes(toCreate), held);
     }
     if (!state.ringFormed()) {
-      long normal = state.known().stream()
-          .filter(n -> state.factsOf(n.name()).health() == NodeHealth.UP_NORMAL)
-          .count();
+      long normal = state.known().stream().filter(n -> state.factsOf(n.name()).normal()).count();
       return new Plan(new Step.Wait("NodesStarting",
           normal + " of " + state.known().size() + " nodes are up and normal; waiting for the rest to form the ring"),
           held);
     }
-    return new Plan(new Step.Idle(), held);
+    if (op != null) {
+      return new Plan(operations.next(state, op), held);
+    }
+    return new Plan(newOperation(state, held), held);
+  }
+
+  private Step newOperation(ClusterState state, List<Held> held) {
+    Step replace = replacement(state);
+    if (replace != null) {
+      return replace;
+    }
+    for (int i = 0; i < state.datacenters().size(); i++) {
+      Step scale = scale(state, i, held);
+      if (scale != null) {
+        return scale;
+      }
+    }
+    Step restart = OperationPlanner.nextRestart(state, null);
+    if (restart != null) {
+      return restart;
+    }
+    List<NodeId> small = state.known().stream()
+        .filter(n -> state.factsOf(n.name()).volumeBelowSpec() && state.factsOf(n.name()).volumeExists())
+        .map(KnownNode::id).sorted(NodeId.ORDER).toList();
+    if (!small.isEmpty()) {
+      return new Step.ResizeVolumes(small);
+    }
+    return new Step.Idle();
+  }
+
+  /** A node to replace: asked for by annotation, unschedulable too long, or whose volume is gone. */
+  private static Step replacement(ClusterState state) {
+    for (KnownNode node : sorted(state.known())) {
+      NodeFacts facts = state.factsOf(node.name());
+      String reason = SafetyRules.replaceReason(state.ringFormed(), facts);
+      if (reason == null) {
+        continue;
+      }
+      List<String> blocking = SafetyRules.notReadyOthers(state, node.id().datacenter(), node.name());
+      if (!blocking.isEmpty()) {
+        return new Step.Wait("ReplaceWaiting", "node " + node.name() + " is to be replaced (" + reason
+            + "), which waits until every other node of datacenter " + node.id().datacenter() + " is up and normal;"
+            + " not ready: " + String.join(", ", blocking));
+      }
+      Operation op = Operation.start(OperationKind.Replace, node.id().datacenter(), node.name(),
+          OperationStep.DeletingPod, state.now()).withAddress(facts.address()).withMessage(reason);
+      return new Step.RecordOperation(op, null);
+    }
+    return null;
+  }
+
+  private Step scale(ClusterState state, int index, List<Held> held) {
+    Datacenter dc = state.datacenters().get(index);
+    List<KnownNode> nodes = state.knownIn(dc.name());
+    String field = "spec.datacenters[" + index + "]";
+    if (nodes.isEmpty()) {
+      held.add(new Held("DatacenterAddHeld", field + ": datacenter " + dc.name() + " is not part of the running"
+          + " cluster; adding a datacenter to an existing cluster is not supported yet, remove it from the spec"));
+      return null;
+    }
+    if (dc.size() == nodes.size()) {
+      return null;
+    }
+    if (dc.size() < nodes.size() && !SafetyRules.mayShrinkTo(dc.size(), dc.replicationFactor())) {
+      held.add(new Held("ScaleDownHeld", field + ".size: " + dc.size() + " would take datacenter " + dc.name()
+          + " below its replicationFactor " + dc.replicationFactor() + "; a datacenter never shrinks below its"
+          + " replication factor: set size to at least " + dc.replicationFactor()));
+      return null;
+    }
+    List<String> blocking = SafetyRules.notReadyOthers(state, dc.name(), null);
+    boolean down = dc.size() < nodes.size();
+    if (!blocking.isEmpty()) {
+      return new Step.Wait(down ? "ScaleDownWaiting" : "ScaleUpWaiting", field + ".size asks for " + dc.size()
+          + " nodes, the datacenter has " + nodes.size() + "; " + (down ? "decommissioning" : "adding")
+          + " a node waits until every node of datacenter " + dc.name() + " is up and normal; not ready: "
+          + String.join(", ", blocking));
+    }
+    List<RingNode> ring = nodes.stream().map(n -> new RingNode(n.name(), n.id().rack(), n.tokens())).toList();
+    if (down) {
+      RackPlacement.Removal removal = RackPlacement.nodeToRemove(ring, dc.rackNames(), dc.replicationFactor());
+      Operation op = Operation.start(OperationKind.ScaleDown, dc.name(), removal.node(),
+          OperationStep.Decommissioning, state.now());
+      return new Step.RecordOperation(op, null);
+    }
+    Map<String, Integer> perRack = new HashMap<>();
+    nodes.forEach(n -> perRack.merge(n.id().rack(), 1, Integer::sum));
+    String rack = RackPlacement.nextRack(dc.rackNames(), perRack);
+    NodeId id = new NodeId(state.cluster(), dc.name(), rack, freeIndex(state, dc.name(), rack));
+    Set<Long> inUse = new HashSet<>();
+    state.known().forEach(n -> inUse.addAll(n.tokens()));
+    List<Long> tokens = allocator.allocateNode(ring, new NewNode(id.name(), rack), state.numTokens(),
+        dc.replicationFactor(), inUse);
+    SafetyRules.checkAllocation(id.name(), tokens, state.numTokens(), inUse);
+    Operation op = Operation.start(OperationKind.ScaleUp, dc.name(), id.name(), OperationStep.Bootstrapping,
+        state.now());
+    return new Step.RecordOperation(op, new KnownNode(id, tokens, false));
+  }
+
+  /** The lowest index of the rack used by no recorded node and no volume (a retained volume holds old data). */
+  static int freeIndex(ClusterState state, String datacenter, String rack) {
+    Set<String> taken = new HashSet<>(state.volumes());
+    state.known().forEach(n -> taken.add(n.name()));
+    for (int i = 0; ; i++) {
+      if (!taken.contains(new NodeId(state.cluster(), datacenter, rack, i).name())) {
+        return i;
+      }
+    }
+  }
+
+  static List<KnownNode> sorted(List<KnownNode> nodes) {
+    return nodes.stream().sorted(Comparator.comparing(KnownNode::id, NodeId.ORDER)).toList();
   }
 
   private Step assignInitialTokens(ClusterState state) {
@@ -88,25 +198,5 @@ public final class Planner {
       }
     }
     return new Step.AssignInitialTokens(assigned);
-  }
-
-  private static List<Held> sizeDifferences(ClusterState state) {
-    List<Held> held = new ArrayList<>();
-    for (int i = 0; i < state.datacenters().size(); i++) {
-      Datacenter dc = state.datacenters().get(i);
-      int recorded = state.knownIn(dc.name()).size();
-      String field = "spec.datacenters[" + i + "]";
-      if (recorded == 0) {
-        held.add(new Held("DatacenterAddHeld", field + ": datacenter " + dc.name() + " is not part of the running"
-            + " cluster; adding a datacenter to an existing cluster is not supported yet, remove it from the spec"));
-      } else if (dc.size() > recorded) {
-        held.add(new Held("ScaleUpHeld", field + ".size: asks for " + dc.size() + " nodes, the datacenter has "
-            + recorded + "; adding nodes is not supported yet, set size back to " + recorded));
-      } else if (dc.size() < recorded) {
-        held.add(new Held("ScaleDownHeld", field + ".size: asks for " + dc.size() + " nodes, the datacenter has "
-            + recorded + "; removing nodes is not supported yet, set size back to " + recorded));
-      }
-    }
-    return held;
   }
 }

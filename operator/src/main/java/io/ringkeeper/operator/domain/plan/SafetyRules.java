@@ -1,5 +1,7 @@
 package io.ringkeeper.operator.domain.plan;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,9 +21,17 @@ import java.util.Set;
  *   <li>A brand-new cluster's nodes are created together (they start with auto_bootstrap false in an empty
  *       ring, so no streaming and no join serialization is needed).
  * </ul>
- * Issue 7 adds here: one node joining, leaving, restarting or being replaced per datacenter at a time; nothing
- * disruptive while any node of the datacenter is not UN; never below the replication factor; decommission
- * before deleting a pod; delete a PVC only after its node decommissioned.
+ * Rules of the day-2 operations (issue 7):
+ * <ul>
+ *   <li>At most one operation runs in the whole cluster, so at most one node of a datacenter is joining, leaving,
+ *       restarting or being replaced at a time; it is recorded in status before its first disruptive step.
+ *   <li>Nothing disruptive starts while another node of the datacenter is not ready (up, normal, seen by its
+ *       peers): {@link #notReadyOthers}. Replacing that very node is the exception.
+ *   <li>A datacenter never shrinks below its replication factor: {@link #mayShrinkTo}.
+ *   <li>A node is decommissioned before its pod is deleted, and its volume is deleted only after that, only with
+ *       storage.reclaim Delete, or when the node is being replaced: {@link #mayDeleteVolume}.
+ *   <li>A failed step is retried only after a growing delay: {@link #retryDue}.
+ * </ul>
  */
 public final class SafetyRules {
   private SafetyRules() {}
@@ -55,5 +65,58 @@ public final class SafetyRules {
             + " which another node already holds");
       }
     }
+  }
+
+  /**
+   * The nodes of the datacenter, other than {@code except}, that are not ready (up, normal, serving, seen up by
+   * their peers), each with its state; empty when a disruptive step may start.
+   */
+  public static List<String> notReadyOthers(ClusterState state, String datacenter, String except) {
+    return Planner.sorted(state.knownIn(datacenter)).stream()
+        .filter(n -> !n.name().equals(except))
+        .filter(n -> !state.factsOf(n.name()).ready())
+        .map(n -> n.name() + " (" + state.factsOf(n.name()).health() + ")")
+        .toList();
+  }
+
+  /** Whether a datacenter may shrink to {@code size} nodes: never below its replication factor. */
+  public static boolean mayShrinkTo(int size, int replicationFactor) {
+    return size >= replicationFactor;
+  }
+
+  /**
+   * Whether the operation may delete the node's volume: only a scale-down whose node decommissioned (the step
+   * DeletingVolume is reached only from a decommissioned node whose pod is gone), or a replacement of the node.
+   */
+  public static boolean mayDeleteVolume(Operation op, String node) {
+    if (op == null || !node.equals(op.node())) {
+      return false;
+    }
+    return (op.kind() == OperationKind.ScaleDown && op.step() == OperationStep.DeletingVolume)
+        || (op.kind() == OperationKind.Replace && op.step() == OperationStep.DeletingVolume);
+  }
+
+  /** Why a recorded node must be replaced, or null: asked for, unschedulable, or its volume is gone. */
+  public static String replaceReason(boolean ringFormed, NodeFacts facts) {
+    if (facts.replaceReason() != null) {
+      return facts.replaceReason();
+    }
+    if (ringFormed && !facts.volumeExists()) {
+      return "its volume is gone";
+    }
+    return null;
+  }
+
+  /** Delay before attempt {@code attempts + 1} of a failed step: 10 s, 20 s, 40 s, ... at most 10 minutes. */
+  public static Duration retryDelay(int attempts) {
+    if (attempts <= 0) {
+      return Duration.ZERO;
+    }
+    return Duration.ofSeconds(Math.min(600, 10L << Math.min(attempts - 1, 10)));
+  }
+
+  /** Whether a failed step may be tried again now. */
+  public static boolean retryDue(Operation op, Instant now) {
+    return !now.isBefore(op.since().plus(retryDelay(op.attempts())));
   }
 }

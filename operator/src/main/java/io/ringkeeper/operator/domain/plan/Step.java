@@ -51,4 +51,64 @@ public sealed interface Step {
 
   /** The cluster is as the spec asks. */
   record Idle() implements Step {}
+
+  /**
+   * A step of an operation: the reconciler records {@link #operation()} in status.operation BEFORE it carries the
+   * step out, so an operator restarted in between finds the step recorded and does not repeat it blindly.
+   */
+  sealed interface Recorded extends Step {
+    Operation operation();
+  }
+
+  /**
+   * Records an operation (a new one, or the next step of the current one) and nothing else.
+   *
+   * @param add a node to record with its tokens before its pod exists (scale-up); null otherwise
+   */
+  record RecordOperation(Operation operation, KnownNode add) implements Recorded {
+    public RecordOperation {
+      Objects.requireNonNull(operation, "operation");
+    }
+  }
+
+  /** Nothing to do on the nodes while the operation's current step runs; the operation may carry news. */
+  record Await(Operation operation, String reason, String message) implements Recorded {
+    public Await {
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** Starts an agent job on the node (decommission, drain, cleanup); the job id is recorded once known. */
+  record StartJob(Operation operation, NodeId node, NodeJob job) implements Recorded {}
+
+  /** Deletes the node's Pod. */
+  record DeletePod(Operation operation, NodeId node) implements Recorded {}
+
+  /** Deletes the node's PersistentVolumeClaim (after it decommissioned, or to replace it). */
+  record DeleteVolume(Operation operation, NodeId node) implements Recorded {}
+
+  /** Creates the operation node's volume (when missing) and Pod: a joining or a restarted node. */
+  record CreateNode(Operation operation, NodeId node) implements Recorded {}
+
+  /**
+   * Creates a replacement node: an empty volume and a Pod with the lost node's tokens and
+   * {@code replace_address_first_boot} set to the lost node's address (none when it never had one).
+   */
+  record CreateReplacement(Operation operation, NodeId node, String replaceAddress) implements Recorded {}
+
+  /**
+   * The operation is over: status.operation is cleared.
+   *
+   * @param forget a node to drop from status (decommissioned and deleted); null otherwise
+   */
+  record FinishOperation(Operation finished, String forget, String message) implements Step {}
+
+  /** Grows the volumes of these nodes to spec.storage.size (online expansion; nothing restarts). */
+  record ResizeVolumes(List<NodeId> nodes) implements Step {
+    public ResizeVolumes {
+      nodes = List.copyOf(nodes);
+    }
+  }
 }

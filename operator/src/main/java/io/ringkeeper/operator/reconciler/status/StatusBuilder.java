@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -57,6 +58,7 @@ public final class StatusBuilder {
    * @param ringFormed whether the nodes created with the cluster formed the ring (now or earlier)
    * @param plan the plan carried out; null when the spec is invalid
    * @param now the reconcile's time
+   * @param operation the day-2 operation to record (empty: none any more); null keeps the recorded one
    */
   public record Inputs(
       CassandraCluster cr,
@@ -66,12 +68,19 @@ public final class StatusBuilder {
       Map<String, NodeView> views,
       boolean ringFormed,
       Plan plan,
-      Instant now) {
+      Instant now,
+      Optional<OperationStatus> operation) {
     public Inputs {
       Objects.requireNonNull(cr, "cr");
       problems = List.copyOf(problems);
       known = List.copyOf(known);
       views = Map.copyOf(views);
+    }
+
+    /** Inputs that keep the recorded operation. */
+    public Inputs(CassandraCluster cr, ObservedState observed, List<Problem> problems, List<KnownNode> known,
+        Map<String, NodeView> views, boolean ringFormed, Plan plan, Instant now) {
+      this(cr, observed, problems, known, views, ringFormed, plan, now, null);
     }
   }
 
@@ -202,8 +211,11 @@ public final class StatusBuilder {
 
   private static OperationStatus operation(Inputs in, CassandraClusterStatus previous) {
     OperationStatus before = previous.getOperation();
+    if (in.operation() != null) {
+      return in.operation().orElse(null);
+    }
     if (before != null && before.getType() != OperationType.Create) {
-      return before; // Owned by the steps of issue 7; nothing in this version starts one.
+      return before; // A day-2 operation, recorded by the reconciler's operation steps.
     }
     if (in.known().isEmpty() || in.ringFormed()) {
       return null;
@@ -272,7 +284,7 @@ public final class StatusBuilder {
       degraded = Conditions.of(before, Conditions.DEGRADED, false, "Healthy", "No node is down", generation, now);
     }
 
-    Condition progressing = progressing(in, before, generation, pendingChanges);
+    Condition progressing = progressing(in, before, generation, pendingChanges, status.getOperation());
 
     Condition validity = valid
         ? Conditions.of(before, Conditions.VALID, true, "SpecValid", "The spec is valid", generation, now)
@@ -287,6 +299,12 @@ public final class StatusBuilder {
       status.setPhase(ClusterPhase.Degraded);
     } else if (!formed) {
       status.setPhase(ClusterPhase.Creating);
+    } else if (status.getOperation() != null && status.getOperation().getType() != OperationType.Create) {
+      status.setPhase(switch (status.getOperation().getType()) {
+        case RollingRestart, Restart -> ClusterPhase.Restarting;
+        case Replace -> ClusterPhase.Replacing;
+        default -> ClusterPhase.Scaling;
+      });
     } else if (isDegraded) {
       status.setPhase(ClusterPhase.Degraded);
     } else {
@@ -294,13 +312,29 @@ public final class StatusBuilder {
     }
   }
 
-  private static Condition progressing(Inputs in, List<Condition> before, long generation, List<Held> pending) {
+  private static Condition progressing(Inputs in, List<Condition> before, long generation, List<Held> pending,
+      OperationStatus operation) {
     Instant now = in.now();
     if (in.plan() == null) {
       return Conditions.of(before, Conditions.PROGRESSING, false, "InvalidSpec",
           "Nothing is changed until the spec is valid", generation, now);
     }
     Step step = in.plan().step();
+    if (operation != null && operation.getType() != OperationType.Create) {
+      String message = step instanceof Step.Await a ? a.message()
+          : step instanceof Step.Wait w ? w.message() : describe(operation);
+      return Conditions.of(before, Conditions.PROGRESSING, true, operation.getType().name()
+          + (operation.getStep() == null ? "" : operation.getStep()), message, generation, now);
+    }
+    if (step instanceof Step.FinishOperation f) {
+      return Conditions.of(before, Conditions.PROGRESSING, false, f.finished().kind() + "Completed", f.message(),
+          generation, now);
+    }
+    if (step instanceof Step.ResizeVolumes r) {
+      return Conditions.of(before, Conditions.PROGRESSING, true, "ResizingStorage", "Growing the volumes of "
+          + r.nodes().stream().map(NodeId::name).collect(Collectors.joining(", ")) + " to spec.storage.size",
+          generation, now);
+    }
     if (step instanceof Step.AssignInitialTokens s) {
       return Conditions.of(before, Conditions.PROGRESSING, true, "AssigningTokens",
           "Assigned tokens to " + s.tokens().size() + " nodes", generation, now);
@@ -320,6 +354,23 @@ public final class StatusBuilder {
               pending.stream().map(Held::message).collect(Collectors.joining("; ")), generation, now);
     }
     throw new IllegalStateException("no Progressing condition for step " + step);
+  }
+
+  /** One line on an operation for the Progressing condition, e.g. "ScaleDown of node x: Decommissioning". */
+  static String describe(OperationStatus op) {
+    StringBuilder text = new StringBuilder(op.getType().name());
+    text.append(op.getNode() != null ? " of node " + op.getNode() : " in datacenter " + op.getDatacenter());
+    if (op.getStep() != null) {
+      text.append(": ").append(op.getStep());
+    }
+    if (op.getPending() != null && !op.getPending().isEmpty()) {
+      text.append("; done ").append(op.getDone() == null ? 0 : op.getDone().size()).append(" of ")
+          .append((op.getDone() == null ? 0 : op.getDone().size()) + op.getPending().size());
+    }
+    if (op.getMessage() != null) {
+      text.append(" (").append(op.getMessage()).append(")");
+    }
+    return text.toString();
   }
 
   private static int replicationFactor(CassandraCluster cr, String datacenter) {

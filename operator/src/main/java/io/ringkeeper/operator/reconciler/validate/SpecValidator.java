@@ -16,6 +16,7 @@ import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.domain.schedule.Durations;
 import io.ringkeeper.operator.resources.CassandraYaml;
 import io.ringkeeper.operator.resources.JvmOptions;
+import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class SpecValidator {
       return problems;
     }
     version(spec, problems);
-    datacenters(cr, problems);
+    datacenters(cr, claims, problems);
     immutables(cr, problems);
     schedules(spec, problems);
     config(spec, problems);
@@ -100,7 +101,8 @@ public final class SpecValidator {
     }
   }
 
-  private static void datacenters(CassandraCluster cr, List<Problem> problems) {
+  private static void datacenters(CassandraCluster cr, Map<String, PersistentVolumeClaim> claims,
+      List<Problem> problems) {
     List<DatacenterSpec> dcs = cr.getSpec().getDatacenters();
     if (dcs == null || dcs.isEmpty()) {
       problems.add(new Problem("spec.datacenters", "is empty; list at least one datacenter with a name and a size"));
@@ -124,7 +126,14 @@ public final class SpecValidator {
       if (size < 1) {
         problems.add(new Problem(field + ".size", "is " + size + "; a datacenter needs at least one node"));
       }
-      if (rf > size) {
+      long existing = claims.values().stream().filter(c -> c.getMetadata().getLabels() != null
+          && dc.getName().equals(c.getMetadata().getLabels().get(Labels.DATACENTER))).count();
+      if (rf > size && size >= 1 && existing > size) {
+        problems.add(new Problem(field + ".size", size + " would take datacenter '" + dc.getName() + "' below its"
+            + " replicationFactor " + rf + ": a datacenter never shrinks below its replication factor (each replica"
+            + " needs its own node); set size to at least " + rf + ", or first lower the keyspaces' replication"
+            + " and then replicationFactor"));
+      } else if (rf > size) {
         problems.add(new Problem(field + ".replicationFactor", rf + " exceeds the datacenter's " + size
             + " nodes: every replica needs its own node; lower replicationFactor to at most " + size
             + " or raise size to at least " + rf));

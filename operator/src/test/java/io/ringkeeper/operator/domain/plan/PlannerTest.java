@@ -110,15 +110,17 @@ class PlannerTest {
   }
 
   @Test
-  void afterTheRingFormedANodeWhoseVolumeIsGoneIsNeverStartedWithItsOldTokens() {
+  void afterTheRingFormedANodeWhoseVolumeIsGoneIsNeverStartedWithItsOldTokensButReplaced() {
     ClusterState state = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
     Map<String, NodeFacts> facts = new HashMap<>(state.facts());
     String lost = state.known().get(0).name();
     facts.put(lost, new NodeFacts(false, false, NodeHealth.DOWN));
     Plan plan = planner.plan(new ClusterState("demo", 16, ONE_DC, true, state.known(), facts));
-    assertThat(plan.step()).isInstanceOf(Step.Idle.class);
-    assertThat(plan.held()).extracting(Held::reason).containsExactly("NodeVolumeLost");
-    assertThat(plan.held().get(0).message()).contains(lost).contains("Restore PVC " + lost);
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace);
+      assertThat(r.operation().node()).isEqualTo(lost);
+      assertThat(r.operation().message()).isEqualTo("its volume is gone");
+    });
   }
 
   @Test
@@ -132,15 +134,15 @@ class PlannerTest {
   }
 
   @Test
-  void aSizeChangeIsHeldAndReportedWithTheFieldToSetBack() {
+  void aLargerSizeStartsAScaleUpThatRecordsTheNewNodeAndItsTokensFirst() {
     ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
     List<Datacenter> bigger = List.of(dc("dc1", 4, "r1", "r2", "r3"));
     Plan plan = planner.plan(new ClusterState("demo", 16, bigger, true, formed.known(), formed.facts()));
-    assertThat(plan.step()).isInstanceOf(Step.Idle.class);
-    assertThat(plan.held()).singleElement().satisfies(h -> {
-      assertThat(h.reason()).isEqualTo("ScaleUpHeld");
-      assertThat(h.message()).startsWith("spec.datacenters[0].size: asks for 4 nodes, the datacenter has 3")
-          .endsWith("set size back to 3");
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.ScaleUp);
+      assertThat(r.add().name()).isEqualTo("demo-dc1-r1-1");
+      assertThat(r.add().tokens()).hasSize(16);
+      assertThat(r.add().initial()).isFalse();
     });
   }
 

@@ -1,0 +1,22 @@
+package io.ringkeeper.operator.domain.plan;
+
+/** Kinds of operation; the names are those of status.operation.type. */
+public enum OperationKind {
+  /** One node added; it bootstraps alone. */
+  ScaleUp,
+  /** cleanup on the other nodes of the datacenter after a join, one at a time. */
+  Cleanup,
+  /** One node decommissioned, then its pod (and volume, per storage.reclaim) deleted. */
+  ScaleDown,
+  /** Nodes whose configuration changed, or all nodes on the cluster's restart annotation, one at a time. */
+  RollingRestart,
+  /** One node restarted on its pod's restart annotation. */
+  Restart,
+  /** A lost node replaced by an empty one with the same tokens. */
+  Replace;
+
+  /** Whether the operation changes the datacenter's size (phase Scaling). */
+  public boolean scaling() {
+    return this == ScaleUp || this == Cleanup || this == ScaleDown;
+  }
+}

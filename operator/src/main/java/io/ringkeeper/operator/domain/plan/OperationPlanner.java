@@ -1,0 +1,299 @@
+package io.ringkeeper.operator.domain.plan;
+
+import io.ringkeeper.operator.domain.model.Datacenter;
+import io.ringkeeper.operator.domain.model.NodeId;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The next step of the operation recorded in status. Each operation is a small state machine whose state is the
+ * recorded {@link Operation}; a step that deletes or decommissions something is only returned when the record
+ * says it is the current step, and its precondition is checked against what was observed, so a repeated reconcile
+ * (or a restarted operator) either finds the thing already done and moves on, or does it once.
+ *
+ * <ul>
+ *   <li>ScaleUp: create the new node (recorded with its tokens when the operation started), wait until it is
+ *       ready (up, normal, seen by its peers), then hand over to Cleanup of the other nodes of the datacenter.
+ *   <li>Cleanup: one node at a time, only while every node of the datacenter is ready; a failed cleanup is
+ *       retried after a delay, and given up (reported) after {@value #MAX_CLEANUP_ATTEMPTS} attempts (it only
+ *       frees disk space; the data is safe).
+ *   <li>ScaleDown: decommission through the agent (only on a fresh observation of a normal node, while every other
+ *       node of the datacenter is ready; never again while the node is leaving), then delete the pod, then the
+ *       volume when storage.reclaim is Delete, then forget the node. A failed decommission is reported with the
+ *       node's message and retried after a growing delay, only when safe. If the spec no longer asks for the
+ *       removal before the decommission started, the operation is cancelled.
+ *   <li>RollingRestart / Restart: per node, drain, delete the pod, recreate it, wait until ready; then the next
+ *       node (datacenter, then rack, then index) while every other node of its datacenter is ready.
+ *   <li>Replace: delete the pod, then the volume, then create an empty node with the same tokens and
+ *       replace_address_first_boot, and wait until it is ready.
+ * </ul>
+ */
+final class OperationPlanner {
+  static final int MAX_CLEANUP_ATTEMPTS = 3;
+  static final int MAX_DRAIN_ATTEMPTS = 2;
+
+  Step next(ClusterState state, Operation op) {
+    return switch (op.kind()) {
+      case ScaleUp -> scaleUp(state, op);
+      case Cleanup -> cleanup(state, op);
+      case ScaleDown -> scaleDown(state, op);
+      case RollingRestart, Restart -> restart(state, op);
+      case Replace -> replace(state, op);
+    };
+  }
+
+  private static Step scaleUp(ClusterState state, Operation op) {
+    KnownNode node = state.node(op.node()).orElse(null);
+    if (node == null) {
+      return new Step.FinishOperation(op, null, "node " + op.node() + " is no longer recorded");
+    }
+    NodeFacts facts = state.factsOf(node.name());
+    if (!facts.podExists()) {
+      return new Step.CreateNode(op, node.id());
+    }
+    if (!facts.ready()) {
+      return new Step.Await(op, "Bootstrapping", "node " + node.name() + " is joining the ring ("
+          + facts.health() + "); it streams its ranges from the other nodes");
+    }
+    List<String> others = Planner.sorted(state.knownIn(op.datacenter())).stream().map(KnownNode::name)
+        .filter(n -> !n.equals(node.name())).toList();
+    if (others.isEmpty()) {
+      return new Step.FinishOperation(op, null, "node " + node.name() + " joined");
+    }
+    Operation cleanup = new Operation(OperationKind.Cleanup, op.datacenter(), null, null, null, 0, others,
+        List.of(), "node " + node.name() + " joined; cleanup runs on the other nodes one at a time", null,
+        state.now());
+    return new Step.RecordOperation(cleanup, null);
+  }
+
+  private static Step cleanup(ClusterState state, Operation op) {
+    List<String> pending = op.pending().stream().filter(n -> state.node(n).isPresent()).toList();
+    if (op.node() == null) {
+      if (pending.isEmpty()) {
+        return new Step.FinishOperation(op, null, "cleanup done on " + op.done().size() + " nodes");
+      }
+      List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), null);
+      if (!blocking.isEmpty()) {
+        return new Step.Await(op, "CleanupWaiting", "cleanup waits until every node of datacenter "
+            + op.datacenter() + " is ready; not ready: " + String.join(", ", blocking));
+      }
+      Operation next = new Operation(op.kind(), op.datacenter(), pending.get(0), OperationStep.CleaningUp, null, 0,
+          pending, op.done(), null, null, state.now());
+      return new Step.RecordOperation(next, null);
+    }
+    NodeId node = state.node(op.node()).map(KnownNode::id).orElse(null);
+    List<String> rest = pending.stream().filter(n -> !n.equals(op.node())).toList();
+    if (node == null) {
+      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()), null);
+    }
+    if (op.jobId() == null) {
+      if (!SafetyRules.retryDue(op, state.now())) {
+        return new Step.Await(op, "CleanupRetryWaiting", "cleanup on " + node.name() + " failed ("
+            + op.message() + "); retrying after " + SafetyRules.retryDelay(op.attempts()).toSeconds() + " s");
+      }
+      List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), null);
+      if (!blocking.isEmpty()) {
+        return new Step.Await(op, "CleanupWaiting", "cleanup of " + node.name() + " waits until every node of"
+            + " datacenter " + op.datacenter() + " is ready; not ready: " + String.join(", ", blocking));
+      }
+      return new Step.StartJob(op, node, NodeJob.CLEANUP);
+    }
+    JobFacts job = state.job();
+    if (job == null || job.outcome() == JobFacts.Outcome.RUNNING || job.outcome() == JobFacts.Outcome.UNREACHABLE) {
+      return new Step.Await(op, "CleaningUp", "cleanup runs on " + node.name() + progress(job));
+    }
+    if (job.outcome() == JobFacts.Outcome.SUCCEEDED) {
+      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()), null);
+    }
+    String why = job.outcome() == JobFacts.Outcome.NOT_FOUND
+        ? "the node no longer knows job " + op.jobId() + " (it restarted)" : job.message();
+    if (op.attempts() + 1 >= MAX_CLEANUP_ATTEMPTS) {
+      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()).withMessage("cleanup on "
+          + node.name() + " failed " + MAX_CLEANUP_ATTEMPTS + " times (" + why + "); skipped: run nodetool cleanup"
+          + " on it by hand to free the disk space of ranges it no longer owns"), null);
+    }
+    return new Step.RecordOperation(op.failed(why, state.now()), null);
+  }
+
+  private static Step scaleDown(ClusterState state, Operation op) {
+    KnownNode node = state.node(op.node()).orElse(null);
+    if (node == null) {
+      return new Step.FinishOperation(op, null, "node " + op.node() + " is no longer recorded");
+    }
+    NodeFacts facts = state.factsOf(node.name());
+    return switch (op.step()) {
+      case Decommissioning -> decommission(state, op, node, facts);
+      case DeletingPod -> facts.podExists() ? new Step.DeletePod(op, node.id())
+          : state.deleteVolumes() && facts.volumeExists()
+              ? new Step.RecordOperation(op.at(OperationStep.DeletingVolume, state.now()), null)
+              : new Step.FinishOperation(op, node.name(), "node " + node.name() + " decommissioned and removed"
+                  + (facts.volumeExists() ? "; its volume is kept (storage.reclaim Retain)" : ""));
+      case DeletingVolume -> SafetyRules.mayDeleteVolume(op, node.name()) && facts.volumeExists()
+          ? new Step.DeleteVolume(op, node.id())
+          : new Step.FinishOperation(op, node.name(), "node " + node.name() + " decommissioned and removed");
+      default -> throw new IllegalStateException("ScaleDown has no step " + op.step());
+    };
+  }
+
+  private static Step decommission(ClusterState state, Operation op, KnownNode node, NodeFacts facts) {
+    if (facts.decommissioned()) {
+      return new Step.RecordOperation(op.at(OperationStep.DeletingPod, state.now()), null);
+    }
+    if (op.jobId() != null) {
+      JobFacts job = state.job();
+      if (job != null && job.outcome() == JobFacts.Outcome.SUCCEEDED) {
+        return new Step.RecordOperation(op.at(OperationStep.DeletingPod, state.now()), null);
+      }
+      if (job != null && job.outcome() == JobFacts.Outcome.FAILED) {
+        return new Step.RecordOperation(op.failed(job.message(), state.now()), null);
+      }
+      if (job != null && job.outcome() == JobFacts.Outcome.NOT_FOUND && facts.fresh() && facts.normal()) {
+        return new Step.RecordOperation(op.failed("the node no longer knows job " + op.jobId()
+            + " and is normal again (it restarted during the decommission)", state.now()), null);
+      }
+      return new Step.Await(op, "Decommissioning", "node " + node.name() + " is decommissioning: it streams its"
+          + " ranges to the nodes that take them over" + progress(job));
+    }
+    if (facts.health() == NodeHealth.UP_LEAVING) {
+      // Asked before (by an operator that stopped before recording the job): never ask twice.
+      return new Step.Await(op, "Decommissioning", "node " + node.name() + " is leaving the ring");
+    }
+    Datacenter dc = state.datacenter(op.datacenter()).orElse(null);
+    int recorded = state.knownIn(op.datacenter()).size();
+    if (op.attempts() == 0 && dc != null && dc.size() >= recorded) {
+      return new Step.FinishOperation(op, null, "the spec no longer asks to remove a node from datacenter "
+          + op.datacenter() + "; the scale-down is cancelled before it started");
+    }
+    if (dc == null || !SafetyRules.mayShrinkTo(recorded - 1, dc.replicationFactor())) {
+      return new Step.Await(op, "ScaleDownHeld", "decommissioning " + node.name() + " would take datacenter "
+          + op.datacenter() + " below its replication factor");
+    }
+    if (!facts.fresh()) {
+      return new Step.Await(op, "DecommissionWaiting", "waiting for a fresh answer of node " + node.name()
+          + " before asking it to decommission");
+    }
+    if (!SafetyRules.retryDue(op, state.now())) {
+      return new Step.Await(op, "DecommissionRetryWaiting", "decommission of " + node.name() + " failed: "
+          + op.message() + "; retrying after " + SafetyRules.retryDelay(op.attempts()).toSeconds() + " s");
+    }
+    List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), node.name());
+    if (!facts.normal()) {
+      blocking = new ArrayList<>(blocking);
+      blocking.add(0, node.name() + " (" + facts.health() + ")");
+    }
+    if (!blocking.isEmpty()) {
+      return new Step.Await(op, "DecommissionWaiting", "decommissioning " + node.name() + " waits until every"
+          + " node of datacenter " + op.datacenter() + " is up and normal; not ready: "
+          + String.join(", ", blocking) + (op.message() == null ? "" : "; last failure: " + op.message()));
+    }
+    return new Step.StartJob(op, node.id(), NodeJob.DECOMMISSION);
+  }
+
+  private static Step restart(ClusterState state, Operation op) {
+    if (op.node() == null) {
+      Step next = nextRestart(state, op);
+      return next != null ? next : new Step.FinishOperation(op, null, "restarted " + op.done().size() + " nodes");
+    }
+    KnownNode node = state.node(op.node()).orElse(null);
+    if (node == null) {
+      return new Step.RecordOperation(op.nodeDone(null, null, List.of(), state.now()), null);
+    }
+    NodeFacts facts = state.factsOf(node.name());
+    if (op.step() == OperationStep.Draining) {
+      JobFacts job = op.jobId() == null ? null : state.job();
+      boolean drainedNow = facts.drained() || (job != null && job.outcome() == JobFacts.Outcome.SUCCEEDED);
+      if (!facts.podExists() || drainedNow || !facts.health().isUp()) {
+        return new Step.RecordOperation(op.at(OperationStep.Restarting, state.now()), null);
+      }
+      if (op.jobId() == null) {
+        return new Step.StartJob(op, node.id(), NodeJob.DRAIN);
+      }
+      if (job != null && (job.outcome() == JobFacts.Outcome.FAILED || job.outcome() == JobFacts.Outcome.NOT_FOUND)) {
+        String why = job.outcome() == JobFacts.Outcome.FAILED ? job.message() : "the node lost the drain job";
+        return op.attempts() + 1 >= MAX_DRAIN_ATTEMPTS
+            // Cassandra also drains on SIGTERM, within the pod's grace period.
+            ? new Step.RecordOperation(op.at(OperationStep.Restarting, state.now()).withMessage("drain failed ("
+                + why + "); restarting anyway, Cassandra drains on SIGTERM"), null)
+            : new Step.RecordOperation(op.failed(why, state.now()), null);
+      }
+      return new Step.Await(op, "Draining", "node " + node.name() + " is draining" + progress(job));
+    }
+    // Restarting: delete the old pod (once it no longer serves), recreate it, wait until it is ready.
+    if (facts.podExists() && facts.restartReason() != null) {
+      if (facts.health().isUp() && !facts.drained()) {
+        return new Step.RecordOperation(op.at(OperationStep.Draining, state.now()), null);
+      }
+      return new Step.DeletePod(op, node.id());
+    }
+    if (!facts.podExists()) {
+      return new Step.CreateNode(op, node.id());
+    }
+    if (!facts.ready()) {
+      return new Step.Await(op, "Restarting", "node " + node.name() + " restarts (" + facts.health() + ")");
+    }
+    return new Step.RecordOperation(op.nodeDone(null, null, List.of(), state.now()), null);
+  }
+
+  /**
+   * The first node to restart, datacenter by datacenter, rack by rack, as a recorded operation at its first step;
+   * a Wait when the datacenter of that node has another node that is not ready; null when no node needs it.
+   */
+  static Step nextRestart(ClusterState state, Operation current) {
+    List<KnownNode> candidates = state.known().stream()
+        .filter(n -> state.factsOf(n.name()).restartReason() != null)
+        .sorted(Comparator.comparingInt((KnownNode n) -> state.datacenterIndex(n.id().datacenter()))
+            .thenComparing(KnownNode::id, NodeId.ORDER))
+        .toList();
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    KnownNode node = candidates.get(0);
+    NodeFacts facts = state.factsOf(node.name());
+    String dc = node.id().datacenter();
+    List<String> blocking = SafetyRules.notReadyOthers(state, dc, node.name());
+    OperationKind kind = current != null ? current.kind()
+        : facts.manualRestart() ? OperationKind.Restart : OperationKind.RollingRestart;
+    List<String> pending = candidates.stream().map(KnownNode::name).toList();
+    if (!blocking.isEmpty()) {
+      String message = "restarting " + node.name() + " (" + facts.restartReason() + ") waits until every other node"
+          + " of datacenter " + dc + " is up and normal; not ready: " + String.join(", ", blocking);
+      return current == null ? new Step.Wait("RestartWaiting", message)
+          : new Step.Await(current, "RestartWaiting", message);
+    }
+    OperationStep first = facts.health().isUp() ? OperationStep.Draining : OperationStep.Restarting;
+    Operation op = new Operation(kind, dc, node.name(), first, null, 0, pending,
+        current == null ? List.of() : current.done(), facts.restartReason(), null, state.now());
+    return new Step.RecordOperation(op, null);
+  }
+
+  private static Step replace(ClusterState state, Operation op) {
+    KnownNode node = state.node(op.node()).orElse(null);
+    if (node == null) {
+      return new Step.FinishOperation(op, null, "node " + op.node() + " is no longer recorded");
+    }
+    NodeFacts facts = state.factsOf(node.name());
+    return switch (op.step()) {
+      case DeletingPod -> facts.podExists() ? new Step.DeletePod(op, node.id())
+          : new Step.RecordOperation(op.at(facts.volumeExists() ? OperationStep.DeletingVolume
+              : OperationStep.Replacing, state.now()).withAddress(op.address()), null);
+      case DeletingVolume -> facts.volumeExists() && SafetyRules.mayDeleteVolume(op, node.name())
+          ? new Step.DeleteVolume(op, node.id())
+          : new Step.RecordOperation(op.at(OperationStep.Replacing, state.now()).withAddress(op.address()), null);
+      case Replacing -> !facts.podExists() ? new Step.CreateReplacement(op, node.id(), op.address())
+          : facts.ready() ? new Step.FinishOperation(op, null, "node " + node.name() + " was replaced")
+          : new Step.Await(op, "Replacing", "node " + node.name() + " starts empty with its tokens and streams its"
+              + " data from the other replicas (" + facts.health() + ")");
+      default -> throw new IllegalStateException("Replace has no step " + op.step());
+    };
+  }
+
+  private static String progress(JobFacts job) {
+    if (job == null || job.progress() < 0) {
+      return "";
+    }
+    return " (" + Math.round(job.progress() * 100) + "%)";
+  }
+
+}

@@ -1,0 +1,233 @@
+package io.ringkeeper.operator.reconciler.operations;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.RecentOperationCacheFiller;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.KnownNode;
+import io.ringkeeper.operator.domain.plan.NodeJob;
+import io.ringkeeper.operator.domain.plan.Operation;
+import io.ringkeeper.operator.domain.plan.SafetyRules;
+import io.ringkeeper.operator.domain.plan.Step;
+import io.ringkeeper.operator.node.JobKind;
+import io.ringkeeper.operator.node.JobRequest;
+import io.ringkeeper.operator.node.JobStatus;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.reconciler.ClusterMapper;
+import io.ringkeeper.operator.reconciler.apply.KubeWriter;
+import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.ObservedState;
+import io.ringkeeper.operator.resources.DesiredNode;
+import io.ringkeeper.operator.resources.NodePods;
+import io.ringkeeper.operator.resources.NodeVolumes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the steps of the day-2 operations on Kubernetes and on the nodes' agents. The reconciler has
+ * already recorded the step's operation in status when this runs ({@link Step.Recorded}); the result is the
+ * operation as it stands afterwards (e.g. with the started job's id) and the events to record.
+ */
+public final class NodeOperations {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeOperations.class);
+
+  private final KubernetesClient client;
+  private final KubeWriter writer;
+  private final OperatorConfig config;
+  private final java.time.Clock clock;
+
+  /** The informer caches told about writes, so the next reconcile sees them. */
+  public record Caches(RecentOperationCacheFiller<Pod> pods, RecentOperationCacheFiller<PersistentVolumeClaim> volumes) {}
+
+  /**
+   * @param operation the operation to record after the step; null when there is none any more
+   * @param known the recorded nodes after the step
+   * @param events what to record on the cluster
+   */
+  public record Result(Operation operation, List<KnownNode> known, List<ClusterEvent> events) {}
+
+  public NodeOperations(KubernetesClient client, KubeWriter writer, OperatorConfig config, java.time.Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.client = Objects.requireNonNull(client, "client");
+    this.writer = Objects.requireNonNull(writer, "writer");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** Whether the step is one of the operations' (carried out here rather than by the reconciler's own apply). */
+  public static boolean handles(Step step) {
+    return step instanceof Step.Recorded || step instanceof Step.FinishOperation || step instanceof Step.ResizeVolumes;
+  }
+
+  /** The recorded nodes once the step is recorded: with the node a scale-up adds, without the one it forgets. */
+  public static List<KnownNode> knownAfter(List<KnownNode> known, Step step) {
+    List<KnownNode> result = new ArrayList<>(known);
+    if (step instanceof Step.RecordOperation r && r.add() != null
+        && known.stream().noneMatch(k -> k.name().equals(r.add().name()))) {
+      result.add(r.add());
+    }
+    if (step instanceof Step.FinishOperation f && f.forget() != null) {
+      result.removeIf(k -> k.name().equals(f.forget()));
+    }
+    return result;
+  }
+
+  public Result carryOut(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step step,
+      Operation before, List<NodeEndpoint> endpoints, NodeClient nodes, Caches caches) {
+    List<ClusterEvent> events = new ArrayList<>();
+    if (step instanceof Step.FinishOperation f) {
+      events.add(ClusterEvent.normal(f.finished().kind() + "Completed", f.finished().node() == null ? ""
+          : f.finished().node(), f.message()));
+      return new Result(null, known, events);
+    }
+    if (step instanceof Step.ResizeVolumes r) {
+      resize(cr, observed, known, r, caches, events);
+      return new Result(before, known, events);
+    }
+    Step.Recorded recorded = (Step.Recorded) step;
+    Operation op = recorded.operation();
+    transitionEvents(before, op, events);
+    if (step instanceof Step.StartJob s) {
+      op = startJob(s, endpoints, nodes, events);
+    } else if (step instanceof Step.DeletePod d) {
+      Pod pod = observed.pods().get(d.node().name());
+      if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        client.pods().inNamespace(cr.getMetadata().getNamespace()).withName(d.node().name()).delete();
+        events.add(ClusterEvent.normal("PodDeleted", d.node().name(), op.kind() + ": deleted the pod of node "
+            + d.node().name()));
+      }
+    } else if (step instanceof Step.DeleteVolume d) {
+      if (!SafetyRules.mayDeleteVolume(op, d.node().name())) {
+        throw new IllegalStateException("refusing to delete the volume of " + d.node().name() + " in " + op);
+      }
+      if (observed.volumes().containsKey(d.node().name())) {
+        client.persistentVolumeClaims().inNamespace(cr.getMetadata().getNamespace()).withName(d.node().name())
+            .delete();
+        events.add(ClusterEvent.normal("VolumeDeleted", d.node().name(), op.kind() + ": deleted volume "
+            + d.node().name() + (op.kind().name().equals("ScaleDown") ? " (storage.reclaim Delete)"
+            : " (the replacement starts empty)")));
+      }
+    } else if (step instanceof Step.CreateNode c) {
+      create(cr, observed, known, c.node(), null, caches);
+      events.add(ClusterEvent.normal("NodeCreated", c.node().name(), op.kind() + ": created the pod of node "
+          + c.node().name()));
+    } else if (step instanceof Step.CreateReplacement c) {
+      create(cr, observed, known, c.node(), c.replaceAddress(), caches);
+      events.add(ClusterEvent.normal("ReplacementCreated", c.node().name(), "Replace: node " + c.node().name()
+          + " starts empty with its tokens" + (c.replaceAddress() == null ? ""
+          : " and replace_address_first_boot=" + c.replaceAddress())));
+    }
+    return new Result(op, known, events);
+  }
+
+  private static void transitionEvents(Operation before, Operation after, List<ClusterEvent> events) {
+    String node = after.node() == null ? "" : after.node();
+    if (before == null || before.kind() != after.kind()) {
+      events.add(ClusterEvent.normal(after.kind() + "Started", node, after.kind() + " started"
+          + (after.node() == null ? " in datacenter " + after.datacenter() : " on node " + after.node())
+          + (after.message() == null ? "" : ": " + after.message())));
+      return;
+    }
+    if (after.attempts() > before.attempts() && after.message() != null) {
+      events.add(ClusterEvent.warning(after.step() + "Failed", node, after.kind() + ": " + after.step() + " of "
+          + after.node() + " failed (attempt " + after.attempts() + "): " + after.message()
+          + "; retried in " + SafetyRules.retryDelay(after.attempts()).toSeconds() + " s when it is safe"));
+    } else if (!Objects.equals(before.node(), after.node()) && after.node() != null) {
+      events.add(ClusterEvent.normal(after.kind() + "Node", node, after.kind() + ": now at node " + after.node()
+          + " (" + after.step() + ")"));
+    } else if (before.step() != after.step() && after.step() != null) {
+      events.add(ClusterEvent.normal(String.valueOf(after.step()), node, after.kind() + ": " + after.node() + " "
+          + after.step() + (after.message() == null ? "" : " (" + after.message() + ")")));
+    }
+  }
+
+  private Operation startJob(Step.StartJob s, List<NodeEndpoint> endpoints, NodeClient nodes,
+      List<ClusterEvent> events) {
+    Operation op = s.operation();
+    NodeEndpoint endpoint = endpoints.stream().filter(e -> e.node().equals(s.node().name())).findFirst().orElse(null);
+    if (endpoint == null) {
+      return op.withMessage("node " + s.node().name() + " has no address yet");
+    }
+    JobKind kind = switch (s.job()) {
+      case DECOMMISSION -> JobKind.DECOMMISSION;
+      case DRAIN -> JobKind.DRAIN;
+      case CLEANUP -> JobKind.CLEANUP;
+    };
+    try {
+      JobStatus job = nodes.startJob(endpoint, JobRequest.of(kind)).get(config.agentTimeout().toMillis() * 2,
+          TimeUnit.MILLISECONDS);
+      LOG.info("{}: started {} on {} as job {}", op.kind(), kind, s.node().name(), job.id());
+      events.add(ClusterEvent.normal(jobReason(s.job()), s.node().name(), op.kind() + ": started "
+          + kind.name().toLowerCase() + " on node " + s.node().name() + " (job " + job.id() + ")"));
+      return op.withJob(job.id());
+    } catch (ExecutionException e) {
+      String message = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+      LOG.warn("{}: {} on {} refused: {}", op.kind(), kind, s.node().name(), message);
+      return op.failed(message, clock.instant());
+    } catch (TimeoutException e) {
+      return op.withMessage("node " + s.node().name() + " did not answer the " + kind + " request in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return op;
+    }
+  }
+
+  private static String jobReason(NodeJob job) {
+    return switch (job) {
+      case DECOMMISSION -> "DecommissionStarted";
+      case DRAIN -> "DrainStarted";
+      case CLEANUP -> "CleanupStarted";
+    };
+  }
+
+  private void create(CassandraCluster cr, ObservedState observed, List<KnownNode> known, NodeId id,
+      String replaceAddress, Caches caches) {
+    KnownNode node = known.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
+    Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
+    DesiredNode desired = new DesiredNode(id, node.tokens(), node.initial(), seeds.contains(id), replaceAddress);
+    if (!observed.volumes().containsKey(id.name())) {
+      writer.create(NodeVolumes.desired(cr, desired), caches.volumes());
+    }
+    if (!observed.pods().containsKey(id.name())) {
+      writer.create(NodePods.desired(cr, desired, OperationFacts.configHash(cr, known), config), caches.pods());
+    }
+  }
+
+  private void resize(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step.ResizeVolumes r,
+      Caches caches, List<ClusterEvent> events) {
+    String size = cr.getSpec().getStorage().getSize();
+    for (NodeId id : r.nodes()) {
+      PersistentVolumeClaim claim = observed.volumes().get(id.name());
+      if (claim == null) {
+        continue;
+      }
+      PersistentVolumeClaim desired = new PersistentVolumeClaimBuilder().withNewMetadata().withName(id.name())
+          .withNamespace(cr.getMetadata().getNamespace()).endMetadata()
+          .withNewSpec().withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources()
+          .endSpec().build();
+      try {
+        writer.ensure(desired, claim, KubeWriter.Scope.ALL, caches.volumes());
+        events.add(ClusterEvent.normal("VolumeResizing", id.name(), "Growing volume " + id.name() + " to " + size
+            + " (spec.storage.size); the storage class expands it online"));
+      } catch (KubernetesClientException e) {
+        events.add(ClusterEvent.warning("VolumeResizeFailed", id.name(), "Volume " + id.name() + " cannot grow to "
+            + size + ": " + e.getMessage() + "; its storage class must set allowVolumeExpansion: true"));
+      }
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.ringkeeper.operator.reconciler.operations;
+
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.ReclaimPolicy;
+import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.ClusterState;
+import io.ringkeeper.operator.domain.plan.JobFacts;
+import io.ringkeeper.operator.domain.plan.KnownNode;
+import io.ringkeeper.operator.domain.plan.NodeFacts;
+import io.ringkeeper.operator.domain.plan.NodeHealth;
+import io.ringkeeper.operator.domain.plan.Operation;
+import io.ringkeeper.operator.node.JobStatus;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeClientException;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeObservation;
+import io.ringkeeper.operator.node.OperationMode;
+import io.ringkeeper.operator.reconciler.ClusterMapper;
+import io.ringkeeper.operator.reconciler.observe.ObservedState;
+import io.ringkeeper.operator.reconciler.status.NodeView;
+import io.ringkeeper.operator.resources.CassandraYaml;
+import io.ringkeeper.operator.resources.DesiredNode;
+import io.ringkeeper.operator.resources.Hashes;
+import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.resources.NodePods;
+import io.ringkeeper.operator.resources.Names;
+import io.ringkeeper.operator.resources.SpecDefaults;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
+ * {@link ClusterMapper#state}: the recorded operation and its job's state (asked of the node, bounded by the agent
+ * timeout), each node's restart and replace reasons, operation mode, address and volume size.
+ */
+public final class OperationFacts {
+  private final OperatorConfig config;
+
+  public OperationFacts(OperatorConfig config) {
+    this.config = config;
+  }
+
+  public ClusterState state(CassandraCluster cr, List<KnownNode> known, boolean ringFormed, ObservedState observed,
+      Map<String, NodeView> views, List<NodeEndpoint> endpoints, NodeClient client, Instant now) {
+    ClusterState base = ClusterMapper.state(cr, known, ringFormed, observed, views);
+    Operation op = OperationRecords.read(cr);
+    String configHash = configHash(cr, known);
+    Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
+    Optional<Long> wanted = wantedVolumeBytes(cr);
+    Map<String, NodeFacts> facts = new HashMap<>();
+    for (KnownNode node : known) {
+      NodeView view = views.get(node.name());
+      Pod pod = observed.pods().get(node.name());
+      PersistentVolumeClaim claim = observed.volumes().get(node.name());
+      NodeObservation observation = observed.nodes().get(node.name());
+      OperationMode mode = observation != null && observation.answeredNow() ? observation.info().operationMode()
+          : null;
+      NodeHealth health = view == null ? NodeHealth.UNKNOWN : view.health();
+      DesiredNode desired = new DesiredNode(node.id(), node.tokens(), node.initial(), seeds.contains(node.id()));
+      String address = pod != null && pod.getStatus() != null && pod.getStatus().getPodIP() != null
+          ? pod.getStatus().getPodIP()
+          : ClusterMapper.previous(cr, node.name()).map(n -> n.getPodIP()).orElse(null);
+      facts.put(node.name(), new NodeFacts(
+          pod != null,
+          claim != null,
+          health,
+          view != null && view.ready(),
+          view != null && view.fresh(),
+          mode == OperationMode.DECOMMISSIONED,
+          mode == OperationMode.DRAINED,
+          restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config)),
+          pod != null && annotation(pod, Labels.RESTART) != null,
+          replaceReason(pod, now),
+          address,
+          claim != null && wanted.isPresent() && requested(claim).map(r -> r < wanted.get()).orElse(false)));
+    }
+    Set<String> volumes = new HashSet<>(observed.volumes().keySet());
+    return new ClusterState(base.cluster(), base.numTokens(), base.datacenters(), ringFormed, known, facts, op,
+        job(op, endpoints, client), deleteVolumes(cr), volumes, now);
+  }
+
+  /** The hash of the rendered cassandra.yaml, as the pods are annotated with it. */
+  public static String configHash(CassandraCluster cr, List<KnownNode> known) {
+    String namespace = cr.getMetadata().getNamespace();
+    return Hashes.of(CassandraYaml.render(cr, ClusterMapper.seeds(cr, known).stream()
+        .map(s -> Names.nodeAddress(s, namespace)).toList()));
+  }
+
+  /**
+   * Why the node must restart, or null. A pod without the runs-hash annotation (created by an operator before it
+   * existed) is taken as running what it should: nothing restarts on an operator upgrade.
+   */
+  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
+    if (pod == null) {
+      return null;
+    }
+    String onPod = annotation(pod, Labels.RESTART);
+    if (onPod != null) {
+      return "restart asked on the pod (" + Labels.RESTART + "=" + onPod + ")";
+    }
+    String onCluster = NodePods.clusterRestart(cr);
+    if (onCluster != null && !onCluster.equals(annotation(pod, Labels.RESTARTED_FOR))) {
+      return "restart asked on the cluster (" + Labels.RESTART + "=" + onCluster + ")";
+    }
+    String runs = annotation(pod, Labels.RUNS_HASH);
+    if (runs != null && !runs.equals(desiredHash)) {
+      return "what the node runs changed (image, cassandra.yaml, JVM options or resources)";
+    }
+    return null;
+  }
+
+  /** Why the node must be replaced, or null: asked on its pod, or its pod cannot be scheduled for too long. */
+  String replaceReason(Pod pod, Instant now) {
+    if (pod == null) {
+      return null;
+    }
+    String asked = annotation(pod, Labels.REPLACE);
+    if (asked != null) {
+      return "replacement asked on the pod (" + Labels.REPLACE + ")";
+    }
+    Duration after = config.replaceUnschedulableAfter();
+    if (after.isZero() || pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return null;
+    }
+    for (PodCondition condition : pod.getStatus().getConditions()) {
+      if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
+          && "Unschedulable".equals(condition.getReason()) && condition.getLastTransitionTime() != null) {
+        Instant since = Instant.parse(condition.getLastTransitionTime());
+        if (!now.isBefore(since.plus(after))) {
+          return "its pod could not be scheduled since " + condition.getLastTransitionTime() + " ("
+              + condition.getMessage() + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  private JobFacts job(Operation op, List<NodeEndpoint> endpoints, NodeClient client) {
+    if (op == null || op.jobId() == null || op.node() == null) {
+      return null;
+    }
+    NodeEndpoint endpoint = endpoints.stream().filter(e -> e.node().equals(op.node())).findFirst().orElse(null);
+    if (endpoint == null) {
+      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "node " + op.node() + " has no address");
+    }
+    try {
+      JobStatus job = client.job(endpoint, op.jobId()).get(config.agentTimeout().toMillis() * 2,
+          TimeUnit.MILLISECONDS);
+      JobFacts.Outcome outcome = switch (job.state()) {
+        case RUNNING -> JobFacts.Outcome.RUNNING;
+        case SUCCEEDED -> JobFacts.Outcome.SUCCEEDED;
+        case FAILED -> JobFacts.Outcome.FAILED;
+      };
+      return new JobFacts(outcome, job.progress(), job.message());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NodeClientException nce && nce.kind() == NodeClientException.Kind.NOT_FOUND) {
+        return new JobFacts(JobFacts.Outcome.NOT_FOUND, -1, nce.getMessage());
+      }
+      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, String.valueOf(e.getCause()));
+    } catch (TimeoutException e) {
+      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "no answer from the agent in time");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "interrupted");
+    }
+  }
+
+  static boolean deleteVolumes(CassandraCluster cr) {
+    return cr.getSpec().getStorage() != null && cr.getSpec().getStorage().getReclaim() == ReclaimPolicy.Delete;
+  }
+
+  static Optional<Long> wantedVolumeBytes(CassandraCluster cr) {
+    try {
+      return cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getSize() == null ? Optional.empty()
+          : Optional.of(SpecDefaults.bytes(new Quantity(cr.getSpec().getStorage().getSize())));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static Optional<Long> requested(PersistentVolumeClaim claim) {
+    Quantity q = claim.getSpec() == null || claim.getSpec().getResources() == null
+        || claim.getSpec().getResources().getRequests() == null
+        ? null : claim.getSpec().getResources().getRequests().get("storage");
+    return q == null ? Optional.empty() : Optional.of(SpecDefaults.bytes(q));
+  }
+
+  static String annotation(Pod pod, String key) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(key);
+    return value == null || value.isBlank() ? null : value;
+  }
+}
