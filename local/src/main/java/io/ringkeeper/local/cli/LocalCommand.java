@@ -65,6 +65,10 @@ public final class LocalCommand implements Runnable {
       description = "Port of the embedded Kubernetes API on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--metrics-port", defaultValue = "9464",
+      description = "Port of the operator's /metrics (Prometheus) on this machine; -1: off. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--address-base", defaultValue = LocalEnvironment.DEFAULT_ADDRESS_BASE,
       description = "Nodes get the loopback addresses after this one. Default: ${DEFAULT-VALUE}.")
   String addressBase;
@@ -131,7 +135,7 @@ public final class LocalCommand implements Runnable {
     public Integer call() throws Exception {
       Path work = parent.work();
       LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
-          .start();
+          .metricsPort(parent.metricsPort).start();
       Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
