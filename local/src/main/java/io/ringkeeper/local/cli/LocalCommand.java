@@ -210,6 +210,10 @@ public final class LocalCommand implements Runnable {
       Files.createDirectories(work);
       Path log = work.resolve("server.log");
       List<String> command = new ArrayList<>();
+      // Its own session: Ctrl-C on the table (SIGINT to the terminal's process group) must not stop the server.
+      if (Files.isExecutable(Paths.get("/usr/bin/setsid")) || Files.isExecutable(Paths.get("/bin/setsid"))) {
+        command.add("setsid");
+      }
       command.add(ProcessHandle.current().info().command().orElse("java"));
       for (String key : List.of(HOME_PROPERTY, "ringkeeper.cassandra.lib", "ringkeeper.agent.jar",
           "ringkeeper.cassandra.java")) {
