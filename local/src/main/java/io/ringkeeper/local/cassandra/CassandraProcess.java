@@ -10,15 +10,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One running (or finished) Cassandra JVM. Every process started is also killed by a JVM shutdown hook if
- * it is still alive when this JVM exits, so no node outlives a test run that failed or was interrupted.
+ * One running (or finished) Cassandra JVM. Every process started is also stopped by a JVM shutdown hook if
+ * it is still alive when this JVM exits, so no node outlives a test run that failed or was interrupted: killed at
+ * once by default, or first sent SIGTERM and given {@link #setExitGrace a grace period} to drain (local mode's
+ * server, stopped by `ringkeeper local down`).
  */
 public final class CassandraProcess {
   private static final Set<Process> LIVE = Collections.newSetFromMap(new ConcurrentHashMap<>());
+  private static volatile Duration exitGrace = Duration.ZERO;
 
   static {
-    Thread hook = new Thread(() -> LIVE.forEach(Process::destroyForcibly), "cassandra-process-reaper");
+    Thread hook = new Thread(CassandraProcess::reap, "cassandra-process-reaper");
     Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  /** How long nodes still running when this JVM exits may drain after SIGTERM before SIGKILL (default: none). */
+  public static void setExitGrace(Duration grace) {
+    exitGrace = grace;
+  }
+
+  private static void reap() {
+    long deadline = System.nanoTime() + exitGrace.toNanos();
+    if (!exitGrace.isZero()) {
+      LIVE.forEach(Process::destroy);
+      for (Process process : LIVE) {
+        try {
+          process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          break;
+        }
+      }
+    }
+    LIVE.forEach(Process::destroyForcibly);
   }
 
   private final CassandraNodeSpec spec;

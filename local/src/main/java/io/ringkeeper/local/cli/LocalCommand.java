@@ -134,6 +134,8 @@ public final class LocalCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path work = parent.work();
+      // SIGTERM (`down`, Ctrl-C) stops the nodes gracefully: they drain, so no commit log replays at the next up.
+      io.ringkeeper.local.cassandra.CassandraProcess.setExitGrace(Duration.ofSeconds(60));
       LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
           .metricsPort(parent.metricsPort).start();
       Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
@@ -212,6 +214,10 @@ public final class LocalCommand implements Runnable {
       Files.createDirectories(work);
       Path log = work.resolve("server.log");
       List<String> command = new ArrayList<>();
+      // Its own session: Ctrl-C on the table (SIGINT to the terminal's process group) must not stop the server.
+      if (Files.isExecutable(Paths.get("/usr/bin/setsid")) || Files.isExecutable(Paths.get("/bin/setsid"))) {
+        command.add("setsid");
+      }
       command.add(ProcessHandle.current().info().command().orElse("java"));
       for (String key : List.of(HOME_PROPERTY, "ringkeeper.cassandra.lib", "ringkeeper.agent.jar",
           "ringkeeper.cassandra.java")) {
@@ -235,7 +241,7 @@ public final class LocalCommand implements Runnable {
         }
         Thread.sleep(500);
       }
-      out.println("kubeconfig: " + work.resolve("kubeconfig") + "   (kubectl --kubeconfig ... get cassandraclusters)");
+      out.println("kubeconfig of the embedded API: " + work.resolve("kubeconfig"));
     }
 
     /** Prints what changes (phase, node states, events) until Ready; null on timeout. */
@@ -414,7 +420,7 @@ public final class LocalCommand implements Runnable {
         out.println("no cluster " + namespace + "/" + name);
         return;
       }
-      String table = StatusTable.render(cr, metrics(client, cr));
+      String table = StatusTable.render(cr, metrics(client, cr)) + waitingPods(client, cr);
       if (watch) {
         out.print("\033[H\033[2J");
         out.println(Instant.now().toString().substring(0, 19).replace('T', ' ') + " UTC   (Ctrl-C to leave;"
@@ -426,6 +432,23 @@ public final class LocalCommand implements Runnable {
         Thread.sleep(2000);
       }
     } while (watch);
+  }
+
+  /** Pods of the cluster whose container waits for a reason (an image local mode cannot run, ...). */
+  static String waitingPods(KubernetesClient client, CassandraCluster cr) {
+    StringBuilder out = new StringBuilder();
+    client.pods().inNamespace(cr.getMetadata().getNamespace())
+        .withLabel(io.ringkeeper.operator.resources.Labels.CLUSTER, cr.getMetadata().getName()).list().getItems()
+        .forEach(pod -> {
+          if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
+            pod.getStatus().getContainerStatuses().stream()
+                .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
+                .forEach(c -> out.append("  pod ").append(pod.getMetadata().getName()).append(" waits: ")
+                    .append(c.getState().getWaiting().getReason()).append(": ")
+                    .append(c.getState().getWaiting().getMessage()).append('\n'));
+          }
+        });
+    return out.toString();
   }
 
   /** Every node's current metrics from its agent (the agent token is in the cluster's Secret). */
