@@ -227,7 +227,7 @@ public final class LocalCommand implements Runnable {
       }
       command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), LocalCommand.class.getName(),
           "--work-dir", work.toString(), "--port", String.valueOf(parent.port), "--address-base", parent.addressBase,
-          "server"));
+          "--metrics-port", String.valueOf(parent.metricsPort), "server"));
       Process server = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
@@ -242,6 +242,9 @@ public final class LocalCommand implements Runnable {
         Thread.sleep(500);
       }
       out.println("kubeconfig of the embedded API: " + work.resolve("kubeconfig"));
+      if (parent.metricsPort >= 0) {
+        out.println("operator metrics: http://127.0.0.1:" + parent.metricsPort + "/metrics");
+      }
     }
 
     /** Prints what changes (phase, node states, events) until Ready; null on timeout. */
