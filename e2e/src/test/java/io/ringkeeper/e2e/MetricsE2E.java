@@ -10,7 +10,6 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.local.LocalEnvironment;
-import io.ringkeeper.operator.server.HealthServer;
 import io.ringkeeper.operator.testing.MetricsDoc;
 import io.ringkeeper.operator.testing.PrometheusText;
 import java.net.URI;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator's /metrics with real Cassandra: a 3-node cluster (examples/minimal.yaml) through local mode, nodes
- * on 127.6.0.x, a CQL workload, then a scrape over HTTP. Every series docs/metrics.md marks "always" must be there,
+ * The operator's /metrics in local mode with real Cassandra: a 3-node cluster (examples/minimal.yaml), nodes on
+ * 127.6.0.x, a CQL workload, then a scrape over HTTP of the endpoint local mode serves. Every series docs/metrics.md marks "always" must be there,
  * and every node must show non-zero read and write coordinator latencies: the figures come from the agents, in
  * the same poll round that feeds the reconciler.
  */
@@ -40,7 +39,6 @@ class MetricsE2E {
   static final String CLUSTER = "demo";
   static final int ROWS = 2_000;
   static LocalEnvironment env;
-  static HealthServer server;
   static final E2eSupport.Phases PHASES = new E2eSupport.Phases("MetricsE2E");
 
   @BeforeAll
@@ -48,16 +46,13 @@ class MetricsE2E {
     env = LocalEnvironment.builder(E2eSupport.freshWorkDir("metrics"))
         .addressBase("127.6.0.0")
         .stopGrace(Duration.ofSeconds(20))
+        .metricsPort(0)
         .start();
-    server = new HealthServer(0, () -> true, () -> env.operator().metrics().scrape()).start();
-    PHASES.done("start the embedded API, kubelet, operator and /metrics");
+    PHASES.done("start the embedded API, kubelet, operator and its /metrics");
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.close();
-    }
     if (env != null) {
       env.close();
     }
@@ -65,7 +60,7 @@ class MetricsE2E {
 
   static PrometheusText scrape() throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create(env.metricsUrl())).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return PrometheusText.parse(response.body());
   }
@@ -73,7 +68,7 @@ class MetricsE2E {
   @Test
   void everyDocumentedSeriesIsServedWithNonZeroLatenciesOnEveryNodeAfterACqlWorkload() throws Exception {
     env.apply(E2eSupport.example("minimal.yaml"));
-    CassandraCluster cr = env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5));
+    CassandraCluster cr = env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(10));
     List<String> nodes = cr.getStatus().getNodes().stream().map(NodeStatus::getName).toList();
     assertThat(nodes).hasSize(3);
     assertThat(cr.getStatus().getNodes()).allSatisfy(n -> assertThat(n.getPodIP()).startsWith("127.6.0."));
@@ -114,8 +109,8 @@ class MetricsE2E {
     }
     PHASES.done("CQL workload (writes and reads at QUORUM) until every node shows latencies");
 
-    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-        + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(env.metricsUrl())).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
     Files.writeString(Path.of("target/metrics-e2e-scrape.txt"), text);
     PrometheusText scrape = PrometheusText.parse(text);
     List<MetricsDoc.Entry> always = MetricsDoc.read().stream().filter(MetricsDoc.Entry::always).toList();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -21,10 +23,12 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Lint and render the chart; every rendered object must be a typed fabric8 object with the expected content. */
 class HelmChartTest {
@@ -34,6 +38,44 @@ class HelmChartTest {
     LintResult result = Chart.helm().lint().strict().call();
     assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
     assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+  }
+
+  /**
+   * helm lint takes no values file through helm-java, so lint a copy of the chart whose values.yaml has every
+   * optional part switched on (the defaults deep-merged with all-optional-on.yaml).
+   */
+  @Test
+  void theChartLintsCleanInStrictModeWithEveryOptionalPartOn(@TempDir Path tmp) throws Exception {
+    Path copy = tmp.resolve("ringkeeper");
+    try (var files = Files.walk(Chart.dir())) {
+      for (Path source : (Iterable<Path>) files::iterator) {
+        Path target = copy.resolve(Chart.dir().relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+    Map<String, Object> values = Serialization.unmarshal(Files.readString(Chart.dir().resolve("values.yaml")),
+        Map.class);
+    Map<String, Object> allOn = Serialization.unmarshal(Files.readString(Chart.allOptionalOn()), Map.class);
+    Files.writeString(copy.resolve("values.yaml"), Serialization.asYaml(merge(values, allOn)));
+    LintResult result = new Helm(copy).lint().strict().call();
+    assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    assertThat(Chart.objects(new Helm(copy).template().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+        .withKubeVersion(Chart.KUBE_VERSION).call())).anyMatch(o -> o instanceof PrometheusRule);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overrides) {
+    Map<String, Object> merged = new java.util.LinkedHashMap<>(base);
+    overrides.forEach((key, value) -> {
+      Object before = merged.get(key);
+      merged.put(key, before instanceof Map && value instanceof Map
+          ? merge((Map<String, Object>) before, (Map<String, Object>) value) : value);
+    });
+    return merged;
   }
 
   @Test
@@ -81,7 +123,7 @@ class HelmChartTest {
     String shipped = Files.readString(Chart.dir().resolve("crds/cassandraclusters.ringkeeper.io-v1.yml"));
     String generated = Files.readString(Chart.dir().resolve("../../crds/cassandraclusters.ringkeeper.io-v1.yml"));
     assertThat(shipped).isEqualTo(generated);
-    CustomResourceDefinition crd = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(shipped,
+    CustomResourceDefinition crd = Serialization.unmarshal(shipped,
         CustomResourceDefinition.class);
     assertThat(crd.getSpec().getGroup()).isEqualTo("ringkeeper.io");
   }

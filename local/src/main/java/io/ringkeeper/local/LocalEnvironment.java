@@ -16,6 +16,7 @@ import io.ringkeeper.operator.RingkeeperOperator;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.tokens.ReplicationAwareTokenAllocator;
 import io.ringkeeper.operator.node.HttpNodeClient;
+import io.ringkeeper.operator.server.HealthServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -81,6 +82,7 @@ public final class LocalEnvironment implements AutoCloseable {
   private final Path kubeconfig;
   private KubernetesClient operatorClient;
   private RingkeeperOperator operator;
+  private final HealthServer http;
 
   private LocalEnvironment(Builder b) throws IOException {
     this.settings = b;
@@ -99,6 +101,9 @@ public final class LocalEnvironment implements AutoCloseable {
       this.kubelet = new ProcessKubelet(kubeletClient, workDir, new CassandraLauncher(distribution), translator,
           b.restartBackoff).start();
       startOperator();
+      // The operator's /metrics, /healthz and /readyz, as its pod serves them.
+      this.http = b.metricsPort < 0 ? null : new HealthServer(b.metricsPort, this::operatorHealthy, this::scrape)
+          .start();
     } catch (RuntimeException e) {
       kube.close();
       throw e;
@@ -137,6 +142,21 @@ public final class LocalEnvironment implements AutoCloseable {
         new HttpNodeClient(connect, config.agentTimeout().minus(connect), config.pollConcurrency()),
         new ReplicationAwareTokenAllocator(), Clock.systemUTC());
     operator.start();
+  }
+
+  private synchronized boolean operatorHealthy() {
+    return operator != null && operator.isHealthy();
+  }
+
+  /** The running operator's metrics (empty while it is stopped, as when its pod restarts). */
+  private String scrape() {
+    RingkeeperOperator running = operator();
+    return running == null ? "" : running.metrics().scrape();
+  }
+
+  /** Where the operator's Prometheus metrics are served; null without {@link Builder#metricsPort}. */
+  public String metricsUrl() {
+    return http == null ? null : "http://127.0.0.1:" + http.port() + "/metrics";
   }
 
   /** The operator running now (null while stopped): its metrics, poller and reconciler. */
@@ -259,6 +279,9 @@ public final class LocalEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     stopOperator();
     kubelet.close(settings.stopGrace);
     kubeletClient.close();
@@ -277,6 +300,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private String defaultHeap = "256M";
     private Duration restartBackoff = Duration.ofSeconds(10);
     private Duration stopGrace = Duration.ofSeconds(60);
+    private int metricsPort = -1;
     private OperatorConfig operatorConfig = OperatorConfig.defaults()
         .withPollInterval(Duration.ofSeconds(2))
         .withAgentTimeout(Duration.ofSeconds(3))
@@ -312,6 +336,12 @@ public final class LocalEnvironment implements AutoCloseable {
     /** Wait before restarting a node that exited (doubles per restart). Default 10 s, like a kubelet. */
     public Builder restartBackoff(Duration value) {
       this.restartBackoff = value;
+      return this;
+    }
+
+    /** Serve the operator's /metrics (and /healthz, /readyz) on this port; 0 picks a free one. Default: off. */
+    public Builder metricsPort(int value) {
+      this.metricsPort = value;
       return this;
     }
 

@@ -102,7 +102,7 @@ class LocalUpBenchmark {
     line("## `local up` to Ready against one node at a time: raw results");
     line("");
     line("3 nodes, 3 racks, RF 3, 16 tokens, `-Xmx256M` + local mode's node options; JDK " + Runtime.version() + ", "
-        + Runtime.getRuntime().availableProcessors() + " cores, load average before the run "
+        + Runtime.getRuntime().availableProcessors() + " cores, load average at the end of the run "
         + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         .getSystemLoadAverage()) + ".");
     line("");

@@ -65,6 +65,10 @@ public final class LocalCommand implements Runnable {
       description = "Port of the embedded Kubernetes API on 127.0.0.1. Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = "--metrics-port", defaultValue = "9464",
+      description = "Port of the operator's /metrics (Prometheus) on this machine; -1: off. Default: ${DEFAULT-VALUE}.")
+  int metricsPort;
+
   @Option(names = "--address-base", defaultValue = LocalEnvironment.DEFAULT_ADDRESS_BASE,
       description = "Nodes get the loopback addresses after this one. Default: ${DEFAULT-VALUE}.")
   String addressBase;
@@ -133,7 +137,7 @@ public final class LocalCommand implements Runnable {
       // SIGTERM (`down`, Ctrl-C) stops the nodes gracefully: they drain, so no commit log replays at the next up.
       io.ringkeeper.local.cassandra.CassandraProcess.setExitGrace(Duration.ofSeconds(60));
       LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
-          .start();
+          .metricsPort(parent.metricsPort).start();
       Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -210,6 +214,10 @@ public final class LocalCommand implements Runnable {
       Files.createDirectories(work);
       Path log = work.resolve("server.log");
       List<String> command = new ArrayList<>();
+      // Its own session: Ctrl-C on the table (SIGINT to the terminal's process group) must not stop the server.
+      if (Files.isExecutable(Paths.get("/usr/bin/setsid")) || Files.isExecutable(Paths.get("/bin/setsid"))) {
+        command.add("setsid");
+      }
       command.add(ProcessHandle.current().info().command().orElse("java"));
       for (String key : List.of(HOME_PROPERTY, "ringkeeper.cassandra.lib", "ringkeeper.agent.jar",
           "ringkeeper.cassandra.java")) {
@@ -219,7 +227,7 @@ public final class LocalCommand implements Runnable {
       }
       command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), LocalCommand.class.getName(),
           "--work-dir", work.toString(), "--port", String.valueOf(parent.port), "--address-base", parent.addressBase,
-          "server"));
+          "--metrics-port", String.valueOf(parent.metricsPort), "server"));
       Process server = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
@@ -234,6 +242,9 @@ public final class LocalCommand implements Runnable {
         Thread.sleep(500);
       }
       out.println("kubeconfig of the embedded API: " + work.resolve("kubeconfig"));
+      if (parent.metricsPort >= 0) {
+        out.println("operator metrics: http://127.0.0.1:" + parent.metricsPort + "/metrics");
+      }
     }
 
     /** Prints what changes (phase, node states, events) until Ready; null on timeout. */

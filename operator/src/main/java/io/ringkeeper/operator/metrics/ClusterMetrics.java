@@ -14,6 +14,7 @@ import io.ringkeeper.api.v1alpha1.RepairRunStatus;
 import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.Latency;
 import io.ringkeeper.operator.node.NodeMetrics;
+import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.node.NodePoller;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +68,9 @@ public final class ClusterMetrics {
     statuses.forEach((cluster, status) -> {
       clusterRows(rows, cluster, status, now);
       Map<String, NodeMetrics> figures = poller.metrics(cluster);
+      Map<String, NodeObservation> observed = poller.observations(cluster);
       for (NodeStatus node : status.getNodes()) {
-        nodeRows(rows, cluster, node, figures.get(node.getName()));
+        nodeRows(rows, cluster, node, observed.get(node.getName()), figures.get(node.getName()));
       }
     });
     rows.bySeries.forEach((series, list) -> gauge(series).register(list, true));
@@ -117,7 +119,8 @@ public final class ClusterMetrics {
     }
   }
 
-  private void nodeRows(Rows rows, ClusterKey cluster, NodeStatus node, NodeMetrics figures) {
+  private void nodeRows(Rows rows, ClusterKey cluster, NodeStatus node, NodeObservation observed,
+      NodeMetrics figures) {
     Tags tags = Tags.of("namespace", cluster.namespace(), "cluster", cluster.name(), "dc",
         nonNull(node.getDatacenter()), "rack", nonNull(node.getRack()), "node", nonNull(node.getName()));
     NodeState state = node.getState() == null ? NodeState.Unknown : node.getState();
@@ -125,7 +128,10 @@ public final class ClusterMetrics {
     for (NodeState value : NodeState.values()) {
       rows.add(Series.NODE_STATE, tags.and("state", value.name()), value == state ? 1 : 0);
     }
-    if (node.getLoadBytes() != null) {
+    // The last answer's exact load; status rounds it to two digits (so that it is not rewritten on every write).
+    if (observed != null && observed.answeredNow()) {
+      rows.add(Series.NODE_LOAD, tags, observed.info().loadBytes());
+    } else if (node.getLoadBytes() != null) {
       rows.add(Series.NODE_LOAD, tags, node.getLoadBytes());
     }
     if (node.getOwnership() != null) {

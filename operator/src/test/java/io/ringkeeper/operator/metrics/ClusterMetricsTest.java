@@ -187,6 +187,9 @@ class ClusterMetricsTest {
         && l.get("state").equals("DN"))).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
     assertThat(scrape.samples("ringkeeper_node_read_latency_seconds")).extracting(s -> s.labels().get("node"))
         .containsOnly("orders-dc1-r1-0");
+    // Load: the exact figure of the last answer, else the last one status recorded.
+    assertThat(scrape.samples("ringkeeper_node_load_bytes")).extracting(s -> s.labels().get("node") + "=" + s.value())
+        .containsExactlyInAnyOrder("orders-dc1-r1-0=10.0", "orders-dc1-r2-0=1234.0");
     assertThat(scrape.samples("ringkeeper_node_read_latency_seconds", l -> l.get("quantile").equals("0.99")))
         .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(0.004));
   }
