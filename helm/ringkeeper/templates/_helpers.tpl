@@ -55,9 +55,10 @@ calls from a run against the mock API server and fails when a rule is missing or
 - apiGroups: [""]
   resources: [pods, persistentvolumeclaims, services, configmaps, secrets]
   verbs: [list, watch, create, patch]
-# Volumes are deleted only with storage.reclaim Delete, after their node left the ring.
+# Pods are deleted to restart or replace a node and after their node left the ring; volumes only with
+# storage.reclaim Delete, after their node left the ring.
 - apiGroups: [""]
-  resources: [persistentvolumeclaims]
+  resources: [pods, persistentvolumeclaims]
   verbs: [delete]
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]

@@ -13,10 +13,9 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
-import io.ringkeeper.api.v1alpha1.KeyspaceRepairStatus;
-import io.ringkeeper.api.v1alpha1.RepairRunStatus;
-import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.node.ClusterKey;
+import io.ringkeeper.operator.node.JobKind;
+import io.ringkeeper.operator.node.KeyspaceInfo;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.server.HealthServer;
 import io.ringkeeper.operator.testing.MockKube;
@@ -32,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -90,11 +90,12 @@ class OperatorContractTest {
         harness.awaitCluster(ns, "contract", Duration.ofSeconds(120),
             c -> c.getStatus() != null && c.getStatus().getPhase() == ClusterPhase.Ready);
         tamperWithEveryObjectKind(harness, ns);
-        recordARepair(harness, ns);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(PrometheusText.parse(get(server))
-            .has("ringkeeper_cluster_repair_since_last_completed_seconds"))
-            .as("repair series; status.repair is %s", repairOf(harness, ns)).isTrue());
-        scrape = PrometheusText.parse(get(server));
+        scaleUpAndBackDown(harness, ns);
+        // A real repair run (annotation), scraped while it runs and again once it completed: the series of both.
+        requestARepair(harness, ns);
+        String during = awaitSeries(server, "ringkeeper_cluster_repair_progress_ratio", harness, ns);
+        String after = awaitSeries(server, "ringkeeper_cluster_repair_since_last_completed_seconds", harness, ns);
+        scrape = PrometheusText.parse(during + "\n" + after);
 
         harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("contract").delete();
         await().atMost(Duration.ofSeconds(60)).until(() -> harness.get(ns, "contract") == null);
@@ -107,6 +108,24 @@ class OperatorContractTest {
         calls.add(ApiCall.of(request.method(), request.path()));
       }
       Files.write(Path.of("target/operator-api-calls.txt"), calls);
+    }
+  }
+
+  /**
+   * Day-2 calls: a scale-up to 4 nodes, then back to 3 (decommission, then the pod and, with reclaim Delete, its
+   * volume are deleted).
+   */
+  private static void scaleUpAndBackDown(OperatorHarness harness, String ns) {
+    for (int size : new int[] {4, 3}) {
+      harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("contract").edit(c -> {
+        c.getSpec().getDatacenters().get(0).setSize(size);
+        return c;
+      });
+      harness.awaitCluster(ns, "contract", Duration.ofSeconds(180), c -> c.getStatus() != null
+          && c.getStatus().getOperation() == null && c.getStatus().getPhase() == ClusterPhase.Ready
+          && c.getStatus().getNodes().size() == size
+          && harness.admin().pods().inNamespace(ns).list().getItems().size() == size
+          && harness.admin().persistentVolumeClaims().inNamespace(ns).list().getItems().size() == size);
     }
   }
 
@@ -142,21 +161,32 @@ class OperatorContractTest {
         .getRepair());
   }
 
-  /** What the repair engine (issue 8) writes into status; set here by hand so the repair series exist. */
-  private static void recordARepair(OperatorHarness harness, String ns) {
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("contract").editStatus(c -> {
-      RepairStatus repair = new RepairStatus();
-      KeyspaceRepairStatus keyspace = new KeyspaceRepairStatus();
-      keyspace.setName("orders");
-      keyspace.setLastCompleted(Instant.now().minus(Duration.ofDays(2)).toString());
-      repair.setKeyspaces(List.of(keyspace));
-      RepairRunStatus run = new RepairRunStatus();
-      run.setSegmentsDone(3);
-      run.setSegmentsTotal(48);
-      repair.setRunning(run);
-      c.getStatus().setRepair(repair);
+  /**
+   * A keyspace with RF 3 on the fake nodes, repair segments that take a moment, and the on-demand annotation: the
+   * repair engine plans and runs a real run.
+   */
+  private static void requestARepair(OperatorHarness harness, String ns) {
+    harness.fleet().jobs().keyspaces(List.of(
+        new KeyspaceInfo("orders", false, "NetworkTopologyStrategy", Map.of("dc1", 3), List.of("o"), 864000),
+        new KeyspaceInfo("system_auth", true, "SimpleStrategy", Map.of("*", 1), List.of("roles"), 0)));
+    harness.fleet().jobs().duration(JobKind.REPAIR, Duration.ofMillis(150));
+    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("contract").edit(c -> {
+      if (c.getMetadata().getAnnotations() == null) {
+        c.getMetadata().setAnnotations(new java.util.HashMap<>());
+      }
+      c.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, Instant.now().toString());
       return c;
     });
+  }
+
+  private static String awaitSeries(HealthServer server, String series, OperatorHarness harness, String ns) {
+    String[] text = new String[1];
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      text[0] = get(server);
+      assertThat(PrometheusText.parse(text[0]).has(series)).as("%s; status.repair is %s", series,
+          repairOf(harness, ns)).isTrue();
+    });
+    return text[0];
   }
 
   private static String get(HealthServer server) throws Exception {

@@ -90,7 +90,9 @@ public final class RepairRunner {
   /** A new run of {@code plan}, recorded in {@code repair.running}. */
   static RepairRunStatus newRun(RepairPlan plan, String trigger, Set<String> onlyNodes, Instant now) {
     RepairRunStatus run = new RepairRunStatus();
-    run.setId(trigger.toLowerCase(java.util.Locale.ROOT) + "-" + now.getEpochSecond());
+    // status is writable by anyone with access to the subresource: a run recorded without a trigger still replans.
+    String cause = trigger == null || trigger.isBlank() ? "unknown" : trigger;
+    run.setId(cause.toLowerCase(java.util.Locale.ROOT) + "-" + now.getEpochSecond());
     run.setTrigger(trigger);
     run.setStartedAt(StatusTimes.format(now));
     run.setKeyspaces(new ArrayList<>(plan.keyspaces()));

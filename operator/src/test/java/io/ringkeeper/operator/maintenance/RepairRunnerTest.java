@@ -3,6 +3,7 @@ package io.ringkeeper.operator.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringkeeper.api.v1alpha1.RepairRunStatus;
 import io.ringkeeper.api.v1alpha1.RepairParallelism;
 import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
@@ -296,5 +297,12 @@ class RepairRunnerTest {
     assertThat(events).extracting(ClusterEvent::reason).contains("RepairReplanned");
     runUntil(s -> s.getRunning() == null, Duration.ofSeconds(5), 3000);
     assertThat(status.getLastResult()).isEqualTo("Succeeded");
+  }
+
+  @Test
+  void aRunRecordedInStatusWithoutATriggerIsStillPlannedAndNamed() {
+    RepairRunStatus run = RepairRunner.newRun(plan(), null, Set.of(), clock.instant());
+    assertThat(run.getId()).startsWith("unknown-");
+    assertThat(run.getSegmentsTotal()).isEqualTo(plan().size());
   }
 }
