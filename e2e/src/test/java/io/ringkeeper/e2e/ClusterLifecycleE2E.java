@@ -17,6 +17,7 @@ import io.ringkeeper.operator.node.HttpNodeClient;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.resources.NodePods;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The life of one real 3-node cluster (3 racks, RF 3: examples/minimal.yaml) through local mode: the operator,
  * the embedded API and the process kubelet in this JVM, Cassandra 5.0 nodes as local JVMs on 127.20.0.x. The
  * steps build on each other, in order, on one cluster: create (with an operator restart in the middle), check the
- * tokens, write 10,000 rows at QUORUM, kill a node and see Degraded then Ready, read every row back at ALL. Zero
+ * tokens, write 10,000 rows at QUORUM, kill a node and see Degraded then Ready, delete a pod (it drains; the
+ * operator recreates it and it finds its data again), read every row back at ALL. Zero
  * lost rows is the pass mark. CQL uses the default superuser cassandra/cassandra (see E2eSupport#cql).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -149,6 +151,29 @@ class ClusterLifecycleE2E {
 
   @Test
   @Order(5)
+  void aDeletedPodDrainsAndItsRecreatedPodFindsItsDataAgain() throws Exception {
+    String victim = CLUSTER + "-dc1-r3-0";
+    Pod before = env.client().pods().inNamespace(NAMESPACE).withName(victim).get();
+    String hostId = env.get(NAMESPACE, CLUSTER).getStatus().getNodes().stream()
+        .filter(n -> n.getName().equals(victim)).findFirst().orElseThrow().getHostId();
+    env.client().resource(before).delete();
+    env.await(NAMESPACE, CLUSTER, c -> env.kubelet().lastStopExitCode(NAMESPACE, victim).isPresent(),
+        Duration.ofMinutes(2), "drained");
+    long drained = PHASES.done("delete pod " + victim + " -> SIGTERM, drained");
+    assertThat(env.kubelet().lastStopExitCode(NAMESPACE, victim)).as("exit code after SIGTERM").contains(143);
+    assertThat(drained).isLessThan(Duration.ofSeconds(NodePods.TERMINATION_GRACE_SECONDS).toMillis());
+
+    CassandraCluster cr = env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(3));
+    PHASES.done("operator recreates the pod -> Ready");
+    Pod after = env.client().pods().inNamespace(NAMESPACE).withName(victim).get();
+    assertThat(after.getMetadata().getUid()).isNotEqualTo(before.getMetadata().getUid());
+    // Same volume directory, same data: Cassandra comes back as the same host with the same tokens.
+    assertThat(cr.getStatus().getNodes()).filteredOn(n -> n.getName().equals(victim)).singleElement()
+        .satisfies(n -> assertThat(n.getHostId()).isEqualTo(hostId));
+  }
+
+  @Test
+  @Order(6)
   void everyRowReadsBackAtConsistencyAll() throws Exception {
     int found = 0;
     List<Integer> missing = new ArrayList<>();

@@ -69,6 +69,7 @@ public final class ProcessKubelet implements AutoCloseable {
   private final PodTranslator translator;
   private final Duration restartBackoff;
   private final Map<String, PodRuntime> pods = new ConcurrentHashMap<>();
+  private final Map<String, Integer> lastStopExitCodes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService executor;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final AtomicLong eventCounter = new AtomicLong();
@@ -155,6 +156,14 @@ public final class ProcessKubelet implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no node runs for pod " + namespace + "/" + pod));
     LOG.info("killing the node of pod {}/{} (pid {})", namespace, pod, process.pid());
     return process.kill();
+  }
+
+  /**
+   * The exit code of the last node process of that pod that the kubelet stopped because its pod went away (143:
+   * it drained and exited on SIGTERM; 137: killed after the grace period), if any.
+   */
+  public Optional<Integer> lastStopExitCode(String namespace, String pod) {
+    return Optional.ofNullable(lastStopExitCodes.get(namespace + "/" + pod));
   }
 
   /** The pods that have a runtime here, by namespace/name. */
@@ -424,6 +433,7 @@ public final class ProcessKubelet implements AutoCloseable {
         try {
           long began = System.nanoTime();
           int code = p.stop(grace);
+          lastStopExitCodes.put(namespace + "/" + name, code);
           LOG.info("node of pod {}/{} stopped with exit code {} after {} ms", namespace, name, code,
               (System.nanoTime() - began) / 1_000_000);
         } catch (InterruptedException e) {
