@@ -51,7 +51,9 @@ final class OperationPlanner {
     }
     NodeFacts facts = state.factsOf(node.name());
     if (!facts.podExists()) {
-      return new Step.CreateNode(op, node.id());
+      // A join with another node down fails (consistent range movement) or streams from the wrong replica.
+      Step wait = waitForOthers(state, op, node.name(), "starting " + node.name());
+      return wait != null ? wait : new Step.CreateNode(op, node.id());
     }
     if (!facts.ready()) {
       return new Step.Await(op, "Bootstrapping", "node " + node.name() + " is joining the ring ("
@@ -208,7 +210,8 @@ final class OperationPlanner {
         return new Step.RecordOperation(op.at(OperationStep.Restarting, state.now()), null);
       }
       if (op.jobId() == null) {
-        return new Step.StartJob(op, node.id(), NodeJob.DRAIN);
+        Step wait = waitForOthers(state, op, node.name(), "draining " + node.name());
+        return wait != null ? wait : new Step.StartJob(op, node.id(), NodeJob.DRAIN);
       }
       if (job != null && (job.outcome() == JobFacts.Outcome.FAILED || job.outcome() == JobFacts.Outcome.NOT_FOUND)) {
         String why = job.outcome() == JobFacts.Outcome.FAILED ? job.message() : "the node lost the drain job";
@@ -275,7 +278,7 @@ final class OperationPlanner {
     }
     NodeFacts facts = state.factsOf(node.name());
     return switch (op.step()) {
-      case DeletingPod -> facts.podExists() ? new Step.DeletePod(op, node.id())
+      case DeletingPod -> facts.podExists() ? replaceDeletePod(state, op, node, facts)
           : new Step.RecordOperation(op.at(facts.volumeExists() ? OperationStep.DeletingVolume
               : OperationStep.Replacing, state.now()).withAddress(op.address()), null);
       case DeletingVolume -> facts.volumeExists() && SafetyRules.mayDeleteVolume(op, node.name())
@@ -287,6 +290,27 @@ final class OperationPlanner {
               + " data from the other replicas (" + facts.health() + ")");
       default -> throw new IllegalStateException("Replace has no step " + op.step());
     };
+  }
+
+  /** Deleting a replaced node's pod disrupts it if it still serves: only while the others are ready. */
+  private static Step replaceDeletePod(ClusterState state, Operation op, KnownNode node, NodeFacts facts) {
+    if (facts.health().isUp()) {
+      Step wait = waitForOthers(state, op, node.name(), "replacing " + node.name());
+      if (wait != null) {
+        return wait;
+      }
+    }
+    return new Step.DeletePod(op, node.id());
+  }
+
+  /** An Await when another node of the operation's datacenter is not ready, else null. */
+  private static Step waitForOthers(ClusterState state, Operation op, String node, String what) {
+    List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), node);
+    if (blocking.isEmpty()) {
+      return null;
+    }
+    return new Step.Await(op, op.kind() + "Waiting", what + " waits until every other node of datacenter "
+        + op.datacenter() + " is up and normal; not ready: " + String.join(", ", blocking));
   }
 
   private static String progress(JobFacts job) {

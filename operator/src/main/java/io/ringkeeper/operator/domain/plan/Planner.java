@@ -53,7 +53,7 @@ public final class Planner {
     List<NodeId> toCreate = new ArrayList<>();
     for (KnownNode node : state.known()) {
       NodeFacts facts = state.factsOf(node.name());
-      if (facts.podExists() || (op != null && node.name().equals(op.node()))) {
+      if (facts.podExists() || (op != null && node.name().equals(op.node()) && ownsPod(op))) {
         continue;
       }
       if (SafetyRules.mayStartWithRecordedTokens(state.ringFormed(), facts)) {
@@ -73,6 +73,18 @@ public final class Planner {
       return new Plan(operations.next(state, op), held);
     }
     return new Plan(newOperation(state, held), held);
+  }
+
+  /**
+   * Whether the operation creates and deletes its node's pod itself. A node being cleaned up, or asked to
+   * decommission but not yet leaving, whose pod disappeared is restored like any other node.
+   */
+  static boolean ownsPod(Operation op) {
+    return switch (op.kind()) {
+      case Cleanup -> false;
+      case ScaleDown -> op.step() != OperationStep.Decommissioning || op.jobId() != null;
+      default -> true;
+    };
   }
 
   private Step newOperation(ClusterState state, List<Held> held) {

@@ -42,4 +42,53 @@ class SafetyRulesTest {
   void aCorrectAllocationPasses() {
     assertThatCode(() -> SafetyRules.checkAllocation("n", List.of(1L, 2L), 2, Set.of(3L))).doesNotThrowAnyException();
   }
+
+  @Test
+  void aDatacenterNeverShrinksBelowItsReplicationFactor() {
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayShrinkTo(2, 3)).isFalse();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayShrinkTo(3, 3)).isTrue();
+  }
+
+  @Test
+  void aVolumeIsDeletedOnlyAfterItsNodeDecommissionedOrToReplaceIt() {
+    java.time.Instant t = java.time.Instant.EPOCH;
+    Operation decommissioning = Operation.start(OperationKind.ScaleDown, "dc1", "n", OperationStep.Decommissioning, t);
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayDeleteVolume(decommissioning, "n")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayDeleteVolume(
+        decommissioning.at(OperationStep.DeletingPod, t), "n")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayDeleteVolume(
+        decommissioning.at(OperationStep.DeletingVolume, t), "n")).isTrue();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayDeleteVolume(
+        decommissioning.at(OperationStep.DeletingVolume, t), "other")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayDeleteVolume(Operation.start(OperationKind.RollingRestart,
+        "dc1", "n", OperationStep.Restarting, t), "n")).isFalse();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.mayDeleteVolume(null, "n")).isFalse();
+  }
+
+  @Test
+  void nothingDisruptiveStartsWhileAnotherNodeOfTheDatacenterIsNotReady() {
+    io.ringkeeper.operator.domain.model.NodeId a = new io.ringkeeper.operator.domain.model.NodeId("demo", "dc1", "r1", 0);
+    io.ringkeeper.operator.domain.model.NodeId b = new io.ringkeeper.operator.domain.model.NodeId("demo", "dc1", "r2", 0);
+    io.ringkeeper.operator.domain.model.NodeId c = new io.ringkeeper.operator.domain.model.NodeId("demo", "dc2", "r1", 0);
+    ClusterState state = new ClusterState("demo", 1, List.of(), true,
+        List.of(new KnownNode(a, List.of(1L), true), new KnownNode(b, List.of(2L), true),
+            new KnownNode(c, List.of(3L), true)),
+        java.util.Map.of(a.name(), new NodeFacts(true, true, NodeHealth.UP_NORMAL),
+            b.name(), new NodeFacts(true, true, NodeHealth.DOWN),
+            c.name(), new NodeFacts(true, true, NodeHealth.DOWN)));
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.notReadyOthers(state, "dc1", a.name()))
+        .containsExactly(b.name() + " (DOWN)");
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.notReadyOthers(state, "dc1", b.name())).isEmpty();
+  }
+
+  @Test
+  void aFailedStepIsRetriedOnlyAfterAGrowingDelay() {
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    Operation failed = Operation.start(OperationKind.ScaleDown, "dc1", "n", OperationStep.Decommissioning, t)
+        .failed("boom", t).failed("boom", t);
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.retryDelay(2)).isEqualTo(java.time.Duration.ofSeconds(20));
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.retryDue(failed, t.plusSeconds(19))).isFalse();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.retryDue(failed, t.plusSeconds(20))).isTrue();
+    org.assertj.core.api.Assertions.assertThat(SafetyRules.retryDelay(50)).isEqualTo(java.time.Duration.ofMinutes(10));
+  }
 }

@@ -58,7 +58,9 @@ class ScaleIT {
 
   static CassandraCluster ready(String ns, int size, String reclaim) {
     harness.create(ns, CLUSTER.formatted(size, reclaim));
-    return harness.awaitPhase(ns, "demo", ClusterPhase.Ready);
+    // Generous: the first cluster of a class starts while the JVM warms up on a busy 2-core machine.
+    return harness.awaitCluster(ns, "demo", Duration.ofSeconds(60),
+        c -> c.getStatus() != null && c.getStatus().getPhase() == ClusterPhase.Ready);
   }
 
   static void resize(String ns, int size) {

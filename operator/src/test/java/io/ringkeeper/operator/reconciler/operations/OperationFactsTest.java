@@ -1,0 +1,64 @@
+package io.ringkeeper.operator.reconciler.operations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.resources.Labels;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Why a node is restarted or replaced, read from its pod. */
+class OperationFactsTest {
+  private static final Instant NOW = Instant.parse("2026-12-02T01:00:00Z");
+  private final OperationFacts facts = new OperationFacts(OperatorConfig.defaults()
+      .withReplaceUnschedulableAfter(Duration.ofMinutes(15)));
+
+  private static Pod pending(Instant since) {
+    return new PodBuilder().withNewMetadata().withName("demo-dc1-r1-0").endMetadata()
+        .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+        .withReason("Unschedulable").withMessage("0/3 nodes are available").withLastTransitionTime(since.toString())
+        .endCondition().endStatus().build();
+  }
+
+  private static Pod annotated(Map<String, String> annotations) {
+    return new PodBuilder().withNewMetadata().withName("demo-dc1-r1-0").withAnnotations(annotations).endMetadata()
+        .build();
+  }
+
+  @Test
+  void aPodUnschedulableLongerThanTheConfiguredTimeIsReplaced() {
+    assertThat(facts.replaceReason(pending(NOW.minus(Duration.ofMinutes(16))), NOW))
+        .startsWith("its pod could not be scheduled since").contains("0/3 nodes are available");
+  }
+
+  @Test
+  void aPodUnschedulableForAShortWhileIsLeftAlone() {
+    assertThat(facts.replaceReason(pending(NOW.minus(Duration.ofMinutes(5))), NOW)).isNull();
+  }
+
+  @Test
+  void automaticReplacementCanBeTurnedOff() {
+    OperationFacts off = new OperationFacts(OperatorConfig.defaults().withReplaceUnschedulableAfter(Duration.ZERO));
+    assertThat(off.replaceReason(pending(NOW.minus(Duration.ofHours(5))), NOW)).isNull();
+  }
+
+  @Test
+  void theReplaceAnnotationAsksForAReplacement() {
+    assertThat(facts.replaceReason(annotated(Map.of(Labels.REPLACE, "true")), NOW)).contains(Labels.REPLACE);
+  }
+
+  @Test
+  void aPodCreatedBeforeRunsHashesExistedIsNotRestarted() {
+    CassandraCluster cr = new CassandraCluster();
+    cr.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("demo").build());
+    assertThat(OperationFacts.restartReason(cr, annotated(Map.of()), "abc")).isNull();
+    assertThat(OperationFacts.restartReason(cr, annotated(Map.of(Labels.RUNS_HASH, "abc")), "abc")).isNull();
+    assertThat(OperationFacts.restartReason(cr, annotated(Map.of(Labels.RUNS_HASH, "old")), "abc"))
+        .startsWith("what the node runs changed");
+  }
+}
