@@ -86,12 +86,17 @@ public final class NodePods {
         .withNewMetadata()
         .withName(Names.node(node.id()))
         .withNamespace(cr.getMetadata().getNamespace())
-        .withLabels(Labels.node(node.id(), node.seed()))
+        .withLabels(labels(node))
         .withAnnotations(annotations)
         .withOwnerReferences(Owners.controller(cr))
         .endMetadata()
         .withSpec(podSpec)
         .build();
+  }
+
+  /** The labels of a node's pod: what the operator keeps in line on a running pod (the seed label may move). */
+  public static Map<String, String> labels(DesiredNode node) {
+    return Labels.node(node.id(), node.seed());
   }
 
   private static Container agentInitContainer(OperatorConfig config) {
