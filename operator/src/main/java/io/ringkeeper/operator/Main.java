@@ -65,7 +65,7 @@ public final class Main implements Callable<Integer> {
       description = "Timeout of one agent call, e.g. 3s. Default: ${DEFAULT-VALUE}.")
   String agentTimeout;
 
-  @Option(names = "--poll-concurrency", defaultValue = "16",
+  @Option(names = "--poll-concurrency", defaultValue = "32",
       description = "Agent calls in flight at once. Default: ${DEFAULT-VALUE}.")
   int pollConcurrency;
 

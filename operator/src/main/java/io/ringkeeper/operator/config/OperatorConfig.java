@@ -84,7 +84,7 @@ public record OperatorConfig(
   /** Defaults for everything; Main overrides from options, tests from their needs. */
   public static OperatorConfig defaults() {
     return new OperatorConfig(Set.of(), 8080, LogFormat.text, false, "ringkeeper-operator", null,
-        Duration.ofSeconds(10), Duration.ofSeconds(3), 16, 8778, DEFAULT_OPERATOR_IMAGE, 4, Duration.ofMinutes(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(3), 32, 8778, DEFAULT_OPERATOR_IMAGE, 4, Duration.ofMinutes(5),
         Duration.ofMinutes(15));
   }
 

@@ -323,7 +323,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       Pod pod = observed.pods().get(node.name());
       if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
         // Labels only (the seed label may move); spec and annotations describe what the pod was created with.
-        writer.ensure(labelsOnly(NodePods.desired(cr, desired, configHash, config)), pod, Scope.METADATA, pods);
+        // Built from the labels alone: rendering and hashing every desired pod was most of a no-op reconcile.
+        writer.ensure(labelsOnly(pod, NodePods.labels(desired)), pod, Scope.METADATA, pods);
       }
       PersistentVolumeClaim claim = observed.volumes().get(node.name());
       if (claim != null) {
@@ -401,9 +402,9 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     return racks;
   }
 
-  private static Pod labelsOnly(Pod pod) {
+  private static Pod labelsOnly(Pod pod, Map<String, String> labels) {
     return new PodBuilder().withNewMetadata().withName(pod.getMetadata().getName())
-        .withNamespace(pod.getMetadata().getNamespace()).withLabels(pod.getMetadata().getLabels())
+        .withNamespace(pod.getMetadata().getNamespace()).withLabels(labels)
         .endMetadata().build();
   }
 

@@ -91,7 +91,7 @@ public final class NodePods {
         .withNewMetadata()
         .withName(Names.node(node.id()))
         .withNamespace(cr.getMetadata().getNamespace())
-        .withLabels(Labels.node(node.id(), node.seed()))
+        .withLabels(labels(node))
         .withAnnotations(annotations)
         .withOwnerReferences(Owners.controller(cr))
         .endMetadata()
@@ -115,6 +115,11 @@ public final class NodePods {
     Map<String, String> annotations = cr.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(Labels.RESTART);
     return value == null || value.isBlank() ? null : value;
+  }
+
+  /** The labels of a node's pod: what the operator keeps in line on a running pod (the seed label may move). */
+  public static Map<String, String> labels(DesiredNode node) {
+    return Labels.node(node.id(), node.seed());
   }
 
   private static Container agentInitContainer(OperatorConfig config) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Plays the kubelet for the mock API server: every Cassandra pod that appears is "started" — given a pod IP,
@@ -28,7 +29,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final KubernetesClient client;
   private final SharedIndexInformer<Pod> informer;
   private final Map<String, Pod> running = new ConcurrentHashMap<>();
-  private final AtomicInteger addresses = new AtomicInteger();
+  private final AtomicInteger podCount = new AtomicInteger();
   private final Map<String, java.util.Set<String>> assigned = new ConcurrentHashMap<>();
   private final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -39,9 +40,19 @@ public final class FakeKubelet implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final IntFunction<String> addresses;
   private volatile boolean hold;
 
   public FakeKubelet(MockKube kube) {
+    this(kube, n -> "10.0." + (n / 250) + "." + (n % 250 + 1));
+  }
+
+  /**
+   * @param addresses the IP of the n-th pod started (n from 1); must be unique. The benchmarks give pods
+   *     loopback addresses where real HTTP agents listen.
+   */
+  public FakeKubelet(MockKube kube, IntFunction<String> addresses) {
+    this.addresses = addresses;
     this.client = kube.client(MockKube.KUBELET_AGENT);
     this.informer = client.pods().inAnyNamespace().withLabel(Labels.MANAGED_BY, Labels.MANAGER)
         .inform(new ResourceEventHandler<>() {
@@ -106,8 +117,7 @@ public final class FakeKubelet implements AutoCloseable {
     if (hold || (pod.getStatus() != null && pod.getStatus().getPodIP() != null)) {
       return;
     }
-    int n = addresses.incrementAndGet();
-    String ip = "10.0." + (n / 250) + "." + (n % 250 + 1);
+    String ip = addresses.apply(podCount.incrementAndGet());
     String now = Instant.now().toString();
     String patch = "{\"status\":{\"phase\":\"Running\",\"podIP\":\"" + ip + "\",\"startTime\":\"" + now + "\","
         + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"}]}}";

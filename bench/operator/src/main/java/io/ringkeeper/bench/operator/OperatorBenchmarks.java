@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Runs the operator benchmarks of issue 10 and prints their results as Markdown on stdout (progress goes to
- * stderr). Argument: {@code all} or a comma-separated subset of {@code requests,polling}.
+ * stderr). Argument: {@code all} or a comma-separated subset of {@code requests,polling,latency,startup,scale}.
  * Every figure is measured, never assumed; where a measurement is repeated, min / median / max are printed.
  */
 public final class OperatorBenchmarks {
@@ -23,6 +23,15 @@ public final class OperatorBenchmarks {
     }
     if (run(only, "polling")) {
       PollingBenchmark.run();
+    }
+    if (run(only, "latency")) {
+      ReconcileLatencyBenchmark.run();
+    }
+    if (run(only, "startup")) {
+      StartupBenchmark.run();
+    }
+    if (run(only, "scale")) {
+      ScaleBenchmark.run();
     }
     System.exit(0); // informer and HTTP threads of the fakes are not all daemons
   }

@@ -61,7 +61,11 @@ public final class KubeWriter {
     if (observed == null) {
       return create(desired, cache);
     }
-    JsonNode actual = mapper.valueToTree(observed);
+    // Under METADATA only metadata is compared and patched: serializing whole cached pods for every node on every
+    // reconcile was a large part of a no-op reconcile of a big cluster (docs/benchmarks.md, benchmark 2).
+    JsonNode actual = scope == Scope.METADATA
+        ? JsonNodeFactory.instance.objectNode().set("metadata", mapper.valueToTree(observed.getMetadata()))
+        : mapper.valueToTree(observed);
     JsonNode wanted = owned(mapper.valueToTree(desired), scope);
     if (JsonSubset.contains(actual, wanted)) {
       return null;
