@@ -297,4 +297,17 @@ class RepairRunnerTest {
     runUntil(s -> s.getRunning() == null, Duration.ofSeconds(5), 3000);
     assertThat(status.getLastResult()).isEqualTo("Succeeded");
   }
+
+  @Test
+  void aRunWaitsWithItsRunningSegmentsWhileNoNodeReportsTheSchema() {
+    startRun();
+    tick();
+    assertThat(status.getRunning().getActive()).hasSize(1);
+    clock.advance(Duration.ofMinutes(1));
+    events.addAll(runner.advance(status, RepairSettings.of(spec), nodes, Optional.empty(), clock.instant()));
+    assertThat(status.getRunning().getActive()).as("its result is not lost").hasSize(1);
+    assertThat(status.getRunning().getPostponedReason()).contains("schema");
+    tick();
+    assertThat(status.getRunning().getSegmentsDone()).isEqualTo(1);
+  }
 }
