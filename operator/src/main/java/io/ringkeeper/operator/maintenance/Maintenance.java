@@ -137,7 +137,8 @@ public final class Maintenance {
     status.setMaintenance(upkeep);
 
     Duration recheck = recheck(repair, deadline, now);
-    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now))) {
+    // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
+    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now)) || keyspaces.isEmpty()) {
       recheck = tick;
     } else {
       recheck = shorter(recheck, windowCheck, now);
