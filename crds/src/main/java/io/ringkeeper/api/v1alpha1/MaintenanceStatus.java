@@ -14,6 +14,9 @@ public class MaintenanceStatus {
   @JsonPropertyDescription("Per scheduled task: last run, result, and progress of the run in progress.")
   private List<MaintenanceTaskStatus> tasks = new ArrayList<>();
 
+  @JsonPropertyDescription("Cassandra version every node ran when SSTables were last upgraded (or when the cluster was first seen); when all nodes run a newer one, UpgradeSSTables runs by itself, one node at a time.")
+  private String sstablesVersion;
+
   public CompactionWindowStatus getCompactionThroughput() {
     return compactionThroughput;
   }
@@ -28,5 +31,13 @@ public class MaintenanceStatus {
 
   public void setTasks(List<MaintenanceTaskStatus> tasks) {
     this.tasks = tasks;
+  }
+
+  public String getSstablesVersion() {
+    return sstablesVersion;
+  }
+
+  public void setSstablesVersion(String sstablesVersion) {
+    this.sstablesVersion = sstablesVersion;
   }
 }

@@ -8,6 +8,7 @@ import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.api.v1alpha1.MaintenanceSpec;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
+import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Maintenance {
   public static final String REPAIR_OVERDUE = "RepairOverdue";
+  /** The task status entry of the SSTable upgrade that follows a version upgrade. */
+  public static final String UPGRADE_TASK = "upgradesstables-after-upgrade";
   static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
   /** Even an idle cluster is looked at this often, so gc_grace_seconds deadlines are noticed. */
   static final Duration MAX_RECHECK = Duration.ofMinutes(5);
@@ -126,18 +130,51 @@ public final class Maintenance {
     String zone = cr.getSpec().getRepair() == null ? null : cr.getSpec().getRepair().getTimeZone();
     Instant windowCheck = windows.apply(spec == null ? List.of() : spec.getCompactionThroughput(), zone, upkeep,
         nodes, now, events);
-    NodeTasks.Progress progress = tasks.apply(spec == null ? List.of() : spec.getTasks(), zone, upkeep, nodes,
-        status.getOperation() != null, now, events);
-    status.setMaintenance(upkeep.getCompactionThroughput() == null && upkeep.getTasks().isEmpty() ? null : upkeep);
+    List<MaintenanceTask> taskList = new ArrayList<>(spec == null ? List.of() : spec.getTasks());
+    Set<String> startNow = upgradeAfterVersionChange(status, upkeep, taskList, events);
+    NodeTasks.Progress progress = tasks.apply(taskList, zone, upkeep, nodes, status.getOperation() != null,
+        startNow, now, events);
+    status.setMaintenance(upkeep);
 
     Duration recheck = recheck(repair, deadline, now);
-    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now))) {
+    // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
+    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now)) || keyspaces.isEmpty()) {
       recheck = tick;
     } else {
       recheck = shorter(recheck, windowCheck, now);
       recheck = shorter(recheck, progress.next(), now);
     }
     return new Outcome(events, recheck);
+  }
+
+  /**
+   * UpgradeSSTables after a version upgrade: once every node is up on the same release and it differs from the
+   * one recorded, the {@value #UPGRADE_TASK} task runs (one node at a time, like any task) and the new release
+   * is recorded. The first release seen is recorded without running anything.
+   */
+  private static Set<String> upgradeAfterVersionChange(CassandraClusterStatus status, MaintenanceStatus upkeep,
+      List<MaintenanceTask> taskList, List<ClusterEvent> events) {
+    List<NodeStatus> nodes = status.getNodes();
+    String version = nodes.isEmpty() ? null : nodes.get(0).getVersion();
+    boolean common = version != null && nodes.stream()
+        .allMatch(n -> n.getState() == NodeState.UN && version.equals(n.getVersion()));
+    Set<String> startNow = Set.of();
+    if (common && upkeep.getSstablesVersion() == null) {
+      upkeep.setSstablesVersion(version);
+    } else if (common && !version.equals(upkeep.getSstablesVersion())) {
+      events.add(ClusterEvent.normal("SSTableUpgradeStarted", "", "Every node runs " + version + " (was "
+          + upkeep.getSstablesVersion() + "): upgrading SSTables, one node at a time"));
+      upkeep.setSstablesVersion(version);
+      startNow = Set.of(UPGRADE_TASK);
+    }
+    boolean known = upkeep.getTasks().stream().anyMatch(t -> UPGRADE_TASK.equals(t.getName()));
+    if ((known || !startNow.isEmpty()) && taskList.stream().noneMatch(t -> UPGRADE_TASK.equals(t.getName()))) {
+      MaintenanceTask upgrade = new MaintenanceTask();
+      upgrade.setName(UPGRADE_TASK);
+      upgrade.setOperation(io.ringkeeper.api.v1alpha1.MaintenanceOperation.UpgradeSSTables);
+      taskList.add(upgrade);
+    }
+    return startNow;
   }
 
   private static Duration shorter(Duration current, Instant at, Instant now) {

@@ -53,10 +53,11 @@ final class NodeTasks {
    * One step of every task; updates {@code status.tasks}.
    *
    * @param operationInProgress a cluster operation (scale, restart, ...) is running: no task starts on a node
+   * @param startNow tasks without a schedule to start now
    * @return whether some task is running (look again soon), and the earliest next due time
    */
   Progress apply(List<MaintenanceTask> tasks, String timeZone, MaintenanceStatus status, List<MaintenanceNode> nodes,
-      boolean operationInProgress, Instant now, List<ClusterEvent> events) {
+      boolean operationInProgress, java.util.Set<String> startNow, Instant now, List<ClusterEvent> events) {
     Map<String, MaintenanceTaskStatus> previous = new TreeMap<>();
     status.getTasks().forEach(t -> previous.put(t.getName(), t));
     List<MaintenanceTaskStatus> result = new ArrayList<>();
@@ -64,7 +65,8 @@ final class NodeTasks {
     Instant next = null;
     for (MaintenanceTask task : tasks == null ? List.<MaintenanceTask>of() : tasks) {
       MaintenanceTaskStatus s = previous.getOrDefault(task.getName(), fresh(task.getName()));
-      CronClock.Due due = CronClock.check(task.getSchedule(), timeZone, s.getNext(), now);
+      CronClock.Due due = task.getSchedule() == null ? new CronClock.Due(startNow.contains(task.getName()), null)
+          : CronClock.check(task.getSchedule(), timeZone, s.getNext(), now);
       if (due.fired()) {
         if (Boolean.TRUE.equals(s.getRunning())) {
           events.add(ClusterEvent.warning("TaskSkipped", task.getName(), "Task " + task.getName() + " due at "
@@ -79,7 +81,7 @@ final class NodeTasks {
         step(task, s, nodes, operationInProgress, now, events);
       }
       running |= Boolean.TRUE.equals(s.getRunning());
-      next = CompactionWindows.earliest(next, Instant.parse(s.getNext()));
+      next = CompactionWindows.earliest(next, s.getNext() == null ? null : Instant.parse(s.getNext()));
       result.add(s);
     }
     status.setTasks(result);

@@ -122,7 +122,8 @@ public final class RepairRunner {
     Map<String, MaintenanceNode> byName = new LinkedHashMap<>();
     nodes.forEach(n -> byName.put(n.name(), n));
     if (schema.isEmpty()) {
-      pollActive(run, byName, settings, null, now, events);
+      // Without the schema there is no plan to record results against: running segments are left to the
+      // next reconcile, where they are found by their job ids.
       run.setPostponedReason("waiting for a node to report the schema");
       return events;
     }

@@ -46,22 +46,17 @@ final class RepairScheduling {
     boolean idle = repair.getRunning() == null;
     Trigger start = null;
 
-    // Hint window: a node is back (UN) after a downtime longer than the hint window.
-    for (NodeStatus before : previousNodes) {
-      if (before.getDownSince() == null) {
-        continue;
+    // Hint window: a node down longer than the hint window (seen while it is still down, or on its return).
+    for (NodeStatus node : currentNodes) {
+      if (node.getDownSince() != null) {
+        exceeded(repair, node.getName(), Instant.parse(node.getDownSince()), hintWindow, now, events);
       }
+    }
+    for (NodeStatus before : previousNodes) {
       NodeStatus after = currentNodes.stream().filter(n -> n.getName().equals(before.getName())).findFirst()
           .orElse(null);
-      if (after == null || after.getState() != NodeState.UN) {
-        continue;
-      }
-      Duration down = Duration.between(Instant.parse(before.getDownSince()), now);
-      if (down.compareTo(hintWindow) > 0 && !repair.getPendingHintRepairs().contains(before.getName())) {
-        repair.getPendingHintRepairs().add(before.getName());
-        events.add(ClusterEvent.normal("HintWindowExceeded", before.getName(), before.getName() + " was down "
-            + down.toMinutes() + " min, longer than max_hint_window (" + hintWindow.toMinutes() + " min): its"
-            + " ranges will be repaired"));
+      if (before.getDownSince() != null && after != null && after.getState() == NodeState.UN) {
+        exceeded(repair, before.getName(), Instant.parse(before.getDownSince()), hintWindow, now, events);
       }
     }
 
@@ -90,13 +85,33 @@ final class RepairScheduling {
       start = new Trigger(ANNOTATION, Set.of());
     }
 
-    if (idle && start == null && !repair.getPendingHintRepairs().isEmpty()) {
-      start = new Trigger(HINT_WINDOW, Set.copyOf(repair.getPendingHintRepairs()));
-    }
     if (start != null) {
-      repair.getPendingHintRepairs().clear(); // a whole-ring run covers them too
+      repair.getPendingHintRepairs().clear(); // a whole-ring run covers them too (it waits for down replicas)
+    } else if (idle) {
+      // Only the nodes that are back: one still down would only hold the run up.
+      Set<String> back = new java.util.TreeSet<>();
+      for (String name : repair.getPendingHintRepairs()) {
+        if (currentNodes.stream().anyMatch(n -> n.getName().equals(name) && n.getState() == NodeState.UN)) {
+          back.add(name);
+        }
+      }
+      if (!back.isEmpty()) {
+        start = new Trigger(HINT_WINDOW, Set.copyOf(back));
+        repair.getPendingHintRepairs().removeAll(back);
+      }
     }
     return Optional.ofNullable(start);
+  }
+
+  private static void exceeded(RepairStatus repair, String node, Instant downSince, Duration hintWindow, Instant now,
+      List<ClusterEvent> events) {
+    Duration down = Duration.between(downSince, now);
+    if (down.compareTo(hintWindow) > 0 && !repair.getPendingHintRepairs().contains(node)) {
+      repair.getPendingHintRepairs().add(node);
+      events.add(ClusterEvent.normal("HintWindowExceeded", node, node + " has been down since " + downSince
+          + ", longer than max_hint_window (" + hintWindow.toMinutes() + " min): hints no longer cover it, so"
+          + " its ranges will be repaired once it is back"));
+    }
   }
 
   /**

@@ -39,7 +39,7 @@ class NodeTasksTest {
   }
 
   private void tick() {
-    tasks.apply(List.of(gc), "UTC", status, nodes, false, clock.instant(), events);
+    tasks.apply(List.of(gc), "UTC", status, nodes, false, java.util.Set.of(), clock.instant(), events);
   }
 
   private void runFor(Duration total) {
@@ -130,7 +130,7 @@ class NodeTasksTest {
   @Test
   void noTaskStartsOnANodeWhileAClusterOperationRuns() {
     for (int i = 0; i < 120; i++) {
-      tasks.apply(List.of(gc), "UTC", status, nodes, true, clock.instant(), events);
+      tasks.apply(List.of(gc), "UTC", status, nodes, true, java.util.Set.of(), clock.instant(), events);
       clock.advance(Duration.ofSeconds(1));
     }
     assertThat(agents.history(JobKind.GARBAGE_COLLECT)).isEmpty();

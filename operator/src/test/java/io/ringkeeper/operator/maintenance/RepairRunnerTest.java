@@ -305,4 +305,17 @@ class RepairRunnerTest {
     assertThat(run.getId()).startsWith("unknown-");
     assertThat(run.getSegmentsTotal()).isEqualTo(plan().size());
   }
+
+  @Test
+  void aRunWaitsWithItsRunningSegmentsWhileNoNodeReportsTheSchema() {
+    startRun();
+    tick();
+    assertThat(status.getRunning().getActive()).hasSize(1);
+    clock.advance(Duration.ofMinutes(1));
+    events.addAll(runner.advance(status, RepairSettings.of(spec), nodes, Optional.empty(), clock.instant()));
+    assertThat(status.getRunning().getActive()).as("its result is not lost").hasSize(1);
+    assertThat(status.getRunning().getPostponedReason()).contains("schema");
+    tick();
+    assertThat(status.getRunning().getSegmentsDone()).isEqualTo(1);
+  }
 }

@@ -108,6 +108,22 @@ class RepairSchedulingTest {
   }
 
   @Test
+  void aNodeStillDownPastTheHintWindowIsRememberedAndRepairedOnlyOnceBackEvenThroughAStartingState() {
+    List<NodeStatus> down = List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z"), node("n2", NodeState.UN, null));
+    assertThat(due("2026-01-01T03:30:00Z", down, down)).isEmpty();
+    assertThat(repair.getPendingHintRepairs()).containsExactly("n1");
+    assertThat(events).extracting(ClusterEvent::reason).containsExactly("HintWindowExceeded");
+    // Restarting: no longer DN (downSince gone), not UN yet.
+    List<NodeStatus> starting = List.of(node("n1", NodeState.UJ, null), node("n2", NodeState.UN, null));
+    assertThat(due("2026-01-01T03:31:00Z", down, starting)).isEmpty();
+    List<NodeStatus> back = List.of(node("n1", NodeState.UN, null), node("n2", NodeState.UN, null));
+    assertThat(due("2026-01-01T03:32:00Z", starting, back))
+        .hasValue(new RepairScheduling.Trigger("HintWindow", Set.of("n1")));
+    assertThat(repair.getPendingHintRepairs()).isEmpty();
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
   void aHintWindowRepairWaitsForTheRunningRun() {
     repair.setRunning(new RepairRunStatus());
     due("2026-01-01T04:00:00Z", List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z")),

@@ -3,6 +3,7 @@ package io.ringkeeper.operator.domain.repair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -33,22 +34,26 @@ public final class SegmentScheduler {
     }
     String dc = mode == RepairMode.DATACENTER_AWARE && !running.isEmpty()
         ? running.iterator().next().datacenter() : null;
-    List<Segment> busy = new ArrayList<>(running);
-    for (Segment s : plan.segments()) {
-      if (done.contains(s.index()) || busy.stream().anyMatch(r -> r.index() == s.index())) {
-        continue;
-      }
-      if (s.replicas().stream().anyMatch(unavailable::contains)) {
+    Set<String> busy = new HashSet<>();
+    Set<Integer> runningIndexes = new HashSet<>();
+    for (Segment r : running) {
+      busy.addAll(r.replicas());
+      runningIndexes.add(r.index());
+    }
+    List<Segment> segments = plan.segments();
+    for (int i = done.firstMissing(); i < segments.size(); i++) {
+      Segment s = segments.get(i);
+      if (done.contains(i) || runningIndexes.contains(i)) {
         continue;
       }
       if (dc != null && !dc.equals(s.datacenter())) {
         continue;
       }
-      if (busy.stream().anyMatch(s::sharesReplicaWith)) {
+      if (s.replicas().stream().anyMatch(r -> unavailable.contains(r) || busy.contains(r))) {
         continue;
       }
       chosen.add(s);
-      busy.add(s);
+      busy.addAll(s.replicas());
       if (mode == RepairMode.SEQUENTIAL) {
         break;
       }

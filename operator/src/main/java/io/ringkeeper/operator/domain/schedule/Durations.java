@@ -32,4 +32,26 @@ public final class Durations {
     }
     return total;
   }
+
+  /** A duration in the same notation, in hours and below: 24h, 1h30m, 45s, 500ms; 0s for zero. */
+  public static String format(Duration d) {
+    StringBuilder s = new StringBuilder();
+    long hours = d.toHours();
+    int minutes = d.toMinutesPart();
+    int seconds = d.toSecondsPart();
+    int millis = d.toMillisPart();
+    if (hours > 0) {
+      s.append(hours).append('h');
+    }
+    if (minutes > 0) {
+      s.append(minutes).append('m');
+    }
+    if (seconds > 0) {
+      s.append(seconds).append('s');
+    }
+    if (millis > 0) {
+      s.append(millis).append("ms");
+    }
+    return s.length() == 0 ? "0s" : s.toString();
+  }
 }

@@ -236,6 +236,7 @@ public final class SpecValidator {
     for (int i = 0; windows != null && i < windows.size(); i++) {
       cron("spec.maintenance.compactionThroughput[" + i + "].schedule", windows.get(i).getSchedule(), problems);
       duration("spec.maintenance.compactionThroughput[" + i + "].duration", windows.get(i).getDuration(), problems);
+      windowFitsItsSchedule("spec.maintenance.compactionThroughput[" + i + "]", windows.get(i), problems);
     }
     List<MaintenanceTask> tasks = spec.getMaintenance().getTasks();
     Set<String> taskNames = new HashSet<>();
@@ -252,6 +253,36 @@ public final class SpecValidator {
         problems.add(new Problem(field + ".tables", "names tables but " + keyspaces + " keyspaces are given;"
             + " tables belong to exactly one keyspace: list one keyspace or remove tables"));
       }
+    }
+  }
+
+  /** A window as long as the gap between two of its starts would never end (its throughput never restored). */
+  private static void windowFitsItsSchedule(String field, CompactionThroughputWindow window, List<Problem> problems) {
+    Duration length;
+    CronSchedule cron;
+    try {
+      cron = CronSchedule.parse(window.getSchedule());
+      length = Durations.parse(window.getDuration());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return; // reported by the field checks
+    }
+    java.time.ZonedDateTime t = java.time.ZonedDateTime.of(2001, 1, 1, 0, 0, 0, 0, ZoneId.of("UTC"));
+    Optional<java.time.ZonedDateTime> previous = cron.next(t);
+    Duration shortest = null;
+    for (int i = 0; i < 64 && previous.isPresent(); i++) {
+      Optional<java.time.ZonedDateTime> next = cron.next(previous.get());
+      if (next.isEmpty()) {
+        break;
+      }
+      Duration gap = Duration.between(previous.get(), next.get());
+      shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+      previous = next;
+    }
+    if (shortest != null && length.compareTo(shortest) >= 0) {
+      problems.add(new Problem(field + ".duration", "is " + window.getDuration() + " but schedule '"
+          + window.getSchedule() + "' starts the window again after " + Durations.format(shortest)
+          + ", so it would never end and the throughput never be restored; make the duration shorter than "
+          + Durations.format(shortest)));
     }
   }
 
