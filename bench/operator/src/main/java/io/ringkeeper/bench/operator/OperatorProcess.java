@@ -27,7 +27,7 @@ public final class OperatorProcess {
     OperatorConfig d = OperatorConfig.defaults();
     OperatorConfig config = new OperatorConfig(d.namespaces(), 0, d.logFormat(), false, d.leaseName(), null,
         d.pollInterval(), d.agentTimeout(), d.pollConcurrency(), Integer.parseInt(args[1]), d.operatorImage(),
-        d.reconcileThreads(), d.resyncInterval());
+        d.reconcileThreads(), d.resyncInterval(), d.replaceUnschedulableAfter());
     KubernetesClient client = new KubernetesClientBuilder().withConfig(kube).build();
     Duration connect = config.agentTimeout().dividedBy(3);
     HttpNodeClient nodeClient = new HttpNodeClient(connect, config.agentTimeout().minus(connect),
