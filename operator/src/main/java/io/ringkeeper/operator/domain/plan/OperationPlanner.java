@@ -143,6 +143,12 @@ final class OperationPlanner {
     if (facts.decommissioned()) {
       return new Step.RecordOperation(op.at(OperationStep.DeletingPod, state.now()), null);
     }
+    if (op.jobId() != null && !facts.podExists()) {
+      // No pod, no decommission: a Cassandra 5.0 node restarted mid-leave comes back normal with its tokens and
+      // data. Dropping the job lets the pod be started again; the decommission is asked again once it is normal.
+      return new Step.RecordOperation(op.failed("the pod of " + node.name() + " disappeared during its"
+          + " decommission; it is started again and the decommission is retried", state.now()), null);
+    }
     if (op.jobId() != null) {
       JobFacts job = state.job();
       if (job != null && job.outcome() == JobFacts.Outcome.SUCCEEDED) {

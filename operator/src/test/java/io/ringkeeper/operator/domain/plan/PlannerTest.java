@@ -134,6 +134,32 @@ class PlannerTest {
   }
 
   @Test
+  void aDecommissionWhoseNodeLostItsPodIsDroppedSoThePodStartsAgainAndTheDecommissionIsRetried() {
+    List<Datacenter> four = List.of(dc("dc1", 4, "r1", "r2", "r3"));
+    ClusterState formed = recorded(four, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
+    String leaving = formed.known().get(3).name();
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    facts.put(leaving, new NodeFacts(false, true, NodeHealth.DOWN));
+    Operation asked = Operation.start(OperationKind.ScaleDown, "dc1", leaving, OperationStep.Decommissioning,
+        java.time.Instant.EPOCH).withJob("job-1");
+    List<Datacenter> three = List.of(dc("dc1", 3, "r1", "r2", "r3"));
+    ClusterState lost = new ClusterState("demo", 16, three, true, formed.known(), facts, asked, null, false,
+        java.util.Set.of(), java.time.Instant.EPOCH.plusSeconds(60));
+
+    Step step = planner.plan(lost).step();
+    assertThat(step).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().jobId()).as("the job is dropped").isNull();
+      assertThat(r.operation().attempts()).isEqualTo(1);
+      assertThat(r.operation().message()).contains("disappeared");
+    });
+    Operation dropped = ((Step.RecordOperation) step).operation();
+    ClusterState next = new ClusterState("demo", 16, three, true, formed.known(), facts, dropped, null, false,
+        java.util.Set.of(), java.time.Instant.EPOCH.plusSeconds(61));
+    assertThat(planner.plan(next).step()).isInstanceOfSatisfying(Step.CreateNodes.class,
+        c -> assertThat(c.nodes()).extracting(NodeId::name).containsExactly(leaving));
+  }
+
+  @Test
   void aLargerSizeStartsAScaleUpThatRecordsTheNewNodeAndItsTokensFirst() {
     ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
     List<Datacenter> bigger = List.of(dc("dc1", 4, "r1", "r2", "r3"));
