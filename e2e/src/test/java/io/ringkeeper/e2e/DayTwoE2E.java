@@ -1,0 +1,233 @@
+package io.ringkeeper.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.ClusterPhase;
+import io.ringkeeper.api.v1alpha1.NodeState;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.api.v1alpha1.OperationStatus;
+import io.ringkeeper.local.LocalEnvironment;
+import io.ringkeeper.operator.resources.Labels;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Day-2 operations on one real 3-node cluster (3 racks, RF 3, 4 tokens per node, {@code reclaim: Delete})
+ * through local mode, nodes on 127.3.0.x: rows written at the start, a scale 3 -> 4 (bootstrap, then cleanup on
+ * the other nodes) and back 4 -> 3 (decommission, pod and volume gone), and every row read back at ALL.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DayTwoE2E {
+  static final String NAMESPACE = "default";
+  static final String CLUSTER = "day2";
+  static final int ROWS = 2_000;
+  static final String MANIFEST = """
+      apiVersion: ringkeeper.io/v1alpha1
+      kind: CassandraCluster
+      metadata: {name: day2}
+      spec:
+        cassandraVersion: "5.0.9"
+        tokens: {numTokens: 4}
+        datacenters:
+          - name: dc1
+            replicationFactor: 3
+            size: 3
+            racks: [{name: r1}, {name: r2}, {name: r3}]
+        storage: {size: 1Gi, reclaim: Delete}
+        jvm: {heapSize: 256Mi}
+      """;
+  static LocalEnvironment env;
+  static final E2eSupport.Phases PHASES = new E2eSupport.Phases("DayTwoE2E");
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = LocalEnvironment.builder(E2eSupport.freshWorkDir("day2"))
+        .addressBase("127.3.0.0")
+        .apiPort(17483)
+        .stopGrace(Duration.ofSeconds(20))
+        .start();
+    env.applyYaml(MANIFEST);
+    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5));
+    PHASES.done("3 nodes on 127.3.0.x -> Ready");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void rowsWrittenToAKeyspaceWithReplicationFactorThree() throws Exception {
+    CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
+    assertThat(cr.getStatus().getNodes()).hasSize(3)
+        .allSatisfy(n -> assertThat(n.getPodIP()).startsWith("127.3.0."));
+    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+      session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS day2 WITH replication ="
+          + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
+      session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS day2.rows (id int PRIMARY KEY,"
+          + " value text)"));
+      PreparedStatement insert = session.prepare("INSERT INTO day2.rows (id, value) VALUES (?, ?)");
+      for (int id = 0; id < ROWS; id++) {
+        write(session, insert.bind(id, "row-" + id));
+      }
+    }
+    PHASES.done("keyspace day2 (RF 3), " + ROWS + " rows written at QUORUM");
+  }
+
+  @Test
+  @Order(2)
+  void scalingUpToFourNodesBootstrapsTheNewNodeThenCleansUpTheOthers() throws Exception {
+    edit(4);
+    Set<String> cleaned = new LinkedHashSet<>();
+    Set<String> steps = new LinkedHashSet<>();
+    CassandraCluster cr = env.await(NAMESPACE, CLUSTER, c -> {
+      OperationStatus op = c.getStatus() == null ? null : c.getStatus().getOperation();
+      if (op != null) {
+        steps.add(op.getType() + "/" + op.getStep());
+        cleaned.addAll(op.getDone());
+      }
+      return op == null && c.getStatus().getNodes().size() == 4 && LocalEnvironment.isReady(c)
+          && c.getStatus().getNodes().stream().allMatch(n -> n.getState() == NodeState.UN);
+    }, Duration.ofMinutes(6), "4 nodes, scale-up and cleanup done");
+    PHASES.done("scale 3 -> 4 (bootstrap + cleanup), steps " + steps);
+
+    assertThat(cr.getStatus().getNodes()).hasSize(4)
+        .allSatisfy(n -> assertThat(n.getState()).isEqualTo(NodeState.UN))
+        .allSatisfy(n -> assertThat(n.getPodIP()).startsWith("127.3.0."));
+    assertThat(pods()).hasSize(4);
+    assertThat(eventCount("ScaleUpStarted")).isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("NodeCreated")).isEqualTo(4);
+    assertThat(eventCount("CleanupStarted")).as("cleanup started").isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("CleanupCompleted")).as("cleanup completed").isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("CleaningUpFailed")).as("failed cleanups").isZero();
+    System.out.println("[e2e] DayTwoE2E: cleaned up (status.operation.done): " + cleaned);
+  }
+
+  @Test
+  @Order(3)
+  void scalingDownToThreeNodesDecommissionsOneNodeThenDeletesItsPodAndVolume() throws Exception {
+    List<String> before = env.get(NAMESPACE, CLUSTER).getStatus().getNodes().stream().map(NodeStatus::getName)
+        .toList();
+    edit(3);
+    Set<String> steps = new LinkedHashSet<>();
+    CassandraCluster cr = env.await(NAMESPACE, CLUSTER, c -> {
+      OperationStatus op = c.getStatus().getOperation();
+      if (op != null) {
+        steps.add(op.getType() + "/" + op.getStep() + "/" + op.getNode());
+      }
+      return op == null && c.getStatus().getNodes().size() == 3 && LocalEnvironment.isReady(c);
+    }, Duration.ofMinutes(6), "3 nodes, scale-down done");
+    PHASES.done("scale 4 -> 3 (decommission, pod, volume), steps " + steps);
+
+    List<String> after = cr.getStatus().getNodes().stream().map(NodeStatus::getName).toList();
+    List<String> gone = new ArrayList<>(before);
+    gone.removeAll(after);
+    assertThat(gone).as("the node that left").hasSize(1);
+    String left = gone.get(0);
+    assertThat(cr.getStatus().getNodes()).extracting(NodeStatus::getRack)
+        .containsExactlyInAnyOrder("r1", "r2", "r3");
+    assertThat(pods()).extracting(p -> p.getMetadata().getName()).hasSize(3).doesNotContain(left);
+    assertThat(pvcs()).extracting(p -> p.getMetadata().getName()).hasSize(3)
+        .noneMatch(name -> name.endsWith(left));
+    assertThat(eventCount("DecommissionStarted")).isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("PodDeleted")).isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("VolumeDeleted")).isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("ScaleDownCompleted")).isGreaterThanOrEqualTo(1);
+    assertThat(eventCount("DecommissioningFailed")).isZero();
+    assertThat(LocalEnvironment.phaseIs(cr, ClusterPhase.Ready)).isTrue();
+  }
+
+  @Test
+  @Order(4)
+  void everyRowReadsBackAtConsistencyAll() throws Exception {
+    List<Integer> missing = new ArrayList<>();
+    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+      PreparedStatement select = session.prepare("SELECT value FROM day2.rows WHERE id = ?");
+      for (int id = 0; id < ROWS; id++) {
+        Row row = read(session, select.bind(id));
+        if (row == null || !("row-" + id).equals(row.getString("value"))) {
+          missing.add(id);
+        }
+      }
+    }
+    PHASES.done("read " + ROWS + " rows at ALL");
+    assertThat(missing).as("rows lost").isEmpty();
+  }
+
+  private static void edit(int size) {
+    env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
+      c.getSpec().getDatacenters().get(0).setSize(size);
+      return c;
+    });
+  }
+
+  /** QUORUM, retried: on this shared 2-core machine nodes under load see each other down for moments. */
+  private static void write(CqlSession session, BoundStatement statement) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        session.execute(statement.setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+        return;
+      } catch (DriverException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+        Thread.sleep(2000);
+      }
+    }
+  }
+
+  /** ALL, retried on timeouts only (a missing row is an answer, not a retry). */
+  private static Row read(CqlSession session, BoundStatement statement) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return session.execute(statement.setConsistencyLevel(DefaultConsistencyLevel.ALL)).one();
+      } catch (DriverException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+        Thread.sleep(2000);
+      }
+    }
+  }
+
+  private static String firstNodeAddress() {
+    return env.get(NAMESPACE, CLUSTER).getStatus().getNodes().get(0).getPodIP();
+  }
+
+  private static List<Pod> pods() {
+    return env.client().pods().inNamespace(NAMESPACE).withLabel(Labels.CLUSTER, CLUSTER).list().getItems();
+  }
+
+  private static List<PersistentVolumeClaim> pvcs() {
+    return env.client().persistentVolumeClaims().inNamespace(NAMESPACE).withLabel(Labels.CLUSTER, CLUSTER).list()
+        .getItems();
+  }
+
+  private static int eventCount(String reason) {
+    return env.client().v1().events().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+  }
+}
