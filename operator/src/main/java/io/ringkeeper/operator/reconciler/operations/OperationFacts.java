@@ -93,11 +93,13 @@ public final class OperationFacts {
         job(op, endpoints, client), deleteVolumes(cr), volumes, now);
   }
 
-  /** The hash of the rendered cassandra.yaml, as the pods are annotated with it. */
+  /**
+   * The hash of the rendered cassandra.yaml as the pods are annotated with it, without the seed list: seeds are
+   * read only when a node starts, so a seed that moves (a replacement, a new datacenter, a node added or removed)
+   * must restart nobody.
+   */
   public static String configHash(CassandraCluster cr, List<KnownNode> known) {
-    String namespace = cr.getMetadata().getNamespace();
-    return Hashes.of(CassandraYaml.render(cr, ClusterMapper.seeds(cr, known).stream()
-        .map(s -> Names.nodeAddress(s, namespace)).toList()));
+    return Hashes.of(CassandraYaml.render(cr, List.of()));
   }
 
   /**
