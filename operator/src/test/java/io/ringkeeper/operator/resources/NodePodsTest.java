@@ -63,6 +63,17 @@ class NodePodsTest {
   }
 
   @Test
+  void aReplacementBootstrapsEvenWhenTheNodeItReplacesWasCreatedWithTheClusterAndIsNotRestartedForIt() {
+    CassandraCluster cr = Manifests.threeRacks();
+    Pod replacement = NodePods.desired(cr, new DesiredNode(ID, TOKENS, true, false, "10.0.0.7"), "cfg123", CONFIG);
+    assertThat(jvmOptions(replacement)).contains("-Dcassandra.replace_address_first_boot=10.0.0.7")
+        .noneMatch(o -> o.contains("auto_bootstrap"));
+    // What the pod is said to run is that of the node it replaced: no restart once the replacement is done.
+    assertThat(replacement.getMetadata().getAnnotations().get(Labels.RUNS_HASH))
+        .isEqualTo(pod(cr, true, false).getMetadata().getAnnotations().get(Labels.RUNS_HASH));
+  }
+
+  @Test
   void configurationPointsAtTheMountedConfigMapAndTheNodesRackFile() {
     List<String> options = jvmOptions(pod(Manifests.threeRacks(), true, false));
     assertThat(options).containsSubsequence(
