@@ -217,7 +217,9 @@ public final class SpecValidator {
 
   private static void schedules(CassandraClusterSpec spec, List<Problem> problems) {
     if (spec.getRepair() != null) {
-      cron("spec.repair.schedule", spec.getRepair().getSchedule(), problems);
+      String schedule = spec.getRepair().getSchedule();
+      // Empty means no scheduled runs (documented on the field); anything else must be a valid cron.
+      cron("spec.repair.schedule", schedule == null || schedule.isEmpty() ? null : schedule, problems);
       String zone = spec.getRepair().getTimeZone();
       if (zone != null) {
         try {

@@ -35,6 +35,13 @@ class MaintenanceSpecRulesTest {
   }
 
   @Test
+  void anEmptyRepairScheduleMeansNoScheduledRunsButBlanksAreRefused() {
+    assertThat(problems("  repair: {schedule: \"\"}")).isEmpty();
+    assertThat(problems("  repair: {schedule: \"   \"}")).singleElement()
+        .satisfies(p -> assertThat(p.field()).isEqualTo("spec.repair.schedule"));
+  }
+
+  @Test
   void aCompactionWindowAsLongAsTheGapBetweenItsStartsIsRefused() {
     assertThat(problems("  maintenance: {compactionThroughput: [{schedule: \"0 22 * * *\", duration: 24h,"
         + " mibPerSecond: 256}]}")).singleElement().hasToString("spec.maintenance.compactionThroughput[0].duration:"
