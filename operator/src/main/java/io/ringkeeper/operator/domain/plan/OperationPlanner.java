@@ -28,7 +28,12 @@ import java.util.List;
  *       node (datacenter, then rack, then index) while every other node of its datacenter is ready.
  *   <li>Replace: delete the pod, then the volume, then create an empty node with the same tokens and
  *       replace_address_first_boot, and wait until it is ready.
+ *   <li>Rebuild (a datacenter added to the running cluster): one node at a time, while every node of the datacenter
+ *       and of its source is ready, the agent's rebuild job streams the node's data from the source datacenter; a
+ *       finished node is recorded in done and never rebuilt again; a failure is reported with the node's message
+ *       and retried after a growing delay.
  * </ul>
+ * A node joining a datacenter that waits for its rebuild needs no cleanup of the others: they hold no data yet.
  */
 final class OperationPlanner {
   static final int MAX_CLEANUP_ATTEMPTS = 3;
@@ -41,6 +46,7 @@ final class OperationPlanner {
       case ScaleDown -> scaleDown(state, op);
       case RollingRestart, Restart -> restart(state, op);
       case Replace -> replace(state, op);
+      case Rebuild -> rebuild(state, op);
     };
   }
 
@@ -63,6 +69,10 @@ final class OperationPlanner {
         .filter(n -> !n.equals(node.name())).toList();
     if (others.isEmpty()) {
       return new Step.FinishOperation(op, null, "node " + node.name() + " joined");
+    }
+    if (state.pendingRebuild(op.datacenter()).isPresent()) {
+      return new Step.FinishOperation(op, null, "node " + node.name() + " joined datacenter " + op.datacenter()
+          + ", which holds no data until it is rebuilt; no cleanup needed");
     }
     Operation cleanup = new Operation(OperationKind.Cleanup, op.datacenter(), null, null, null, 0, others,
         List.of(), "node " + node.name() + " joined; cleanup runs on the other nodes one at a time", null,
@@ -309,9 +319,56 @@ final class OperationPlanner {
     return new Step.DeletePod(op, node.id());
   }
 
-  /** An Await when another node of the operation's datacenter is not ready, else null. */
+  private static Step rebuild(ClusterState state, Operation op) {
+    Rebuild rebuild = state.pendingRebuild(op.datacenter()).orElse(null);
+    if (rebuild == null) {
+      return new Step.FinishOperation(op, null, "datacenter " + op.datacenter() + " has no rebuild pending");
+    }
+    List<String> pending = op.pending().stream().filter(n -> state.node(n).isPresent()).toList();
+    if (op.node() == null) {
+      if (pending.isEmpty()) {
+        return new Step.FinishOperation(op, null, "datacenter " + op.datacenter() + " rebuilt from "
+            + rebuild.source() + ": " + op.done().size() + " nodes streamed their data");
+      }
+      Step wait = waitForOthers(state, op, null, "rebuilding " + pending.get(0));
+      if (wait != null) {
+        return wait;
+      }
+      return new Step.RecordOperation(new Operation(op.kind(), op.datacenter(), pending.get(0),
+          OperationStep.Rebuilding, null, 0, pending, op.done(), null, null, state.now()), null);
+    }
+    NodeId node = state.node(op.node()).map(KnownNode::id).orElse(null);
+    List<String> rest = pending.stream().filter(n -> !n.equals(op.node())).toList();
+    if (node == null) {
+      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()), null);
+    }
+    if (op.jobId() == null) {
+      if (!SafetyRules.retryDue(op, state.now())) {
+        return new Step.Await(op, "RebuildRetryWaiting", "rebuild of " + node.name() + " failed (" + op.message()
+            + "); retrying after " + SafetyRules.retryDelay(op.attempts()).toSeconds() + " s");
+      }
+      Step wait = waitForOthers(state, op, null, "rebuilding " + node.name());
+      return wait != null ? wait : new Step.StartJob(op, node, NodeJob.REBUILD, rebuild.source());
+    }
+    JobFacts job = state.job();
+    if (job == null || job.outcome() == JobFacts.Outcome.RUNNING || job.outcome() == JobFacts.Outcome.UNREACHABLE) {
+      return new Step.Await(op, "Rebuilding", "node " + node.name() + " streams its data from datacenter "
+          + rebuild.source() + progress(job));
+    }
+    if (job.outcome() == JobFacts.Outcome.SUCCEEDED) {
+      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()), null);
+    }
+    String why = job.outcome() == JobFacts.Outcome.NOT_FOUND
+        ? "the node no longer knows job " + op.jobId() + " (it restarted)" : job.message();
+    return new Step.RecordOperation(op.failed(why, state.now()), null);
+  }
+
+  /**
+   * An Await when another node of the operation's datacenter is not ready (or of the datacenter it is rebuilt from,
+   * while it waits for its rebuild), else null.
+   */
   private static Step waitForOthers(ClusterState state, Operation op, String node, String what) {
-    List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), node);
+    List<String> blocking = SafetyRules.notReadyOthersOrSource(state, op.datacenter(), node);
     if (blocking.isEmpty()) {
       return null;
     }

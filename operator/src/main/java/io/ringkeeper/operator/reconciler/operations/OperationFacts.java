@@ -10,10 +10,12 @@ import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.plan.ClusterState;
 import io.ringkeeper.operator.domain.plan.JobFacts;
+import io.ringkeeper.operator.domain.plan.KeyspaceReplication;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeFacts;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Operation;
+import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.node.JobStatus;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeClientException;
@@ -41,11 +43,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
  * {@link ClusterMapper#state}: the recorded operation and its job's state (asked of the node, bounded by the agent
- * timeout), each node's restart and replace reasons, operation mode, address and volume size.
+ * timeout), each node's restart and replace reasons, operation mode, address and volume size, the added
+ * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (asked of the first node that
+ * answers).
  */
 public final class OperationFacts {
   private final OperatorConfig config;
@@ -58,7 +63,7 @@ public final class OperationFacts {
       Map<String, NodeView> views, List<NodeEndpoint> endpoints, NodeClient client, Instant now) {
     ClusterState base = ClusterMapper.state(cr, known, ringFormed, observed, views);
     Operation op = OperationRecords.read(cr);
-    String configHash = configHash(cr, known);
+    String runsConfig = Hashes.of(CassandraYaml.withoutSeeds(cr));
     Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
     Optional<Long> wanted = wantedVolumeBytes(cr);
     Map<String, NodeFacts> facts = new HashMap<>();
@@ -82,15 +87,40 @@ public final class OperationFacts {
           view != null && view.fresh(),
           mode == OperationMode.DECOMMISSIONED,
           mode == OperationMode.DRAINED,
-          restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config)),
+          restartReason(cr, pod, NodePods.runsHash(cr, desired, runsConfig, config),
+              () -> NodePods.runsHash(cr, desired, configHash(cr, known), config)),
           pod != null && annotation(pod, Labels.RESTART) != null,
           replaceReason(pod, now),
           address,
           claim != null && wanted.isPresent() && requested(claim).map(r -> r < wanted.get()).orElse(false)));
     }
     Set<String> volumes = new HashSet<>(observed.volumes().keySet());
+    List<Rebuild> rebuilds = OperationRecords.rebuilds(cr);
     return new ClusterState(base.cluster(), base.numTokens(), base.datacenters(), ringFormed, known, facts, op,
-        job(op, endpoints, client), deleteVolumes(cr), volumes, now);
+        job(op, endpoints, client), deleteVolumes(cr), volumes, now)
+        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? keyspaces(endpoints, client) : null);
+  }
+
+  /** Whether a rebuild may start now, but for the keyspaces: none runs and an added datacenter has all its nodes. */
+  private static boolean rebuildDue(ClusterState base, List<Rebuild> rebuilds, Operation op) {
+    return op == null && rebuilds.stream().filter(Rebuild::pending).anyMatch(r -> base.datacenter(r.datacenter())
+        .map(dc -> dc.size() == base.knownIn(dc.name()).size()).orElse(false));
+  }
+
+  /** How the keyspaces replicate, from the first node that answers in time; null when none did. */
+  private List<KeyspaceReplication> keyspaces(List<NodeEndpoint> endpoints, NodeClient client) {
+    for (NodeEndpoint endpoint : endpoints) {
+      try {
+        return client.keyspaces(endpoint).get(config.agentTimeout().toMillis() * 2, TimeUnit.MILLISECONDS).stream()
+            .map(k -> new KeyspaceReplication(k.name(), k.system(), k.replicationFactors())).toList();
+      } catch (ExecutionException | TimeoutException e) {
+        // ask the next node
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
   }
 
   /** The hash of the rendered cassandra.yaml, as the pods are annotated with it. */
@@ -100,11 +130,17 @@ public final class OperationFacts {
         .map(s -> Names.nodeAddress(s, namespace)).toList()));
   }
 
+  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
+    return restartReason(cr, pod, desiredHash, () -> null);
+  }
+
   /**
    * Why the node must restart, or null. A pod without the runs-hash annotation (created by an operator before it
-   * existed) is taken as running what it should: nothing restarts on an operator upgrade.
+   * existed) is taken as running what it should: nothing restarts on an operator upgrade. Nor does a pod whose
+   * runs-hash is the one of an operator that still hashed the seed list ({@code legacyHash}, asked only when the
+   * hash differs), as long as that list is unchanged.
    */
-  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
+  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash, Supplier<String> legacyHash) {
     if (pod == null) {
       return null;
     }
@@ -117,7 +153,7 @@ public final class OperationFacts {
       return "restart asked on the cluster (" + Labels.RESTART + "=" + onCluster + ")";
     }
     String runs = annotation(pod, Labels.RUNS_HASH);
-    if (runs != null && !runs.equals(desiredHash)) {
+    if (runs != null && !runs.equals(desiredHash) && !runs.equals(legacyHash.get())) {
       return "what the node runs changed (image, cassandra.yaml, JVM options or resources)";
     }
     return null;
