@@ -177,4 +177,18 @@ class NodePodsTest {
     assertThat(pod(cr, true, false).getMetadata().getAnnotations().get(Labels.POD_SPEC_HASH)).isNotEqualTo(hash);
     assertThat(pod(cr, true, false).getSpec().getContainers().get(0).getImage()).isEqualTo("cassandra:5.0.8");
   }
+
+  @Test
+  void aNewSeedListIsNotAChangeOfWhatTheNodeRuns() {
+    CassandraCluster cr = Manifests.threeRacks();
+    Pod before = NodePods.desired(cr, new DesiredNode(ID, TOKENS, true, true),
+        Hashes.of(CassandraYaml.render(cr, List.of("a", "b"))), CONFIG);
+    Pod after = NodePods.desired(cr, new DesiredNode(ID, TOKENS, true, true),
+        Hashes.of(CassandraYaml.render(cr, List.of("a", "b", "c", "d"))), CONFIG);
+    assertThat(after.getMetadata().getAnnotations().get(Labels.RUNS_HASH))
+        .as("a datacenter added to the running cluster brings its seeds; nothing restarts for them")
+        .isEqualTo(before.getMetadata().getAnnotations().get(Labels.RUNS_HASH));
+    assertThat(after.getMetadata().getAnnotations().get(Labels.CONFIG_HASH))
+        .isNotEqualTo(before.getMetadata().getAnnotations().get(Labels.CONFIG_HASH));
+  }
 }

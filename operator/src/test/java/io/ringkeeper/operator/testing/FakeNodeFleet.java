@@ -66,8 +66,8 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final AtomicInteger jobIds = new AtomicInteger();
   private volatile Duration jobDuration = Duration.ofMillis(300);
 
-  /** A job some node was asked to run. */
-  public record StartedJob(String node, String address, JobKind kind, java.time.Instant at) {}
+  /** A job some node was asked to run; {@code source} is the datacenter a rebuild streams from (null otherwise). */
+  public record StartedJob(String node, String address, JobKind kind, java.time.Instant at, String source) {}
   private static final java.util.Set<JobKind> OPERATION_KINDS =
       java.util.EnumSet.of(JobKind.DECOMMISSION, JobKind.DRAIN, JobKind.CLEANUP, JobKind.REBUILD);
   private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -205,7 +205,8 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
       long now = System.currentTimeMillis();
       JobStatus running = new JobStatus(id, request.kind(), JobState.RUNNING, 0, null, now, 0);
       operationJobs.computeIfAbsent(ip, a -> new ConcurrentHashMap<>()).put(id, running);
-      started.add(new StartedJob(endpoint.node(), ip, request.kind(), java.time.Instant.now()));
+      started.add(new StartedJob(endpoint.node(), ip, request.kind(), java.time.Instant.now(),
+          request.sourceDatacenter()));
       if (request.kind() == JobKind.DECOMMISSION) {
         modes.put(ip, OperationMode.LEAVING);
       } else if (request.kind() == JobKind.DRAIN) {

@@ -61,4 +61,14 @@ class OperationFactsTest {
     assertThat(OperationFacts.restartReason(cr, annotated(Map.of(Labels.RUNS_HASH, "old")), "abc"))
         .startsWith("what the node runs changed");
   }
+
+  @Test
+  void aPodCreatedByAnOperatorThatHashedTheSeedListIsNotRestartedWhileTheListIsUnchanged() {
+    CassandraCluster cr = new CassandraCluster();
+    cr.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("demo").build());
+    Pod legacy = annotated(Map.of(Labels.RUNS_HASH, "with-seeds"));
+    assertThat(OperationFacts.restartReason(cr, legacy, "without-seeds", () -> "with-seeds")).isNull();
+    assertThat(OperationFacts.restartReason(cr, legacy, "without-seeds", () -> "with-other-seeds"))
+        .startsWith("what the node runs changed");
+  }
 }
