@@ -54,6 +54,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
   private final Set<String> wrongTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> slow = new ConcurrentHashMap<>();
+  private final Map<String, List<KeyspaceInfo>> schemas = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
   private final Map<String, AtomicInteger> metricsCalls = new ConcurrentHashMap<>();
@@ -156,6 +157,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     wrongTokens.clear();
     slow.clear();
     failing.clear();
+    schemas.clear();
   }
 
   @Override
@@ -185,7 +187,18 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
 
   @Override
   public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint endpoint) {
-    return answer(endpoint, jobs::schema);
+    List<KeyspaceInfo> own = schemas.get(endpoint.node());
+    return answer(endpoint, own != null ? () -> own : jobs::schema);
+  }
+
+  /** The keyspaces this node reports instead of the fleet's (null: the fleet's again), e.g. a schema not pulled yet. */
+  public FakeNodeFleet schema(String node, List<KeyspaceInfo> keyspaces) {
+    if (keyspaces == null) {
+      schemas.remove(node);
+    } else {
+      schemas.put(node, List.copyOf(keyspaces));
+    }
+    return this;
   }
 
   /** Jobs run by {@link #jobs()}: durations, failures and their history are set and read there. */

@@ -98,7 +98,22 @@ public final class OperationFacts {
     List<Rebuild> rebuilds = OperationRecords.rebuilds(cr);
     return new ClusterState(base.cluster(), base.numTokens(), base.datacenters(), ringFormed, known, facts, op,
         job(op, endpoints, client), deleteVolumes(cr), volumes, now)
-        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? keyspaces(endpoints, client) : null);
+        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? keyspaces(sourceEndpoints(known, rebuilds,
+            endpoints), client) : null);
+  }
+
+  /**
+   * The agents of the nodes of the datacenters pending rebuilds stream from. Only they are asked for the keyspaces:
+   * a node of the new datacenter may not have pulled the schema yet right after it joined; it would report no user
+   * keyspace at all, and the rebuild would start before the keyspaces replicate to it and stream nothing.
+   */
+  static List<NodeEndpoint> sourceEndpoints(List<KnownNode> known, List<Rebuild> rebuilds,
+      List<NodeEndpoint> endpoints) {
+    Set<String> sources = new HashSet<>();
+    rebuilds.stream().filter(Rebuild::pending).forEach(r -> sources.add(r.source()));
+    Set<String> nodes = new HashSet<>();
+    known.stream().filter(n -> sources.contains(n.id().datacenter())).forEach(n -> nodes.add(n.name()));
+    return endpoints.stream().filter(e -> nodes.contains(e.node())).toList();
   }
 
   /** Whether a rebuild may start now, but for the keyspaces: none runs and an added datacenter has all its nodes. */
