@@ -89,8 +89,7 @@ class DatacenterAddE2E {
   @Order(1)
   void rowsWrittenToAKeyspaceReplicatedInDc1Only() throws Exception {
     try (CqlSession session = E2eSupport.cql(address("dcadd-dc1-r1-0"), "dc1")) {
-      session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS dcadd WITH replication ="
-          + " {'class': 'NetworkTopologyStrategy', 'dc1': 1}"));
+      replication(session, "CREATE KEYSPACE IF NOT EXISTS", "'dc1': 1");
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS dcadd.rows (id int PRIMARY KEY,"
           + " value text)"));
       PreparedStatement insert = session.prepare("INSERT INTO dcadd.rows (id, value) VALUES (?, ?)");
@@ -132,8 +131,7 @@ class DatacenterAddE2E {
   @Order(3)
   void alteringTheKeyspaceRebuildsTheNewDatacenterFromTheExistingOne() throws Exception {
     try (CqlSession session = E2eSupport.cql(address("dcadd-dc1-r1-0"), "dc1")) {
-      session.execute(SimpleStatement.newInstance("ALTER KEYSPACE dcadd WITH replication ="
-          + " {'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 1}"));
+      replication(session, "ALTER KEYSPACE", "'dc1': 1, 'dc2': 1");
     }
     Set<String> steps = new LinkedHashSet<>();
     CassandraCluster rebuilt = env.await(NAMESPACE, CLUSTER, c -> {
@@ -194,6 +192,12 @@ class DatacenterAddE2E {
         Thread.sleep(2000);
       }
     }
+  }
+
+  /** Creates or alters keyspace dcadd with these replication factors per datacenter. */
+  private static void replication(CqlSession session, String statement, String factors) {
+    session.execute(SimpleStatement.newInstance(statement + " dcadd WITH replication ="
+        + " {'class': 'NetworkTopologyStrategy', " + factors + "}"));
   }
 
   private static String progressingReason(CassandraCluster c) {
