@@ -49,8 +49,12 @@ import java.util.regex.Pattern;
  * Anything else it cannot translate is refused with a {@link Refusal} naming the field and the fix.
  */
 public final class PodTranslator {
-  /** The pod's readiness probe: an HTTP GET on the pod's address. */
-  public record ReadinessProbe(String path, int port, Duration period) {}
+  /**
+   * The pod's readiness probe: an HTTP GET on the pod's address, every {@code period}, each bounded by
+   * {@code timeout}; a Ready pod turns not ready after {@code failureThreshold} failures in a row (as a kubelet
+   * does), and ready again on one success.
+   */
+  public record ReadinessProbe(String path, int port, Duration period, Duration timeout, int failureThreshold) {}
 
   /**
    * One node ready to launch.
@@ -376,8 +380,12 @@ public final class PodTranslator {
           .orElseThrow(() -> new Refusal("UnsupportedProbe", "container " + container.getName()
               + ": the readiness probe names port " + portName + ", which the container does not declare", false));
     }
+    // Kubernetes' defaults where the probe leaves a field out.
     int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
-    return new ReadinessProbe(get.getPath() == null ? "/" : get.getPath(), port, Duration.ofSeconds(period));
+    int timeout = probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds();
+    int failures = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
+    return new ReadinessProbe(get.getPath() == null ? "/" : get.getPath(), port, Duration.ofSeconds(period),
+        Duration.ofSeconds(timeout), failures);
   }
 
   private byte[] readAgentJar() throws Refusal {

@@ -274,6 +274,7 @@ public final class ProcessKubelet implements AutoCloseable {
     volatile boolean terminating;
     int restarts;
     Boolean ready;
+    int probeFailures;
     Instant startedAt;
     Map<String, Object> lastTermination;
     ScheduledFuture<?> prober;
@@ -325,6 +326,7 @@ public final class ProcessKubelet implements AutoCloseable {
       translation = t;
       startedAt = Instant.now();
       ready = false;
+      probeFailures = 0;
       LOG.info("started pod {}/{} at {} (pid {}, restarts {})", namespace, name, t.address(), process.pid(), restarts);
       event("Normal", "Started", "Started container cassandra at " + t.address() + " (pid " + process.pid() + ")");
       patchStatus(runningStatus());
@@ -375,7 +377,7 @@ public final class ProcessKubelet implements AutoCloseable {
       try {
         HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
             URI.create("http://" + t.address() + ":" + t.readiness().port() + t.readiness().path()))
-            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            .timeout(t.readiness().timeout()).GET().build(), HttpResponse.BodyHandlers.discarding());
         ok = response.statusCode() >= 200 && response.statusCode() < 400;
       } catch (IOException e) {
         ok = false;
@@ -384,10 +386,16 @@ public final class ProcessKubelet implements AutoCloseable {
         return;
       }
       synchronized (this) {
-        if (terminating || p != process || Boolean.valueOf(ok).equals(ready)) {
+        if (terminating || p != process) {
           return;
         }
-        ready = ok;
+        probeFailures = ok ? 0 : probeFailures + 1;
+        // Like a kubelet: one success makes the pod Ready, failureThreshold failures in a row make it not Ready.
+        boolean next = ok || (Boolean.TRUE.equals(ready) && probeFailures < t.readiness().failureThreshold());
+        if (Boolean.valueOf(next).equals(ready)) {
+          return;
+        }
+        ready = next;
         patchStatus(runningStatus());
       }
     }

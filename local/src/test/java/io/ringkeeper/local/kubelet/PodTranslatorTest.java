@@ -106,7 +106,7 @@ class PodTranslatorTest {
     assertThat(options).noneMatch(o -> o.contains("/etc/ringkeeper") || o.contains("/opt/ringkeeper")
         || o.contains("$(POD_IP)"));
     assertThat(t.readiness()).isEqualTo(new PodTranslator.ReadinessProbe("/readyz", 8778,
-        java.time.Duration.ofSeconds(10)));
+        java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(5), 3));
     assertThat(t.gracePeriod()).hasSeconds(NodePods.TERMINATION_GRACE_SECONDS);
   }
 

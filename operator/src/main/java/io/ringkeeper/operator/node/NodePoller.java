@@ -38,6 +38,10 @@ import org.slf4j.MDC;
  * agent for its figures (latency, compactions, hints, heap), so there is one round of agent calls per interval
  * and nothing else polls the agents. Figures never trigger a reconcile; a failed figures call only drops the
  * node's figures (stale latencies are worse than none).
+ *
+ * <p>A node that answered is reported failed at once when its agent cannot be reached (connection refused: the
+ * process is gone) but only after two timeouts in a row: one slow answer is what a GC pause or a starved CPU
+ * looks like, and marking a node down for it makes whole clusters flap (seen on 2 shared cores).
  */
 public final class NodePoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodePoller.class);
@@ -54,6 +58,8 @@ public final class NodePoller implements AutoCloseable {
   private final Map<ClusterKey, Map<String, NodeEndpoint>> tracked = new ConcurrentHashMap<>();
   private final Map<ClusterKey, Map<String, NodeObservation>> observations = new ConcurrentHashMap<>();
   private final Map<ClusterKey, Map<String, Figures>> figures = new ConcurrentHashMap<>();
+  /** Nodes (name@address) whose last call timed out after an answer: one slow answer is not yet a down node. */
+  private final Map<ClusterKey, Set<String>> slow = new ConcurrentHashMap<>();
   // Guarded by this:
   private final Queue<Call> queue = new ArrayDeque<>();
   private final Set<Call> inFlight = new HashSet<>();
@@ -149,6 +155,7 @@ public final class NodePoller implements AutoCloseable {
     tracked.remove(cluster);
     observations.remove(cluster);
     figures.remove(cluster);
+    slow.remove(cluster);
   }
 
   /** The clusters whose nodes are polled. */
@@ -310,11 +317,21 @@ public final class NodePoller implements AutoCloseable {
     NodeObservation previous = seen.get(endpoint.node());
     Instant now = clock.instant();
     NodeObservation next;
+    Set<String> slowNodes = slow.computeIfAbsent(call.cluster(), k -> ConcurrentHashMap.newKeySet());
+    String slowKey = endpoint.node() + "@" + endpoint.address();
     if (error == null) {
+      slowNodes.remove(slowKey);
       next = NodeObservation.answered(endpoint.node(), endpoint.address(), now, info);
     } else {
       Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
       NodeClientException.Kind kind = failureKind(error);
+      if (kind == NodeClientException.Kind.TIMEOUT && previous != null && previous.answeredNow()
+          && previous.address().equals(endpoint.address()) && slowNodes.add(slowKey)) {
+        LOG.debug("node {} timed out once after answering; its last answer stands until a second timeout",
+            endpoint.node());
+        return;
+      }
+      slowNodes.remove(slowKey);
       Instant lastAnswer = previous == null ? null : previous.lastAnswer();
       next = NodeObservation.failed(endpoint.node(), endpoint.address(), now, kind,
           String.valueOf(cause.getMessage()), lastAnswer);

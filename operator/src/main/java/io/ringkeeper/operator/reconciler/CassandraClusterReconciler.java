@@ -60,7 +60,6 @@ import io.ringkeeper.operator.resources.CassandraYaml;
 import io.ringkeeper.operator.resources.ConfigMaps;
 import io.ringkeeper.operator.resources.DesiredNode;
 import io.ringkeeper.operator.resources.DisruptionBudgets;
-import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.NodePods;
@@ -306,7 +305,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     List<NodeId> seeds = seeds(cr, known);
     String namespace = cr.getMetadata().getNamespace();
     String yaml = CassandraYaml.render(cr, seeds.stream().map(s -> Names.nodeAddress(s, namespace)).toList());
-    String configHash = Hashes.of(yaml);
+    String configHash = OperationFacts.configHash(cr, known);
 
     ensureSecrets(cr, observed);
     writer.ensure(ConfigMaps.desired(cr, yaml, extraRacks(cr, known)),

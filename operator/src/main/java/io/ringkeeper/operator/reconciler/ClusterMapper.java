@@ -11,6 +11,7 @@ import io.ringkeeper.operator.domain.model.Rack;
 import io.ringkeeper.operator.domain.model.Topology;
 import io.ringkeeper.operator.domain.plan.ClusterState;
 import io.ringkeeper.operator.domain.plan.KnownNode;
+import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.domain.plan.NodeFacts;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
@@ -72,16 +73,32 @@ public final class ClusterMapper {
     return status.getNodes().stream().filter(n -> node.equals(n.getName())).findFirst();
   }
 
-  /** The seeds of every datacenter among the recorded nodes (see {@link Topology#seeds}). */
+  /**
+   * The seeds of every datacenter among the recorded nodes (see {@link Topology#seeds}). A node being replaced is
+   * no seed while the replacement runs: Cassandra never bootstraps a node that finds itself among the seeds, and a
+   * replacement must bootstrap (stream the lost node's data). Another node of its datacenter stands in; seeds
+   * are read at start-up only, so the move restarts nobody.
+   */
   public static List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
+    String replacing = replacing(cr);
     List<NodeId> seeds = new ArrayList<>();
     for (DatacenterSpec dc : cr.getSpec().getDatacenters()) {
       List<String> rackOrder = SpecDefaults.racks(dc).stream().map(RackSpec::getName).toList();
       List<NodeId> nodes = known.stream().map(KnownNode::id).filter(id -> id.datacenter().equals(dc.getName()))
+          .filter(id -> replacing == null || !Names.node(id).equals(replacing))
           .toList();
       seeds.addAll(Topology.seeds(rackOrder, nodes));
     }
     return seeds;
+  }
+
+  /** The node a recorded Replace operation replaces, or null. */
+  static String replacing(CassandraCluster cr) {
+    if (cr.getStatus() == null || cr.getStatus().getOperation() == null) {
+      return null;
+    }
+    var op = cr.getStatus().getOperation();
+    return op.getType() == io.ringkeeper.api.v1alpha1.OperationType.Replace ? op.getNode() : null;
   }
 
   public static boolean ringFormed(CassandraCluster cr) {

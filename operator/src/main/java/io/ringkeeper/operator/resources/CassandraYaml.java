@@ -59,15 +59,6 @@ public final class CassandraYaml {
     }
   }
 
-  /**
-   * The file as it decides what a node runs: everything but the seed list. Cassandra reads its seeds only when it
-   * starts, so a seed list that grows (a datacenter added to the running cluster brings its own seeds) restarts no
-   * node: each node reads the new list at its next start.
-   */
-  public static String withoutSeeds(CassandraCluster cr) {
-    return render(cr, List.of());
-  }
-
   static ObjectNode tree(CassandraCluster cr, List<String> seeds) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode yaml = f.objectNode();

@@ -37,8 +37,11 @@ public final class JvmOptions {
     options.add("-Dcassandra.config.allow_system_properties=true");
     options.add(SETTINGS_PREFIX + "listen_address=" + POD_IP);
     options.add(SETTINGS_PREFIX + "rpc_address=" + POD_IP);
-    if (node.initial()) {
+    if (node.initial() && node.replaceAddress() == null) {
       // A brand-new cluster's nodes start together in an empty ring with pre-assigned tokens: no streaming.
+      // Never for a replacement, even of an initial node: it must bootstrap to stream the lost node's data, and
+      // Cassandra refuses replace_address without it. (Like the replace option itself, this acts on first boot
+      // only and is left out of what the pod is said to run: no restart follows the replacement.)
       options.add(SETTINGS_PREFIX + "auto_bootstrap=false");
     }
     options.add("-Dcassandra.initial_token="

@@ -82,7 +82,7 @@ public final class NodePods {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Labels.CONFIG_HASH, configHash);
     annotations.put(Labels.POD_SPEC_HASH, Hashes.of(Serialization.asJson(podSpec) + "|" + configHash));
-    annotations.put(Labels.RUNS_HASH, runsHash(cr, node, Hashes.of(CassandraYaml.withoutSeeds(cr)), config));
+    annotations.put(Labels.RUNS_HASH, runsHash(cr, node, configHash, config));
     String restart = clusterRestart(cr);
     if (restart != null) {
       annotations.put(Labels.RESTARTED_FOR, restart);
@@ -101,10 +101,9 @@ public final class NodePods {
 
   /**
    * Hash of what the node runs: its Cassandra container (image, env with the JVM options, resources, probes,
-   * mounts) and the rendered configuration ({@code configHash}: the hash of {@link CassandraYaml#withoutSeeds}; the
-   * seed list is read at start only, so a new datacenter's seeds restart nothing). The agent's init container is
-   * left out: it carries the operator's image, and upgrading the operator must restart no node. The replace option
-   * is left out too: it acts on first boot only, so the replacement runs the same as the node it replaced.
+   * mounts) and the rendered configuration. The agent's init container is left out: it carries the operator's
+   * image, and upgrading the operator must restart no node. The replace option is left out too: it acts on first
+   * boot only, so the replacement runs the same as the node it replaced.
    */
   public static String runsHash(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     Container container = cassandraContainer(cr.getSpec(), node.withoutReplace(), config);

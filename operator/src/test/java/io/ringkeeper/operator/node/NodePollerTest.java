@@ -153,6 +153,56 @@ class NodePollerTest {
   }
 
   @Test
+  void aNodeThatAnsweredIsReportedFailedOnlyAfterTwoTimeoutsInARow() {
+    client.answers.put("n0", info(OperationMode.NORMAL, 1));
+    java.util.concurrent.atomic.AtomicInteger timeouts = new java.util.concurrent.atomic.AtomicInteger();
+    poller(4, Duration.ofMillis(200)).setCallObserver((kind, took, failure) -> {
+      if (failure == NodeClientException.Kind.TIMEOUT) {
+        timeouts.incrementAndGet();
+      }
+    });
+    poller.track(CLUSTER, endpoints(1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 1);
+    client.hanging.put("n0", new CompletableFuture<>());
+    // A round skips a node whose previous call has not released its slot yet: ask until the call happened.
+    await().atMost(Duration.ofSeconds(5)).until(() -> pollUntil(timeouts, 1));
+    assertThat(poller.observations(CLUSTER).get("n0").answeredNow()).as("one timeout: the answer stands").isTrue();
+    assertThat(changes).hasSize(1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> pollUntil(timeouts, 2));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !poller.observations(CLUSTER).get("n0").answeredNow());
+    assertThat(poller.observations(CLUSTER).get("n0").failure()).isEqualTo(NodeClientException.Kind.TIMEOUT);
+    assertThat(changes).hasSize(2);
+    // An answer in between starts the count again.
+    client.hanging.remove("n0");
+    await().atMost(Duration.ofSeconds(5)).until(() -> {
+      poller.pollOnce();
+      return poller.observations(CLUSTER).get("n0").answeredNow();
+    });
+    client.hanging.put("n0", new CompletableFuture<>());
+    await().atMost(Duration.ofSeconds(5)).until(() -> pollUntil(timeouts, 3));
+    assertThat(poller.observations(CLUSTER).get("n0").answeredNow()).isTrue();
+  }
+
+  /** Starts a round unless {@code count} already reached {@code target}; whether it did. */
+  private boolean pollUntil(java.util.concurrent.atomic.AtomicInteger count, int target) {
+    if (count.get() < target) {
+      poller.pollOnce();
+    }
+    return count.get() >= target;
+  }
+
+  @Test
+  void aNodeWhoseAgentRefusesConnectionsAfterAnsweringIsReportedAtOnce() {
+    client.answers.put("n0", info(OperationMode.NORMAL, 1));
+    poller(4, Duration.ofMillis(200)).track(CLUSTER, endpoints(1));
+    await().atMost(Duration.ofSeconds(5)).until(() -> changes.size() == 1);
+    client.answers.remove("n0");
+    poller.pollOnce();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !poller.observations(CLUSTER).get("n0").answeredNow());
+    assertThat(poller.observations(CLUSTER).get("n0").failure()).isEqualTo(NodeClientException.Kind.UNREACHABLE);
+  }
+
+  @Test
   void aNodeAtANewAddressStartsWithoutItsOldObservation() {
     client.answers.put("n0", info(OperationMode.NORMAL, 1));
     poller(4, Duration.ofSeconds(1)).track(CLUSTER, endpoints(1));

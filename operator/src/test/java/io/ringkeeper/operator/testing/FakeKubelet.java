@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  * Plays the kubelet for the mock API server: every Cassandra pod that appears is "started" — given a pod IP,
  * phase Running and a Ready condition — by a status patch from its own client (user agent
  * {@value MockKube#KUBELET_AGENT}, so its writes are not counted as the operator's). Deleted pods stop running.
- * With {@link #hold(boolean)} new pods stay Pending, as on a cluster without room.
+ * With {@link #hold(boolean)} new pods stay Pending, as on a cluster without room; with
+ * {@link #readyAtStart(boolean)} they start without passing their readiness probe until {@link #markReady}.
  *
  * <p>The pods it runs are what {@link FakeNodeFleet} answers for, just as real agents run inside real pods.
  */
@@ -42,6 +43,7 @@ public final class FakeKubelet implements AutoCloseable {
   });
   private final IntFunction<String> addresses;
   private volatile boolean hold;
+  private volatile boolean readyAtStart = true;
 
   public FakeKubelet(MockKube kube) {
     this(kube, n -> "10.0." + (n / 250) + "." + (n % 250 + 1));
@@ -85,6 +87,23 @@ public final class FakeKubelet implements AutoCloseable {
     }
   }
 
+  /**
+   * While false, pods start Running with their Ready condition False, as if their readiness probe had not passed
+   * yet; {@link #markReady} then makes one Ready.
+   */
+  public void readyAtStart(boolean value) {
+    this.readyAtStart = value;
+  }
+
+  /** Sets a running pod's Ready condition True, as its passing readiness probe would. */
+  public void markReady(String namespace, String name) {
+    String now = Instant.now().toString();
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
+            + now + "\"}]}}");
+  }
+
   /** The running pod of that name in that namespace, with its IP. */
   public Optional<Pod> running(String namespace, String name) {
     return Optional.ofNullable(running.get(namespace + "/" + name));
@@ -120,7 +139,8 @@ public final class FakeKubelet implements AutoCloseable {
     String ip = addresses.apply(podCount.incrementAndGet());
     String now = Instant.now().toString();
     String patch = "{\"status\":{\"phase\":\"Running\",\"podIP\":\"" + ip + "\",\"startTime\":\"" + now + "\","
-        + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"" + now + "\"}]}}";
+        + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"" + (readyAtStart ? "True" : "False") + "\","
+        + "\"lastTransitionTime\":\"" + now + "\"}]}}";
     try {
       Pod started = client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       running.put(key(started), started);

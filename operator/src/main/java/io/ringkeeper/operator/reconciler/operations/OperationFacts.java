@@ -43,14 +43,13 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
  * {@link ClusterMapper#state}: the recorded operation and its job's state (asked of the node, bounded by the agent
  * timeout), each node's restart and replace reasons, operation mode, address and volume size, the added
- * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (asked of the first node that
- * answers).
+ * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (asked of a node of the datacenter
+ * it streams from).
  */
 public final class OperationFacts {
   private final OperatorConfig config;
@@ -63,7 +62,7 @@ public final class OperationFacts {
       Map<String, NodeView> views, List<NodeEndpoint> endpoints, NodeClient client, Instant now) {
     ClusterState base = ClusterMapper.state(cr, known, ringFormed, observed, views);
     Operation op = OperationRecords.read(cr);
-    String runsConfig = Hashes.of(CassandraYaml.withoutSeeds(cr));
+    String configHash = configHash(cr, known);
     Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
     Optional<Long> wanted = wantedVolumeBytes(cr);
     Map<String, NodeFacts> facts = new HashMap<>();
@@ -87,8 +86,7 @@ public final class OperationFacts {
           view != null && view.fresh(),
           mode == OperationMode.DECOMMISSIONED,
           mode == OperationMode.DRAINED,
-          restartReason(cr, pod, NodePods.runsHash(cr, desired, runsConfig, config),
-              () -> NodePods.runsHash(cr, desired, configHash(cr, known), config)),
+          restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config)),
           pod != null && annotation(pod, Labels.RESTART) != null,
           replaceReason(pod, now),
           address,
@@ -138,24 +136,20 @@ public final class OperationFacts {
     return null;
   }
 
-  /** The hash of the rendered cassandra.yaml, as the pods are annotated with it. */
+  /**
+   * The hash of the rendered cassandra.yaml as the pods are annotated with it, without the seed list: seeds are
+   * read only when a node starts, so a seed that moves (a replacement, a new datacenter, a node added or removed)
+   * must restart nobody.
+   */
   public static String configHash(CassandraCluster cr, List<KnownNode> known) {
-    String namespace = cr.getMetadata().getNamespace();
-    return Hashes.of(CassandraYaml.render(cr, ClusterMapper.seeds(cr, known).stream()
-        .map(s -> Names.nodeAddress(s, namespace)).toList()));
-  }
-
-  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
-    return restartReason(cr, pod, desiredHash, () -> null);
+    return Hashes.of(CassandraYaml.render(cr, List.of()));
   }
 
   /**
    * Why the node must restart, or null. A pod without the runs-hash annotation (created by an operator before it
-   * existed) is taken as running what it should: nothing restarts on an operator upgrade. Nor does a pod whose
-   * runs-hash is the one of an operator that still hashed the seed list ({@code legacyHash}, asked only when the
-   * hash differs), as long as that list is unchanged.
+   * existed) is taken as running what it should: nothing restarts on an operator upgrade.
    */
-  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash, Supplier<String> legacyHash) {
+  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
     if (pod == null) {
       return null;
     }
@@ -168,7 +162,7 @@ public final class OperationFacts {
       return "restart asked on the cluster (" + Labels.RESTART + "=" + onCluster + ")";
     }
     String runs = annotation(pod, Labels.RUNS_HASH);
-    if (runs != null && !runs.equals(desiredHash) && !runs.equals(legacyHash.get())) {
+    if (runs != null && !runs.equals(desiredHash)) {
       return "what the node runs changed (image, cassandra.yaml, JVM options or resources)";
     }
     return null;

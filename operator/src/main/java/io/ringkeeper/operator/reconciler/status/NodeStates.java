@@ -23,7 +23,8 @@ import java.util.List;
  *   <li>Agent answered: its operation mode maps to UN/UJ/UL/UM; STARTING is UNKNOWN; DRAINING, DRAINED and
  *       DECOMMISSIONED are DOWN (the node no longer serves).
  * </ul>
- * A node is ready when it is UN, serves CQL and no peer that answered lists it as unreachable.
+ * A node is ready when it is UN, serves CQL, no peer that answered lists it as unreachable and Kubernetes counts
+ * its pod Ready.
  */
 public final class NodeStates {
   private NodeStates() {}
@@ -82,9 +83,28 @@ public final class NodeStates {
     if (!seenDownBy.isEmpty()) {
       reasons.add("seen down by " + String.join(", ", seenDownBy.stream().sorted().toList()));
     }
-    boolean ready = health == NodeHealth.UP_NORMAL && info.nativeTransportRunning() && seenDownBy.isEmpty();
+    boolean podReady = podReady(pod);
+    if (health == NodeHealth.UP_NORMAL && !podReady) {
+      reasons.add("pod is not Ready yet (its readiness probe has not passed)");
+    }
+    boolean ready = health == NodeHealth.UP_NORMAL && info.nativeTransportRunning() && seenDownBy.isEmpty()
+        && podReady;
     return new NodeView(health, ready, true, reasons.isEmpty() ? null : String.join("; ", reasons),
         identityProblem(node, info));
+  }
+
+  /**
+   * Whether Kubernetes counts the pod Ready (its Ready condition is True). The operator's own checks run on its
+   * poll interval and the readiness probe on the kubelet's: a node counts as ready only when both agree, so that
+   * the next disruptive step never starts while Services, PodDisruptionBudgets and users still see this pod as
+   * not ready (two pods not Ready at once).
+   */
+  static boolean podReady(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return false;
+    }
+    return pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Why a node that answered does not hold what it was given, or null when it does. */

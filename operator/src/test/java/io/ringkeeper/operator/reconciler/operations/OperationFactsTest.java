@@ -69,16 +69,6 @@ class OperationFactsTest {
   }
 
   @Test
-  void aPodCreatedByAnOperatorThatHashedTheSeedListIsNotRestartedWhileTheListIsUnchanged() {
-    CassandraCluster cr = new CassandraCluster();
-    cr.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("demo").build());
-    Pod legacy = annotated(Map.of(Labels.RUNS_HASH, "with-seeds"));
-    assertThat(OperationFacts.restartReason(cr, legacy, "without-seeds", () -> "with-seeds")).isNull();
-    assertThat(OperationFacts.restartReason(cr, legacy, "without-seeds", () -> "with-other-seeds"))
-        .startsWith("what the node runs changed");
-  }
-
-  @Test
   void onlyNodesOfTheSourceDatacenterAreAskedWhetherTheKeyspacesReplicateToTheNewOne() {
     // A node of the new datacenter may not have pulled the schema yet: it would report no user keyspace at all.
     List<KnownNode> known = List.of(node("dc1", 0), node("dc2", 0), node("dc1", 1));

@@ -142,6 +142,32 @@ class RestartIT {
   }
 
   @Test
+  void neverDrainsTheNextNodeBeforeKubernetesCountsTheRestartedPodReady() {
+    String ns = harness.kube().freshNamespace("probe");
+    ScaleIT.ready(ns, 3, "Retain");
+    harness.kubelet().readyAtStart(false);
+    try {
+      changeConfig(ns, 48);
+      // The first node restarts; its agent answers UN at once, but its pod's readiness probe has not passed.
+      harness.awaitCluster(ns, "demo", c -> drains(ns).size() == 1
+          && harness.kubelet().started(ns).stream().filter(s -> s.name().equals(drains(ns).get(0).node()))
+              .count() == 2);
+      String first = drains(ns).get(0).node();
+      OperatorHarness.pause(Duration.ofSeconds(2));
+      assertThat(drains(ns)).as("no other node drains while " + first + " is not Ready").hasSize(1);
+      CassandraCluster waiting = harness.get(ns, "demo");
+      assertThat(waiting.getStatus().getNodes()).filteredOn(n -> n.getName().equals(first))
+          .singleElement().satisfies(n -> assertThat(n.getMessage()).contains("pod is not Ready yet"));
+      harness.kubelet().readyAtStart(true);
+      harness.kubelet().markReady(ns, first);
+      awaitIdle(ns);
+      assertThat(drains(ns)).hasSize(3);
+    } finally {
+      harness.kubelet().readyAtStart(true);
+    }
+  }
+
+  @Test
   void neverRestartsWhileAnotherNodeIsDown() {
     String ns = harness.kube().freshNamespace("downpeer");
     ScaleIT.ready(ns, 3, "Retain");

@@ -22,7 +22,11 @@ class NodeStatesTest {
   private static final KnownNode NODE = new KnownNode(new NodeId("c", "dc1", "r1", 0), List.of(1L, 2L), true);
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
   private static final Pod RUNNING = new PodBuilder().withNewMetadata().withName("c-dc1-r1-0").endMetadata()
-      .withNewStatus().withPhase("Running").withPodIP("10.0.0.1").endStatus().build();
+      .withNewStatus().withPhase("Running").withPodIP("10.0.0.1")
+      .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+  private static final Pod RUNNING_NOT_READY = new PodBuilder(RUNNING).editStatus().withConditions(
+      new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Ready").withStatus("False").build())
+      .endStatus().build();
 
   static NodeInfo info(OperationMode mode, List<Long> tokens, List<String> unreachable, String endpoint) {
     return new NodeInfo(mode, "host", endpoint, "dc1", "r1", "5.0.9", mode == OperationMode.NORMAL, true, tokens,
@@ -41,6 +45,17 @@ class NodeStatesTest {
     assertThat(view.health()).isEqualTo(NodeHealth.UP_NORMAL);
     assertThat(view.ready()).isTrue();
     assertThat(view.identityProblem()).isNull();
+  }
+
+  @Test
+  void aNodeIsNotReadyUntilKubernetesCountsItsPodReadyEvenWhenItsAgentSaysNormal() {
+    NodeObservation self = answered("c-dc1-r1-0", info(OperationMode.NORMAL, List.of(2L, 1L), List.of(), "10.0.0.1"));
+    NodeView view = NodeStates.classify(NODE, RUNNING_NOT_READY, self, null, List.of(self));
+    assertThat(view.health()).isEqualTo(NodeHealth.UP_NORMAL);
+    assertThat(view.ready()).isFalse();
+    assertThat(view.message()).isEqualTo("pod is not Ready yet (its readiness probe has not passed)");
+    Pod noConditions = new PodBuilder(RUNNING).editStatus().withConditions(List.of()).endStatus().build();
+    assertThat(NodeStates.classify(NODE, noConditions, self, null, List.of(self)).ready()).isFalse();
   }
 
   @Test
