@@ -29,8 +29,10 @@ import java.util.Set;
  *   <li>The ring has not formed yet: {@link Step.Wait}.
  *   <li>An operation is recorded in status: its next step ({@link OperationPlanner}).
  *   <li>Otherwise a new operation, at most one in the whole cluster, in this order: replace a lost node (it
- *       restores redundancy), scale a datacenter down or up (spec order), restart nodes whose configuration
- *       changed or that were asked to restart, then grow volumes; else {@link Step.Idle}.
+ *       restores redundancy), scale a datacenter down or up (spec order; a datacenter with no node yet on a formed
+ *       ring is added node by node and recorded for a rebuild), rebuild an added datacenter once it is complete
+ *       and the keyspaces replicate to it, restart nodes whose configuration changed or that were asked to
+ *       restart, then grow volumes; else {@link Step.Idle}.
  * </ol>
  * Every operation starts with a {@link Step.RecordOperation} (status only), so its first disruptive step runs in a
  * later reconcile with the operation already recorded. The rules each step relies on are in {@link SafetyRules}.
@@ -190,8 +192,10 @@ public final class Planner {
     if (!blocking.isEmpty()) {
       return new Step.Wait(down ? "ScaleDownWaiting" : "ScaleUpWaiting", field + ".size asks for " + dc.size()
           + " nodes, the datacenter has " + nodes.size() + "; " + (down ? "decommissioning" : "adding")
-          + " a node waits until every node of datacenter " + dc.name() + (nodes.isEmpty() || state.pendingRebuild(
-          dc.name()).isPresent() ? " and of the datacenter it is rebuilt from" : "") + " is up and normal; not ready: "
+          + " a node waits until every node of datacenter " + dc.name()
+          + (nodes.isEmpty() || state.pendingRebuild(dc.name()).isPresent()
+              ? " and of the datacenter it is rebuilt from" : "")
+          + " is up and normal; not ready: "
           + String.join(", ", blocking));
     }
     List<RingNode> ring = nodes.stream().map(n -> new RingNode(n.name(), n.id().rack(), n.tokens())).toList();
