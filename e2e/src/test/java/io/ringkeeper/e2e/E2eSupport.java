@@ -1,8 +1,10 @@
 package io.ringkeeper.e2e;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
@@ -59,6 +61,18 @@ final class E2eSupport {
    * create that role in Cassandra yet), with the long timeouts DDL needs on a 2-core machine (FACTS.md).
    */
   static CqlSession cql(String address, String datacenter) {
+    return builder(address, datacenter).build();
+  }
+
+  /** As {@link #cql}, but requests go to the nodes of {@code datacenter} only: the others are IGNORED. */
+  static CqlSession cqlOnly(String address, String datacenter) {
+    return builder(address, datacenter)
+        .withNodeDistanceEvaluator((node, local) -> datacenter.equals(node.getDatacenter()) ? null
+            : NodeDistance.IGNORED)
+        .build();
+  }
+
+  private static CqlSessionBuilder builder(String address, String datacenter) {
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress(address, 9042))
         .withLocalDatacenter(datacenter)
@@ -68,8 +82,7 @@ final class E2eSupport {
             .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
             .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
             .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
-            .build())
-        .build();
+            .build());
   }
 
   /** The agent endpoints of a cluster's nodes, from its status and its agent-token Secret. */

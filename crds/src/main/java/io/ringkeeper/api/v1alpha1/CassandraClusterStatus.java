@@ -57,6 +57,11 @@ public class CassandraClusterStatus {
   @JsonPropertyDescription("Compaction throughput window and scheduled task state.")
   private MaintenanceStatus maintenance;
 
+  @JsonPropertyDescription(
+      "Datacenters added to the running cluster: each is rebuilt once (its nodes stream their data from the"
+          + " source datacenter) after its keyspaces replicate to it.")
+  private List<RebuildStatus> rebuilds;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -167,5 +172,13 @@ public class CassandraClusterStatus {
 
   public void setMaintenance(MaintenanceStatus maintenance) {
     this.maintenance = maintenance;
+  }
+
+  public List<RebuildStatus> getRebuilds() {
+    return rebuilds;
+  }
+
+  public void setRebuilds(List<RebuildStatus> rebuilds) {
+    this.rebuilds = rebuilds;
   }
 }

@@ -218,7 +218,9 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
         ringFormed, plan, clock.instant()), step);
     boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
-    if (operating && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
+    // A rebuild waiting for the user to alter the keyspaces: no Kubernetes or node event tells when that happened.
+    boolean awaitingRebuild = plan.held().stream().anyMatch(h -> h.reason().equals("RebuildWaiting"));
+    if ((operating || awaitingRebuild) && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
       recheck = config.pollInterval();
     }
     return recheck == null ? UpdateControl.noUpdate()

@@ -54,6 +54,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
   private final Set<String> wrongTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> slow = new ConcurrentHashMap<>();
+  private final Map<String, List<KeyspaceInfo>> schemas = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
   private final Map<String, AtomicInteger> metricsCalls = new ConcurrentHashMap<>();
@@ -66,8 +67,8 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final AtomicInteger jobIds = new AtomicInteger();
   private volatile Duration jobDuration = Duration.ofMillis(300);
 
-  /** A job some node was asked to run. */
-  public record StartedJob(String node, String address, JobKind kind, java.time.Instant at) {}
+  /** A job some node was asked to run; {@code source} is the datacenter a rebuild streams from (null otherwise). */
+  public record StartedJob(String node, String address, JobKind kind, java.time.Instant at, String source) {}
   private static final java.util.Set<JobKind> OPERATION_KINDS =
       java.util.EnumSet.of(JobKind.DECOMMISSION, JobKind.DRAIN, JobKind.CLEANUP, JobKind.REBUILD);
   private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -156,6 +157,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     wrongTokens.clear();
     slow.clear();
     failing.clear();
+    schemas.clear();
   }
 
   @Override
@@ -185,7 +187,18 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
 
   @Override
   public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint endpoint) {
-    return answer(endpoint, jobs::schema);
+    List<KeyspaceInfo> own = schemas.get(endpoint.node());
+    return answer(endpoint, own != null ? () -> own : jobs::schema);
+  }
+
+  /** The keyspaces this node reports instead of the fleet's (null: the fleet's again), e.g. a schema not pulled yet. */
+  public FakeNodeFleet schema(String node, List<KeyspaceInfo> keyspaces) {
+    if (keyspaces == null) {
+      schemas.remove(node);
+    } else {
+      schemas.put(node, List.copyOf(keyspaces));
+    }
+    return this;
   }
 
   /** Jobs run by {@link #jobs()}: durations, failures and their history are set and read there. */
@@ -205,7 +218,8 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
       long now = System.currentTimeMillis();
       JobStatus running = new JobStatus(id, request.kind(), JobState.RUNNING, 0, null, now, 0);
       operationJobs.computeIfAbsent(ip, a -> new ConcurrentHashMap<>()).put(id, running);
-      started.add(new StartedJob(endpoint.node(), ip, request.kind(), java.time.Instant.now()));
+      started.add(new StartedJob(endpoint.node(), ip, request.kind(), java.time.Instant.now(),
+          request.sourceDatacenter()));
       if (request.kind() == JobKind.DECOMMISSION) {
         modes.put(ip, OperationMode.LEAVING);
       } else if (request.kind() == JobKind.DRAIN) {

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param volumes names of every volume of the cluster, including those of nodes no longer recorded (kept by
  *     reclaim Retain): a new node never takes such a name, it would find another node's data
  * @param now the reconcile's time
+ * @param rebuilds the datacenters added to the running cluster, pending or rebuilt, as recorded in status
+ * @param keyspaces how the keyspaces replicate, asked of a node while a rebuild may be due; null when unknown
  */
 public record ClusterState(
     String cluster,
@@ -36,7 +38,9 @@ public record ClusterState(
     JobFacts job,
     boolean deleteVolumes,
     Set<String> volumes,
-    Instant now) {
+    Instant now,
+    List<Rebuild> rebuilds,
+    List<KeyspaceReplication> keyspaces) {
 
   public ClusterState {
     Objects.requireNonNull(cluster, "cluster");
@@ -45,12 +49,33 @@ public record ClusterState(
     facts = Map.copyOf(facts);
     volumes = Set.copyOf(volumes);
     Objects.requireNonNull(now, "now");
+    rebuilds = rebuilds == null ? List.of() : List.copyOf(rebuilds);
+    keyspaces = keyspaces == null ? null : List.copyOf(keyspaces);
+  }
+
+  /** A state without added datacenters. */
+  public ClusterState(String cluster, int numTokens, List<Datacenter> datacenters, boolean ringFormed,
+      List<KnownNode> known, Map<String, NodeFacts> facts, Operation operation, JobFacts job, boolean deleteVolumes,
+      Set<String> volumes, Instant now) {
+    this(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes, volumes, now,
+        List.of(), null);
   }
 
   /** A state without an operation in progress. */
   public ClusterState(String cluster, int numTokens, List<Datacenter> datacenters, boolean ringFormed,
       List<KnownNode> known, Map<String, NodeFacts> facts) {
     this(cluster, numTokens, datacenters, ringFormed, known, facts, null, null, false, Set.of(), Instant.EPOCH);
+  }
+
+  /** The same state with these added datacenters and keyspaces. */
+  public ClusterState withRebuilds(List<Rebuild> added, List<KeyspaceReplication> replication) {
+    return new ClusterState(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes,
+        volumes, now, added, replication);
+  }
+
+  /** The pending rebuild of a datacenter added to the running cluster, if it was not rebuilt yet. */
+  public Optional<Rebuild> pendingRebuild(String datacenter) {
+    return rebuilds.stream().filter(r -> r.datacenter().equals(datacenter) && r.pending()).findFirst();
   }
 
   public NodeFacts factsOf(String node) {

@@ -4,5 +4,6 @@ package io.ringkeeper.operator.domain.plan;
 public enum NodeJob {
   DECOMMISSION,
   DRAIN,
-  CLEANUP
+  CLEANUP,
+  REBUILD
 }

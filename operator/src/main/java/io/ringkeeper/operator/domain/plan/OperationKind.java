@@ -13,7 +13,9 @@ public enum OperationKind {
   /** One node restarted on its pod's restart annotation. */
   Restart,
   /** A lost node replaced by an empty one with the same tokens. */
-  Replace;
+  Replace,
+  /** The nodes of a datacenter added to the running cluster stream its data from an existing one, one at a time. */
+  Rebuild;
 
   /** Whether the operation changes the datacenter's size (phase Scaling). */
   public boolean scaling() {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The next step of the operation recorded in status. Each operation is a small state machine whose state is the
@@ -28,7 +29,12 @@ import java.util.List;
  *       node (datacenter, then rack, then index) while every other node of its datacenter is ready.
  *   <li>Replace: delete the pod, then the volume, then create an empty node with the same tokens and
  *       replace_address_first_boot, and wait until it is ready.
+ *   <li>Rebuild (a datacenter added to the running cluster): one node at a time, while every node of the datacenter
+ *       and of its source is ready, the agent's rebuild job streams the node's data from the source datacenter; a
+ *       finished node is recorded in done and never rebuilt again; a failure is reported with the node's message
+ *       and retried after a growing delay.
  * </ul>
+ * A node joining a datacenter that waits for its rebuild needs no cleanup of the others: they hold no data yet.
  */
 final class OperationPlanner {
   static final int MAX_CLEANUP_ATTEMPTS = 3;
@@ -41,6 +47,7 @@ final class OperationPlanner {
       case ScaleDown -> scaleDown(state, op);
       case RollingRestart, Restart -> restart(state, op);
       case Replace -> replace(state, op);
+      case Rebuild -> rebuild(state, op);
     };
   }
 
@@ -64,6 +71,10 @@ final class OperationPlanner {
     if (others.isEmpty()) {
       return new Step.FinishOperation(op, null, "node " + node.name() + " joined");
     }
+    if (state.pendingRebuild(op.datacenter()).isPresent()) {
+      return new Step.FinishOperation(op, null, "node " + node.name() + " joined datacenter " + op.datacenter()
+          + ", which holds no data until it is rebuilt; no cleanup needed");
+    }
     Operation cleanup = new Operation(OperationKind.Cleanup, op.datacenter(), null, null, null, 0, others,
         List.of(), "node " + node.name() + " joined; cleanup runs on the other nodes one at a time", null,
         state.now());
@@ -73,18 +84,31 @@ final class OperationPlanner {
   private static Step cleanup(ClusterState state, Operation op) {
     List<String> pending = op.pending().stream().filter(n -> state.node(n).isPresent()).toList();
     if (op.node() == null) {
-      if (pending.isEmpty()) {
-        return new Step.FinishOperation(op, null, "cleanup done on " + op.done().size() + " nodes");
-      }
-      List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), null);
-      if (!blocking.isEmpty()) {
-        return new Step.Await(op, "CleanupWaiting", "cleanup waits until every node of datacenter "
-            + op.datacenter() + " is ready; not ready: " + String.join(", ", blocking));
-      }
-      Operation next = new Operation(op.kind(), op.datacenter(), pending.get(0), OperationStep.CleaningUp, null, 0,
-          pending, op.done(), null, null, state.now());
-      return new Step.RecordOperation(next, null);
+      return pending.isEmpty()
+          ? new Step.FinishOperation(op, null, "cleanup done on " + op.done().size() + " nodes")
+          : nextNode(state, op, pending, OperationStep.CleaningUp, "cleanup");
     }
+    return jobOnNode(state, op, pending, "cleanup", NodeJob.CLEANUP, null, MAX_CLEANUP_ATTEMPTS,
+        (node, why) -> "cleanup on " + node + " failed " + MAX_CLEANUP_ATTEMPTS + " times (" + why + "); skipped:"
+            + " run nodetool cleanup on it by hand to free the disk space of ranges it no longer owns");
+  }
+
+  /** The first pending node at {@code step}, recorded, once every node the operation needs is ready. */
+  private static Step nextNode(ClusterState state, Operation op, List<String> pending, OperationStep step,
+      String what) {
+    Step wait = waitForOthers(state, op, null, what + " of " + pending.get(0));
+    return wait != null ? wait : new Step.RecordOperation(new Operation(op.kind(), op.datacenter(), pending.get(0),
+        step, null, 0, pending, op.done(), null, null, state.now()), null);
+  }
+
+  /**
+   * The current node of an operation that runs an agent job on its nodes one at a time (Cleanup, Rebuild): the job
+   * starts once a failed attempt's delay is over and every node the operation needs is ready; while it runs the
+   * operation waits; then the next node. A failure is recorded with the node's message and retried, or, after
+   * {@code maxAttempts}, reported with {@code giveUp(node, why)} and the node skipped.
+   */
+  private static Step jobOnNode(ClusterState state, Operation op, List<String> pending, String what, NodeJob kind,
+      String source, int maxAttempts, BiFunction<String, String, String> giveUp) {
     NodeId node = state.node(op.node()).map(KnownNode::id).orElse(null);
     List<String> rest = pending.stream().filter(n -> !n.equals(op.node())).toList();
     if (node == null) {
@@ -92,29 +116,25 @@ final class OperationPlanner {
     }
     if (op.jobId() == null) {
       if (!SafetyRules.retryDue(op, state.now())) {
-        return new Step.Await(op, "CleanupRetryWaiting", "cleanup on " + node.name() + " failed ("
+        return new Step.Await(op, op.kind() + "RetryWaiting", what + " on " + node.name() + " failed ("
             + op.message() + "); retrying after " + SafetyRules.retryDelay(op.attempts()).toSeconds() + " s");
       }
-      List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), null);
-      if (!blocking.isEmpty()) {
-        return new Step.Await(op, "CleanupWaiting", "cleanup of " + node.name() + " waits until every node of"
-            + " datacenter " + op.datacenter() + " is ready; not ready: " + String.join(", ", blocking));
-      }
-      return new Step.StartJob(op, node, NodeJob.CLEANUP);
+      Step wait = waitForOthers(state, op, null, what + " of " + node.name());
+      return wait != null ? wait : new Step.StartJob(op, node, kind, source);
     }
     JobFacts job = state.job();
     if (job == null || job.outcome() == JobFacts.Outcome.RUNNING || job.outcome() == JobFacts.Outcome.UNREACHABLE) {
-      return new Step.Await(op, "CleaningUp", "cleanup runs on " + node.name() + progress(job));
+      return new Step.Await(op, String.valueOf(op.step()), what + " runs on " + node.name()
+          + (source == null ? "" : ", streaming from datacenter " + source) + progress(job));
     }
     if (job.outcome() == JobFacts.Outcome.SUCCEEDED) {
       return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()), null);
     }
     String why = job.outcome() == JobFacts.Outcome.NOT_FOUND
         ? "the node no longer knows job " + op.jobId() + " (it restarted)" : job.message();
-    if (op.attempts() + 1 >= MAX_CLEANUP_ATTEMPTS) {
-      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now()).withMessage("cleanup on "
-          + node.name() + " failed " + MAX_CLEANUP_ATTEMPTS + " times (" + why + "); skipped: run nodetool cleanup"
-          + " on it by hand to free the disk space of ranges it no longer owns"), null);
+    if (op.attempts() + 1 >= maxAttempts) {
+      return new Step.RecordOperation(op.nodeDone(null, null, rest, state.now())
+          .withMessage(giveUp.apply(node.name(), why)), null);
     }
     return new Step.RecordOperation(op.failed(why, state.now()), null);
   }
@@ -309,9 +329,28 @@ final class OperationPlanner {
     return new Step.DeletePod(op, node.id());
   }
 
-  /** An Await when another node of the operation's datacenter is not ready, else null. */
+  private static Step rebuild(ClusterState state, Operation op) {
+    Rebuild rebuild = state.pendingRebuild(op.datacenter()).orElse(null);
+    if (rebuild == null) {
+      return new Step.FinishOperation(op, null, "datacenter " + op.datacenter() + " has no rebuild pending");
+    }
+    List<String> pending = op.pending().stream().filter(n -> state.node(n).isPresent()).toList();
+    if (op.node() == null) {
+      return pending.isEmpty()
+          ? new Step.FinishOperation(op, null, "datacenter " + op.datacenter() + " rebuilt from " + rebuild.source()
+              + ": " + op.done().size() + " nodes streamed their data")
+          : nextNode(state, op, pending, OperationStep.Rebuilding, "rebuild");
+    }
+    // Retried without limit: unlike a cleanup, a rebuild cannot be skipped (the node would hold no data).
+    return jobOnNode(state, op, pending, "rebuild", NodeJob.REBUILD, rebuild.source(), Integer.MAX_VALUE, null);
+  }
+
+  /**
+   * An Await when another node of the operation's datacenter is not ready (or of the datacenter it is rebuilt from,
+   * while it waits for its rebuild), else null.
+   */
   private static Step waitForOthers(ClusterState state, Operation op, String node, String what) {
-    List<String> blocking = SafetyRules.notReadyOthers(state, op.datacenter(), node);
+    List<String> blocking = SafetyRules.notReadyOthersOrSource(state, op.datacenter(), node);
     if (blocking.isEmpty()) {
       return null;
     }

@@ -17,5 +17,7 @@ public enum OperationStep {
   /** The node's pod was deleted after draining and is recreated; waiting for it to be up and normal. */
   Restarting,
   /** An empty node with the lost node's tokens starts with replace_address_first_boot. */
-  Replacing
+  Replacing,
+  /** The node streams the data of its ranges from the source datacenter (agent rebuild job). */
+  Rebuilding
 }

@@ -29,8 +29,10 @@ import java.util.Set;
  *   <li>The ring has not formed yet: {@link Step.Wait}.
  *   <li>An operation is recorded in status: its next step ({@link OperationPlanner}).
  *   <li>Otherwise a new operation, at most one in the whole cluster, in this order: replace a lost node (it
- *       restores redundancy), scale a datacenter down or up (spec order), restart nodes whose configuration
- *       changed or that were asked to restart, then grow volumes; else {@link Step.Idle}.
+ *       restores redundancy), scale a datacenter down or up (spec order; a datacenter with no node yet on a formed
+ *       ring is added node by node and recorded for a rebuild), rebuild an added datacenter once it is complete
+ *       and the keyspaces replicate to it, restart nodes whose configuration changed or that were asked to
+ *       restart, then grow volumes; else {@link Step.Idle}.
  * </ol>
  * Every operation starts with a {@link Step.RecordOperation} (status only), so its first disruptive step runs in a
  * later reconcile with the operation already recorded. The rules each step relies on are in {@link SafetyRules}.
@@ -69,10 +71,41 @@ public final class Planner {
           normal + " of " + state.known().size() + " nodes are up and normal; waiting for the rest to form the ring"),
           held);
     }
-    if (op != null) {
-      return new Plan(operations.next(state, op), held);
+    Step step = op != null ? operations.next(state, op) : newOperation(state, held);
+    return new Plan(step, held, rebuildsAfter(state, step));
+  }
+
+  /**
+   * The added datacenters to record after the step, or null when they stay as they are: the first node recorded in
+   * a datacenter of a formed ring adds a pending rebuild; a finished Rebuild operation completes it.
+   */
+  static List<Rebuild> rebuildsAfter(ClusterState state, Step step) {
+    if (step instanceof Step.RecordOperation r && r.add() != null && state.ringFormed()
+        && state.knownIn(r.add().id().datacenter()).isEmpty()) {
+      String dc = r.add().id().datacenter();
+      List<Rebuild> result = new ArrayList<>(state.rebuilds());
+      result.removeIf(x -> x.datacenter().equals(dc));
+      result.add(new Rebuild(dc, rebuildSource(state, dc), null));
+      return result;
     }
-    return new Plan(newOperation(state, held), held);
+    if (step instanceof Step.FinishOperation f && f.finished().kind() == OperationKind.Rebuild) {
+      return state.rebuilds().stream()
+          .map(x -> x.datacenter().equals(f.finished().datacenter()) && x.pending()
+              ? new Rebuild(x.datacenter(), x.source(), state.now()) : x)
+          .toList();
+    }
+    return null;
+  }
+
+  /**
+   * The datacenter a datacenter added to the running cluster streams its data from: the first other datacenter in
+   * spec order that has nodes and is not waiting for a rebuild itself; null when there is none.
+   */
+  static String rebuildSource(ClusterState state, String datacenter) {
+    return state.datacenters().stream().map(Datacenter::name)
+        .filter(d -> !d.equals(datacenter))
+        .filter(d -> !state.knownIn(d).isEmpty() && state.pendingRebuild(d).isEmpty())
+        .findFirst().orElse(null);
   }
 
   /**
@@ -81,7 +114,7 @@ public final class Planner {
    */
   static boolean ownsPod(Operation op) {
     return switch (op.kind()) {
-      case Cleanup -> false;
+      case Cleanup, Rebuild -> false;
       case ScaleDown -> op.step() != OperationStep.Decommissioning || op.jobId() != null;
       default -> true;
     };
@@ -97,6 +130,10 @@ public final class Planner {
       if (scale != null) {
         return scale;
       }
+    }
+    Step rebuild = rebuild(state, held);
+    if (rebuild != null) {
+      return rebuild;
     }
     Step restart = OperationPlanner.nextRestart(state, null);
     if (restart != null) {
@@ -136,9 +173,9 @@ public final class Planner {
     Datacenter dc = state.datacenters().get(index);
     List<KnownNode> nodes = state.knownIn(dc.name());
     String field = "spec.datacenters[" + index + "]";
-    if (nodes.isEmpty()) {
-      held.add(new Held("DatacenterAddHeld", field + ": datacenter " + dc.name() + " is not part of the running"
-          + " cluster; adding a datacenter to an existing cluster is not supported yet, remove it from the spec"));
+    if (nodes.isEmpty() && rebuildSource(state, dc.name()) == null) {
+      held.add(new Held("DatacenterAddHeld", field + ": datacenter " + dc.name() + " cannot be added: no other"
+          + " datacenter with nodes holds the data it would be rebuilt from"));
       return null;
     }
     if (dc.size() == nodes.size()) {
@@ -150,12 +187,15 @@ public final class Planner {
           + " replication factor: set size to at least " + dc.replicationFactor()));
       return null;
     }
-    List<String> blocking = SafetyRules.notReadyOthers(state, dc.name(), null);
+    List<String> blocking = SafetyRules.notReadyOthersOrSource(state, dc.name(), null);
     boolean down = dc.size() < nodes.size();
     if (!blocking.isEmpty()) {
       return new Step.Wait(down ? "ScaleDownWaiting" : "ScaleUpWaiting", field + ".size asks for " + dc.size()
           + " nodes, the datacenter has " + nodes.size() + "; " + (down ? "decommissioning" : "adding")
-          + " a node waits until every node of datacenter " + dc.name() + " is up and normal; not ready: "
+          + " a node waits until every node of datacenter " + dc.name()
+          + (nodes.isEmpty() || state.pendingRebuild(dc.name()).isPresent()
+              ? " and of the datacenter it is rebuilt from" : "")
+          + " is up and normal; not ready: "
           + String.join(", ", blocking));
     }
     List<RingNode> ring = nodes.stream().map(n -> new RingNode(n.name(), n.id().rack(), n.tokens())).toList();
@@ -177,6 +217,49 @@ public final class Planner {
     Operation op = Operation.start(OperationKind.ScaleUp, dc.name(), id.name(), OperationStep.Bootstrapping,
         state.now());
     return new Step.RecordOperation(op, new KnownNode(id, tokens, false));
+  }
+
+  /**
+   * The Rebuild of the first datacenter added to the running cluster that is complete (all its nodes recorded) and
+   * ready, together with its source, once every user keyspace that replicates to the source replicates to it too
+   * (the user altered them: until then a rebuild would stream nothing). Otherwise a held note that says what it
+   * waits for, and null: a datacenter waiting for its keyspaces to be altered blocks no other operation.
+   */
+  private static Step rebuild(ClusterState state, List<Held> held) {
+    for (Rebuild rebuild : state.rebuilds()) {
+      Datacenter dc = state.datacenter(rebuild.datacenter()).orElse(null);
+      if (!rebuild.pending() || dc == null || state.knownIn(dc.name()).size() != dc.size()) {
+        continue;
+      }
+      String field = "spec.datacenters[" + state.datacenterIndex(dc.name()) + "]";
+      List<String> blocking = SafetyRules.notReadyOthersOrSource(state, dc.name(), null);
+      if (!blocking.isEmpty()) {
+        held.add(new Held("RebuildWaiting", field + ": datacenter " + dc.name() + " is rebuilt from "
+            + rebuild.source() + " once every node of both is up and normal; not ready: "
+            + String.join(", ", blocking)));
+        continue;
+      }
+      if (state.keyspaces() == null) {
+        held.add(new Held("RebuildWaiting", field + ": datacenter " + dc.name() + " waits for its rebuild from "
+            + rebuild.source() + "; no node answered with the keyspaces' replication yet, asked again shortly"));
+        continue;
+      }
+      List<String> missing = state.keyspaces().stream()
+          .filter(k -> !k.system() && k.replicatesTo(rebuild.source()) && !k.replicatesTo(dc.name()))
+          .map(KeyspaceReplication::name).sorted().toList();
+      if (!missing.isEmpty()) {
+        held.add(new Held("RebuildWaiting", field + ": datacenter " + dc.name() + " has all its nodes and holds no"
+            + " data yet; it is rebuilt from " + rebuild.source() + " once the keyspaces replicate to it: ALTER"
+            + " KEYSPACE ... WITH replication = {'class': 'NetworkTopologyStrategy', '" + rebuild.source()
+            + "': <rf>, '" + dc.name() + "': <rf>} for " + String.join(", ", missing)));
+        continue;
+      }
+      List<String> nodes = sorted(state.knownIn(dc.name())).stream().map(KnownNode::name).toList();
+      return new Step.RecordOperation(new Operation(OperationKind.Rebuild, dc.name(), null, null, null, 0, nodes,
+          List.of(), "datacenter " + dc.name() + " streams its data from " + rebuild.source() + ", one node at a"
+          + " time", null, state.now()), null);
+    }
+    return null;
   }
 
   /** The lowest index of the rack used by no recorded node and no volume (a retained volume holds old data). */

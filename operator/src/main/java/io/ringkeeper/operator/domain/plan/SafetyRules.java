@@ -2,6 +2,7 @@ package io.ringkeeper.operator.domain.plan;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,9 @@ import java.util.Set;
  *   <li>A node is decommissioned before its pod is deleted, and its volume is deleted only after that, only with
  *       storage.reclaim Delete, or when the node is being replaced: {@link #mayDeleteVolume}.
  *   <li>A failed step is retried only after a growing delay: {@link #retryDue}.
+ *   <li>A datacenter added to a running cluster grows and is rebuilt only while the datacenter it streams from is
+ *       ready too: {@link #notReadyOthersOrSource}; each of its nodes is rebuilt once (status.rebuilds and
+ *       status.operation.done record it).
  * </ul>
  */
 public final class SafetyRules {
@@ -77,6 +81,20 @@ public final class SafetyRules {
         .filter(n -> !state.factsOf(n.name()).ready())
         .map(n -> n.name() + " (" + state.factsOf(n.name()).health() + ")")
         .toList();
+  }
+
+  /**
+   * {@link #notReadyOthers} of the datacenter and, while it is a datacenter added to the running cluster that waits
+   * for its rebuild (or is about to be added: no node yet), of the datacenter its nodes join and stream from too.
+   */
+  public static List<String> notReadyOthersOrSource(ClusterState state, String datacenter, String except) {
+    List<String> blocking = new ArrayList<>(notReadyOthers(state, datacenter, except));
+    String source = state.pendingRebuild(datacenter).map(Rebuild::source)
+        .orElse(state.knownIn(datacenter).isEmpty() ? Planner.rebuildSource(state, datacenter) : null);
+    if (source != null) {
+      blocking.addAll(notReadyOthers(state, source, except));
+    }
+    return blocking;
   }
 
   /** Whether a datacenter may shrink to {@code size} nodes: never below its replication factor. */

@@ -80,8 +80,22 @@ public sealed interface Step {
     }
   }
 
-  /** Starts an agent job on the node (decommission, drain, cleanup); the job id is recorded once known. */
-  record StartJob(Operation operation, NodeId node, NodeJob job) implements Recorded {}
+  /**
+   * Starts an agent job on the node (decommission, drain, cleanup, rebuild); the job id is recorded once known.
+   *
+   * @param sourceDatacenter the datacenter a rebuild streams from; null for the other jobs
+   */
+  record StartJob(Operation operation, NodeId node, NodeJob job, String sourceDatacenter) implements Recorded {
+    public StartJob {
+      if (job == NodeJob.REBUILD && sourceDatacenter == null) {
+        throw new IllegalArgumentException("a rebuild needs a source datacenter");
+      }
+    }
+
+    public StartJob(Operation operation, NodeId node, NodeJob job) {
+      this(operation, node, job, null);
+    }
+  }
 
   /** Deletes the node's Pod. */
   record DeletePod(Operation operation, NodeId node) implements Recorded {}

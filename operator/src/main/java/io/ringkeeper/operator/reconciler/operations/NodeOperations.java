@@ -13,6 +13,7 @@ import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeJob;
 import io.ringkeeper.operator.domain.plan.Operation;
+import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.SafetyRules;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.node.JobKind;
@@ -144,7 +145,9 @@ public final class NodeOperations {
       return;
     }
     if (after.attempts() > before.attempts() && after.message() != null) {
-      events.add(ClusterEvent.warning(after.step() + "Failed", node, after.kind() + ": " + after.step() + " of "
+      // Named after the step (DecommissioningFailed, CleaningUpFailed), a rebuild after its operation.
+      String reason = after.kind() == OperationKind.Rebuild ? "RebuildFailed" : after.step() + "Failed";
+      events.add(ClusterEvent.warning(reason, node, after.kind() + ": " + after.step() + " of "
           + after.node() + " failed (attempt " + after.attempts() + "): " + after.message()
           + "; retried in " + SafetyRules.retryDelay(after.attempts()).toSeconds() + " s when it is safe"));
     } else if (!Objects.equals(before.node(), after.node()) && after.node() != null) {
@@ -167,13 +170,17 @@ public final class NodeOperations {
       case DECOMMISSION -> JobKind.DECOMMISSION;
       case DRAIN -> JobKind.DRAIN;
       case CLEANUP -> JobKind.CLEANUP;
+      case REBUILD -> JobKind.REBUILD;
     };
+    JobRequest request = s.job() == NodeJob.REBUILD ? JobRequest.rebuild(s.sourceDatacenter()) : JobRequest.of(kind);
     try {
-      JobStatus job = nodes.startJob(endpoint, JobRequest.of(kind)).get(config.agentTimeout().toMillis() * 2,
+      JobStatus job = nodes.startJob(endpoint, request).get(config.agentTimeout().toMillis() * 2,
           TimeUnit.MILLISECONDS);
       LOG.info("{}: started {} on {} as job {}", op.kind(), kind, s.node().name(), job.id());
       events.add(ClusterEvent.normal(jobReason(s.job()), s.node().name(), op.kind() + ": started "
-          + kind.name().toLowerCase() + " on node " + s.node().name() + " (job " + job.id() + ")"));
+          + kind.name().toLowerCase() + " on node " + s.node().name()
+          + (s.sourceDatacenter() == null ? "" : " from datacenter " + s.sourceDatacenter())
+          + " (job " + job.id() + ")"));
       return op.withJob(job.id());
     } catch (ExecutionException e) {
       String message = e.getCause() == null ? e.toString() : e.getCause().getMessage();
@@ -192,6 +199,7 @@ public final class NodeOperations {
       case DECOMMISSION -> "DecommissionStarted";
       case DRAIN -> "DrainStarted";
       case CLEANUP -> "CleanupStarted";
+      case REBUILD -> "RebuildStarted";
     };
   }
 

@@ -10,10 +10,12 @@ import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.plan.ClusterState;
 import io.ringkeeper.operator.domain.plan.JobFacts;
+import io.ringkeeper.operator.domain.plan.KeyspaceReplication;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeFacts;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Operation;
+import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.node.JobStatus;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeClientException;
@@ -45,7 +47,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
  * {@link ClusterMapper#state}: the recorded operation and its job's state (asked of the node, bounded by the agent
- * timeout), each node's restart and replace reasons, operation mode, address and volume size.
+ * timeout), each node's restart and replace reasons, operation mode, address and volume size, the added
+ * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (asked of a node of the datacenter
+ * it streams from).
  */
 public final class OperationFacts {
   private final OperatorConfig config;
@@ -89,8 +93,47 @@ public final class OperationFacts {
           claim != null && wanted.isPresent() && requested(claim).map(r -> r < wanted.get()).orElse(false)));
     }
     Set<String> volumes = new HashSet<>(observed.volumes().keySet());
+    List<Rebuild> rebuilds = OperationRecords.rebuilds(cr);
     return new ClusterState(base.cluster(), base.numTokens(), base.datacenters(), ringFormed, known, facts, op,
-        job(op, endpoints, client), deleteVolumes(cr), volumes, now);
+        job(op, endpoints, client), deleteVolumes(cr), volumes, now)
+        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? keyspaces(sourceEndpoints(known, rebuilds,
+            endpoints), client) : null);
+  }
+
+  /**
+   * The agents of the nodes of the datacenters pending rebuilds stream from. Only they are asked for the keyspaces:
+   * a node of the new datacenter may not have pulled the schema yet right after it joined; it would report no user
+   * keyspace at all, and the rebuild would start before the keyspaces replicate to it and stream nothing.
+   */
+  static List<NodeEndpoint> sourceEndpoints(List<KnownNode> known, List<Rebuild> rebuilds,
+      List<NodeEndpoint> endpoints) {
+    Set<String> sources = new HashSet<>();
+    rebuilds.stream().filter(Rebuild::pending).forEach(r -> sources.add(r.source()));
+    Set<String> nodes = new HashSet<>();
+    known.stream().filter(n -> sources.contains(n.id().datacenter())).forEach(n -> nodes.add(n.name()));
+    return endpoints.stream().filter(e -> nodes.contains(e.node())).toList();
+  }
+
+  /** Whether a rebuild may start now, but for the keyspaces: none runs and an added datacenter has all its nodes. */
+  private static boolean rebuildDue(ClusterState base, List<Rebuild> rebuilds, Operation op) {
+    return op == null && rebuilds.stream().filter(Rebuild::pending).anyMatch(r -> base.datacenter(r.datacenter())
+        .map(dc -> dc.size() == base.knownIn(dc.name()).size()).orElse(false));
+  }
+
+  /** How the keyspaces replicate, from the first node that answers in time; null when none did. */
+  private List<KeyspaceReplication> keyspaces(List<NodeEndpoint> endpoints, NodeClient client) {
+    for (NodeEndpoint endpoint : endpoints) {
+      try {
+        return client.keyspaces(endpoint).get(config.agentTimeout().toMillis() * 2, TimeUnit.MILLISECONDS).stream()
+            .map(k -> new KeyspaceReplication(k.name(), k.system(), k.replicationFactors())).toList();
+      } catch (ExecutionException | TimeoutException e) {
+        // ask the next node
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
   }
 
   /**

@@ -3,15 +3,18 @@ package io.ringkeeper.operator.reconciler.operations;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.OperationStatus;
 import io.ringkeeper.api.v1alpha1.OperationType;
+import io.ringkeeper.api.v1alpha1.RebuildStatus;
 import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.OperationStep;
+import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.reconciler.status.StatusTimes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
-/** Maps the domain's {@link Operation} to status.operation and back. */
+/** Maps the domain's {@link Operation} to status.operation and back, and its {@link Rebuild}s to status.rebuilds. */
 public final class OperationRecords {
   private OperationRecords() {}
 
@@ -53,6 +56,34 @@ public final class OperationRecords {
     status.setMessage(op.message());
     status.setAddress(op.address());
     return status;
+  }
+
+  /** The added datacenters recorded in status (pending and rebuilt). */
+  public static List<Rebuild> rebuilds(CassandraCluster cr) {
+    List<RebuildStatus> recorded = cr.getStatus() == null ? null : cr.getStatus().getRebuilds();
+    if (recorded == null) {
+      return List.of();
+    }
+    return recorded.stream().filter(r -> r.getDatacenter() != null && r.getSourceDatacenter() != null)
+        .map(r -> new Rebuild(r.getDatacenter(), r.getSourceDatacenter(),
+            r.getCompletedAt() == null ? null : parse(r.getCompletedAt())))
+        .toList();
+  }
+
+  /** The status entries of the added datacenters; null when there are none (the field stays absent). */
+  public static List<RebuildStatus> write(List<Rebuild> rebuilds) {
+    if (rebuilds.isEmpty()) {
+      return null;
+    }
+    List<RebuildStatus> result = new ArrayList<>();
+    for (Rebuild rebuild : rebuilds) {
+      RebuildStatus entry = new RebuildStatus();
+      entry.setDatacenter(rebuild.datacenter());
+      entry.setSourceDatacenter(rebuild.source());
+      entry.setCompletedAt(rebuild.completed() == null ? null : StatusTimes.format(rebuild.completed()));
+      result.add(entry);
+    }
+    return result;
   }
 
   private static Instant parse(String time) {

@@ -24,6 +24,7 @@ import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.ClusterMapper;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
+import io.ringkeeper.operator.reconciler.operations.OperationRecords;
 import io.ringkeeper.operator.reconciler.validate.Problem;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.time.Instant;
@@ -41,8 +42,8 @@ import java.util.stream.Collectors;
  * status, so the reconciler writes only when something changed.
  *
  * <p>Kept from the previous status: the recorded nodes and their tokens, the immutable values the cluster was
- * created with, ringFormed once true, lastTransitionTime of unchanged conditions, downSince, and what issues 7
- * and 8 will own (other operations, repair, maintenance).
+ * created with, ringFormed once true, lastTransitionTime of unchanged conditions, downSince, the added
+ * datacenters (changed only by the plan), and what issues 7 and 8 own (other operations, repair, maintenance).
  */
 public final class StatusBuilder {
   private StatusBuilder() {}
@@ -110,6 +111,8 @@ public final class StatusBuilder {
     status.setOperation(operation(in, previous));
     status.setRepair(previous.getRepair());
     status.setMaintenance(previous.getMaintenance());
+    status.setRebuilds(in.plan() != null && in.plan().rebuilds() != null
+        ? OperationRecords.write(in.plan().rebuilds()) : previous.getRebuilds());
     conditionsAndPhase(in, status, previous, generation);
     return status;
   }

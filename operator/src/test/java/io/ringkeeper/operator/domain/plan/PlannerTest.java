@@ -11,6 +11,7 @@ import io.ringkeeper.operator.domain.tokens.NewNode;
 import io.ringkeeper.operator.domain.tokens.RingNode;
 import io.ringkeeper.operator.domain.tokens.ReplicationAwareTokenAllocator;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -172,11 +173,210 @@ class PlannerTest {
     });
   }
 
+  // --- a datacenter added to a running cluster ------------------------------------------------------------------
+
+  private static final List<Datacenter> DC1_AND_NEW_DC2 =
+      List.of(dc("dc1", 3, "r1", "r2", "r3"), dc("dc2", 2, "r1", "r2"));
+  private static final NodeFacts READY = new NodeFacts(true, true, NodeHealth.UP_NORMAL);
+  private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+
+  /** A formed dc1 of 3 nodes, plus the dc2 nodes the planner recorded one scale-up at a time, all ready. */
+  private ClusterState withDc2Nodes(int dc2Nodes) {
+    ClusterState formed = recorded(ONE_DC, true, READY);
+    List<KnownNode> known = new ArrayList<>(formed.known());
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    List<Rebuild> rebuilds = List.of();
+    for (int i = 0; i < dc2Nodes; i++) {
+      Plan plan = planner.plan(state(known, facts, null, null, rebuilds, null));
+      KnownNode added = ((Step.RecordOperation) plan.step()).add();
+      known.add(added);
+      facts.put(added.name(), READY);
+      rebuilds = plan.rebuilds() != null ? plan.rebuilds() : rebuilds;
+    }
+    return state(known, facts, null, null, rebuilds, null);
+  }
+
+  private static ClusterState state(List<KnownNode> known, Map<String, NodeFacts> facts, Operation op, JobFacts job,
+      List<Rebuild> rebuilds, List<KeyspaceReplication> keyspaces) {
+    return new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, known, facts, op, job, false, Set.of(), NOW,
+        rebuilds, keyspaces);
+  }
+
+  private static ClusterState with(ClusterState s, Operation op, JobFacts job, List<KeyspaceReplication> keyspaces) {
+    return new ClusterState(s.cluster(), s.numTokens(), s.datacenters(), true, s.known(), s.facts(), op, job, false,
+        s.volumes(), s.now(), s.rebuilds(), keyspaces);
+  }
+
+  private static final List<KeyspaceReplication> ONLY_IN_DC1 =
+      List.of(new KeyspaceReplication("orders", false, Map.of("dc1", 3)),
+          new KeyspaceReplication("system_auth", true, Map.of("dc1", 3)));
+  private static final List<KeyspaceReplication> ALTERED =
+      List.of(new KeyspaceReplication("orders", false, Map.of("dc1", 3, "dc2", 2)),
+          new KeyspaceReplication("system_auth", true, Map.of("dc1", 3)));
+
   @Test
-  void aDatacenterAddedToARunningClusterIsHeld() {
-    ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
-    Plan plan = planner.plan(new ClusterState("demo", 16, TWO_DCS, true, formed.known(), formed.facts()));
-    assertThat(plan.held()).extracting(Held::reason).containsExactly("DatacenterAddHeld");
+  void aDatacenterAddedToARunningClusterJoinsNodeByNodeWithTokensUniqueAcrossDatacenters() {
+    ClusterState formed = withDc2Nodes(0);
+    Plan plan = planner.plan(formed);
+    assertThat(plan.held()).isEmpty();
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.ScaleUp);
+      assertThat(r.operation().datacenter()).isEqualTo("dc2");
+      assertThat(r.add().name()).isEqualTo("demo-dc2-r1-0");
+      assertThat(r.add().initial()).isFalse();
+    });
+    assertThat(plan.rebuilds()).containsExactly(new Rebuild("dc2", "dc1", null));
+
+    ClusterState full = withDc2Nodes(2);
+    assertThat(full.knownIn("dc2")).extracting(KnownNode::name).containsExactly("demo-dc2-r1-0", "demo-dc2-r2-0");
+    Set<Long> all = new HashSet<>();
+    full.known().forEach(n -> all.addAll(n.tokens()));
+    assertThat(all).hasSize(5 * 16);
+  }
+
+  @Test
+  void aNewDatacentersNodeWaitsWhileTheDatacenterItStreamsFromHasANodeNotReady() {
+    ClusterState formed = withDc2Nodes(0);
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    facts.put("demo-dc1-r2-0", new NodeFacts(true, true, NodeHealth.DOWN));
+    Plan plan = planner.plan(state(formed.known(), facts, null, null, List.of(), null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.Wait.class, w -> {
+      assertThat(w.reason()).isEqualTo("ScaleUpWaiting");
+      assertThat(w.message()).contains("demo-dc1-r2-0 (DOWN)").contains("the datacenter it is rebuilt from");
+    });
+  }
+
+  @Test
+  void aNodeJoiningADatacenterThatWaitsForItsRebuildNeedsNoCleanupOfTheOthers() {
+    ClusterState full = withDc2Nodes(2);
+    Operation joined = Operation.start(OperationKind.ScaleUp, "dc2", "demo-dc2-r2-0", OperationStep.Bootstrapping,
+        NOW);
+    Plan plan = planner.plan(with(full, joined, null, null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.FinishOperation.class,
+        f -> assertThat(f.message()).contains("no cleanup needed"));
+  }
+
+  @Test
+  void aNewDatacenterIsRebuiltOnlyOnceTheKeyspacesReplicateToIt() {
+    ClusterState full = withDc2Nodes(2);
+    Plan waiting = planner.plan(with(full, null, null, ONLY_IN_DC1));
+    assertThat(waiting.step()).isInstanceOf(Step.Idle.class);
+    assertThat(waiting.held()).singleElement().satisfies(h -> {
+      assertThat(h.reason()).isEqualTo("RebuildWaiting");
+      assertThat(h.message()).contains("spec.datacenters[1]").contains("ALTER KEYSPACE").contains("orders")
+          .doesNotContain("system_auth");
+    });
+    assertThat(planner.plan(with(full, null, null, null)).held()).extracting(Held::reason)
+        .containsExactly("RebuildWaiting");
+
+    Plan start = planner.plan(with(full, null, null, ALTERED));
+    assertThat(start.step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.Rebuild);
+      assertThat(r.operation().datacenter()).isEqualTo("dc2");
+      assertThat(r.operation().pending()).containsExactly("demo-dc2-r1-0", "demo-dc2-r2-0");
+    });
+  }
+
+  @Test
+  void aDatacenterWaitingForItsKeyspacesBlocksNoOtherOperation() {
+    ClusterState full = withDc2Nodes(2);
+    Map<String, NodeFacts> facts = new HashMap<>(full.facts());
+    facts.put("demo-dc1-r1-0", new NodeFacts(true, true, NodeHealth.UP_NORMAL, true, true, false, false,
+        "what the node runs changed", false, null, null, false));
+    ClusterState state = new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, full.known(), facts, null, null, false,
+        Set.of(), NOW, full.rebuilds(), ONLY_IN_DC1);
+    assertThat(planner.plan(state).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.RollingRestart));
+  }
+
+  @Test
+  void aNewDatacenterIsRebuiltFromAnExistingOneNodeByNode() {
+    ClusterState full = withDc2Nodes(2);
+    Operation op = ((Step.RecordOperation) planner.plan(with(full, null, null, ALTERED)).step()).operation();
+    List<String> rebuilt = new ArrayList<>();
+    for (int guard = 0; guard < 20; guard++) {
+      Plan plan = planner.plan(with(full, op, op.jobId() == null ? null
+          : new JobFacts(JobFacts.Outcome.SUCCEEDED, 1, null), null));
+      Step step = plan.step();
+      if (step instanceof Step.FinishOperation f) {
+        assertThat(f.finished().done()).containsExactly("demo-dc2-r1-0", "demo-dc2-r2-0");
+        assertThat(plan.rebuilds()).containsExactly(new Rebuild("dc2", "dc1", NOW));
+        assertThat(rebuilt).containsExactly("demo-dc2-r1-0", "demo-dc2-r2-0");
+        return;
+      }
+      if (step instanceof Step.StartJob s) {
+        assertThat(s.job()).isEqualTo(NodeJob.REBUILD);
+        assertThat(s.sourceDatacenter()).isEqualTo("dc1");
+        assertThat(s.operation().step()).isEqualTo(OperationStep.Rebuilding);
+        rebuilt.add(s.node().name());
+        op = s.operation().withJob("rebuild-" + rebuilt.size());
+      } else {
+        op = ((Step.RecordOperation) step).operation();
+      }
+    }
+    throw new AssertionError("the rebuild did not finish");
+  }
+
+  @Test
+  void aRebuildWaitsWhileANodeOfTheSourceDatacenterIsNotReady() {
+    ClusterState full = withDc2Nodes(2);
+    Map<String, NodeFacts> facts = new HashMap<>(full.facts());
+    facts.put("demo-dc1-r3-0", new NodeFacts(true, true, NodeHealth.DOWN));
+    Operation op = new Operation(OperationKind.Rebuild, "dc2", "demo-dc2-r1-0", OperationStep.Rebuilding, null, 0,
+        List.of("demo-dc2-r1-0", "demo-dc2-r2-0"), List.of(), null, null, NOW);
+    Plan plan = planner.plan(new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, full.known(), facts, op, null,
+        false, Set.of(), NOW, full.rebuilds(), null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.Await.class,
+        a -> assertThat(a.message()).contains("demo-dc1-r3-0 (DOWN)"));
+  }
+
+  @Test
+  void aFailedRebuildIsReportedWithTheNodesMessageAndRetriedAfterAGrowingDelay() {
+    ClusterState full = withDc2Nodes(2);
+    Operation running = new Operation(OperationKind.Rebuild, "dc2", "demo-dc2-r1-0", OperationStep.Rebuilding,
+        "rebuild-1", 0, List.of("demo-dc2-r1-0", "demo-dc2-r2-0"), List.of(), null, null, NOW);
+    Step failed = planner.plan(with(full, running,
+        new JobFacts(JobFacts.Outcome.FAILED, 0, "Stream failed: dc1 unreachable"), null)).step();
+    Operation retry = ((Step.RecordOperation) failed).operation();
+    assertThat(retry.attempts()).isEqualTo(1);
+    assertThat(retry.jobId()).isNull();
+    assertThat(retry.message()).isEqualTo("Stream failed: dc1 unreachable");
+    assertThat(planner.plan(with(full, retry, null, null)).step()).isInstanceOfSatisfying(Step.Await.class,
+        a -> assertThat(a.reason()).isEqualTo("RebuildRetryWaiting"));
+    ClusterState later = new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, full.known(), full.facts(), retry,
+        null, false, Set.of(), NOW.plusSeconds(10), full.rebuilds(), null);
+    assertThat(planner.plan(later).step()).isInstanceOfSatisfying(Step.StartJob.class,
+        s -> assertThat(s.node().name()).isEqualTo("demo-dc2-r1-0"));
+  }
+
+  @Test
+  void aRebuiltDatacenterIsNeverRebuiltAgain() {
+    ClusterState full = withDc2Nodes(2);
+    ClusterState rebuilt = new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, full.known(), full.facts(), null,
+        null, false, Set.of(), NOW, List.of(new Rebuild("dc2", "dc1", NOW)), ALTERED);
+    Plan plan = planner.plan(rebuilt);
+    assertThat(plan.step()).isInstanceOf(Step.Idle.class);
+    assertThat(plan.held()).isEmpty();
+    assertThat(plan.rebuilds()).isNull();
+  }
+
+  @Test
+  void aDatacenterCreatedWithTheClusterIsNeverRebuilt() {
+    ClusterState formed = recorded(TWO_DCS, true, READY);
+    Plan plan = planner.plan(new ClusterState("demo", 16, TWO_DCS, true, formed.known(), formed.facts(), null, null,
+        false, Set.of(), NOW, List.of(), ALTERED));
+    assertThat(plan.step()).isInstanceOf(Step.Idle.class);
+    assertThat(plan.rebuilds()).isNull();
+  }
+
+  @Test
+  void aNodeAddedLaterToARebuiltDatacenterBootstrapsAndCleanupFollowsAsUsual() {
+    ClusterState full = withDc2Nodes(2);
+    ClusterState rebuilt = new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, full.known(), full.facts(),
+        Operation.start(OperationKind.ScaleUp, "dc2", "demo-dc2-r2-0", OperationStep.Bootstrapping, NOW), null,
+        false, Set.of(), NOW, List.of(new Rebuild("dc2", "dc1", NOW)), null);
+    assertThat(planner.plan(rebuilt).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.Cleanup));
   }
 
   @Test

@@ -19,8 +19,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drives the real {@link Planner} through 200 random sequences of spec changes (sizes, configuration), node
- * failures, lost volumes, restart and replace requests, failing jobs and operator restarts, against an in-memory
+ * Drives the real {@link Planner} through 200 random sequences of spec changes (sizes, configuration, a datacenter
+ * dc3 added to the running cluster and its keyspace altered later), node failures, lost volumes, restart and replace
+ * requests, failing jobs, a schema no node could report, and operator restarts, against an in-memory
  * cluster that carries out each step the way the reconciler does (pods, volumes, agent jobs that take time).
  * An operator restart forgets everything but status, makes the next observation stale, and sometimes loses the
  * record of a job started just before (the crash between asking the agent and writing status).
@@ -28,8 +29,10 @@ import org.junit.jupiter.api.Test;
  * <p>Checked after every step: at most one node per datacenter disrupted by the operator; a datacenter never
  * holds fewer than its replication factor of nodes that keep their data; no volume deleted before its node
  * decommissioned (except a replaced node's); no destructive step repeated (a decommission asked of a node already
- * leaving or gone, a disruptive step while another node of the datacenter is not ready). After the random part,
- * with failures healed, the cluster must converge to the spec within a bounded number of steps.
+ * leaving or gone, a disruptive step while another node of the datacenter is not ready); a rebuild only after the
+ * keyspace replicates to the new datacenter, from dc1, while dc1 is ready, never again on a node recorded done.
+ * After the random part, with failures healed, the cluster must converge to the spec (every added datacenter
+ * rebuilt) within a bounded number of steps.
  *
  * <p>The pure planner and an in-memory fake are used rather than the mock API server: 200 sequences of about 150
  * reconciles each would take far longer there; the mock-API ITs cover the reconciler's side of every step.
@@ -73,6 +76,14 @@ class RandomizedOperationsTest {
         new Datacenter("dc1", 3, 3, List.of(Rack.of("r1"), Rack.of("r2"), Rack.of("r3"))),
         new Datacenter("dc2", 2, 2, List.of(Rack.of("r1"), Rack.of("r2"))));
     final Map<String, Integer> sizes = new LinkedHashMap<>(Map.of("dc1", 3, "dc2", 2));
+    /** Added to the running cluster by a random event; rebuilt from dc1 once its keyspace replicates to it. */
+    final Datacenter dc3 = new Datacenter("dc3", 1, 2, List.of(Rack.of("r1"), Rack.of("r2")));
+    boolean dc3Added;
+    boolean dc3Altered;
+    boolean schemaUnknown;
+    boolean failRebuild;
+    List<Rebuild> rebuilds = List.of();
+    final Set<String> rebuiltNodes = new HashSet<>();
     final Map<String, SimNode> nodes = new LinkedHashMap<>();
     final Map<String, SimJob> jobs = new HashMap<>();
     final Set<String> disrupted = new HashSet<>();
@@ -94,8 +105,17 @@ class RandomizedOperationsTest {
     }
 
     List<Datacenter> spec() {
-      return base.stream().map(d -> new Datacenter(d.name(), d.replicationFactor(), sizes.get(d.name()), d.racks()))
-          .toList();
+      List<Datacenter> spec = new ArrayList<>(base.stream()
+          .map(d -> new Datacenter(d.name(), d.replicationFactor(), sizes.get(d.name()), d.racks())).toList());
+      if (dc3Added) {
+        spec.add(dc3);
+      }
+      return spec;
+    }
+
+    List<KeyspaceReplication> keyspaces() {
+      return schemaUnknown ? null : List.of(new KeyspaceReplication("app", false,
+          dc3Altered ? Map.of("dc1", 3, "dc2", 2, "dc3", 1) : Map.of("dc1", 3, "dc2", 2)));
     }
 
     Set<String> volumes() {
@@ -132,7 +152,7 @@ class RandomizedOperationsTest {
             restart, n.pod && n.restartAsked, n.pod && n.replaceAsked ? "asked on the pod" : null, n.ip, false));
       }
       return new ClusterState("demo", 8, spec(), ringFormed, known, facts, operation, jobFacts(), true, volumes(),
-          now);
+          now, rebuilds, keyspaces());
     }
 
     JobFacts jobFacts() {
@@ -248,10 +268,18 @@ class RandomizedOperationsTest {
     void startJob(Step.StartJob s) {
       SimNode n = nodes.get(s.node().name());
       String dc = n.id.datacenter();
+      if (s.job() == NodeJob.REBUILD) {
+        check(dc3Altered, "rebuild of " + n.id + " before its keyspace replicates to " + dc);
+        check(!rebuiltNodes.contains(n.id.name()), "rebuild of " + n.id + " repeated after it was recorded done");
+        check(rebuilds.stream().anyMatch(r -> r.datacenter().equals(dc) && r.pending()),
+            "rebuild of " + n.id + " while " + dc + " has no pending rebuild");
+        check("dc1".equals(s.sourceDatacenter()), "rebuild of " + n.id + " from " + s.sourceDatacenter());
+      }
       if (s.job() != NodeJob.CLEANUP) {
         for (KnownNode k : known) {
           SimNode other = nodes.get(k.name());
-          if (other != n && other.id.datacenter().equals(dc)) {
+          boolean source = s.job() == NodeJob.REBUILD && other.id.datacenter().equals(s.sourceDatacenter());
+          if (other != n && (other.id.datacenter().equals(dc) || source)) {
             check(health(other) == NodeHealth.UP_NORMAL, s.job() + " of " + n.id + " while " + other.id + " is "
                 + health(other));
           }
@@ -263,7 +291,8 @@ class RandomizedOperationsTest {
         int rf = base.stream().filter(d -> d.name().equals(dc)).findFirst().orElseThrow().replicationFactor();
         check(holding >= rf, "decommission of " + n.id + " takes " + dc + " below RF");
       }
-      boolean fail = s.job() == NodeJob.DECOMMISSION && failDecommission;
+      boolean fail = (s.job() == NodeJob.DECOMMISSION && failDecommission)
+          || (s.job() == NodeJob.REBUILD && failRebuild);
       String id = "job-" + jobs.size();
       jobs.put(id, new SimJob(n.id.name(), n.incarnation, s.job(), new int[] {1 + random.nextInt(3)}, fail));
       if (s.job() == NodeJob.DECOMMISSION) {
@@ -362,13 +391,28 @@ class RandomizedOperationsTest {
         n.pod = false; // pod evicted; its volume survives
       } else if (roll < 22) {
         failDecommission = !failDecommission;
+      } else if (roll < 24 && ringFormed) {
+        dc3Added = true;
+      } else if (roll < 26 && dc3Added) {
+        dc3Altered = true;
+      } else if (roll < 28) {
+        schemaUnknown = !schemaUnknown;
+      } else if (roll < 29) {
+        failRebuild = !failRebuild;
       }
     }
 
     void step() {
       steps++;
-      Step step = planner.plan(state()).step();
+      Plan plan = planner.plan(state());
+      Step step = plan.step();
+      if (plan.rebuilds() != null) {
+        rebuilds = plan.rebuilds(); // written to status with the step's operation
+      }
       apply(step);
+      if (operation != null && operation.kind() == OperationKind.Rebuild) {
+        rebuiltNodes.addAll(operation.done());
+      }
       checkInvariants();
       tick();
     }
@@ -391,6 +435,9 @@ class RandomizedOperationsTest {
         if (dc.size() >= dc.replicationFactor() ? count != dc.size() : count < dc.replicationFactor()) {
           return false;
         }
+      }
+      if (rebuilds.stream().anyMatch(Rebuild::pending)) {
+        return false;
       }
       return operation == null && known.stream().map(k -> nodes.get(k.name())).allMatch(n -> n.pod
           && n.mode == Mode.NORMAL && n.config == config && !n.restartAsked && !n.replaceAsked && !n.userDown);
@@ -433,6 +480,9 @@ class RandomizedOperationsTest {
           }
         }
         world.failDecommission = false;
+        world.failRebuild = false;
+        world.schemaUnknown = false;
+        world.dc3Altered = world.dc3Added;
         world.loseNextJobRecord = false;
         world.nodes.values().forEach(n -> n.userDown = false);
         for (int i = 0; i < SETTLE_STEPS && !world.converged(); i++) {
@@ -449,6 +499,6 @@ class RandomizedOperationsTest {
     System.out.println("RandomizedOperationsTest: " + SEQUENCES + " sequences, " + totalSteps
         + " reconciles, operations seen (reconciles with one in progress): " + seen);
     assertThat(seen.keySet()).contains(OperationKind.ScaleUp, OperationKind.Cleanup, OperationKind.ScaleDown,
-        OperationKind.RollingRestart, OperationKind.Replace);
+        OperationKind.RollingRestart, OperationKind.Replace, OperationKind.Rebuild);
   }
 }

@@ -6,9 +6,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.KnownNode;
+import io.ringkeeper.operator.domain.plan.Rebuild;
+import io.ringkeeper.operator.node.AgentToken;
+import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +66,21 @@ class OperationFactsTest {
     assertThat(OperationFacts.restartReason(cr, annotated(Map.of(Labels.RUNS_HASH, "abc")), "abc")).isNull();
     assertThat(OperationFacts.restartReason(cr, annotated(Map.of(Labels.RUNS_HASH, "old")), "abc"))
         .startsWith("what the node runs changed");
+  }
+
+  @Test
+  void onlyNodesOfTheSourceDatacenterAreAskedWhetherTheKeyspacesReplicateToTheNewOne() {
+    // A node of the new datacenter may not have pulled the schema yet: it would report no user keyspace at all.
+    List<KnownNode> known = List.of(node("dc1", 0), node("dc2", 0), node("dc1", 1));
+    List<NodeEndpoint> endpoints = known.stream().map(n -> new NodeEndpoint(n.name(), "10.0.0." + n.id().index(),
+        NodeEndpoint.DEFAULT_PORT, new AgentToken("t"))).toList();
+    assertThat(OperationFacts.sourceEndpoints(known, List.of(new Rebuild("dc2", "dc1", null)), endpoints))
+        .extracting(NodeEndpoint::node).containsExactly("demo-dc1-r1-0", "demo-dc1-r1-1");
+    assertThat(OperationFacts.sourceEndpoints(known, List.of(new Rebuild("dc2", "dc1", NOW)), endpoints))
+        .as("nobody is asked for a datacenter already rebuilt").isEmpty();
+  }
+
+  private static KnownNode node(String dc, int index) {
+    return new KnownNode(new NodeId("demo", dc, "r1", index), List.of((long) index), false);
   }
 }
