@@ -86,7 +86,8 @@ public final class OperationFacts {
           view != null && view.fresh(),
           mode == OperationMode.DECOMMISSIONED,
           mode == OperationMode.DRAINED,
-          restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config)),
+          restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config),
+              () -> NodePods.runsHash(cr, desired, legacyConfigHash(cr, known), config)),
           pod != null && annotation(pod, Labels.RESTART) != null,
           replaceReason(pod, now),
           address,
@@ -145,11 +146,25 @@ public final class OperationFacts {
     return Hashes.of(CassandraYaml.render(cr, List.of()));
   }
 
+  /** The config hash as earlier builds computed it, with the seed list: their pods are not restarted for it. */
+  static String legacyConfigHash(CassandraCluster cr, List<KnownNode> known) {
+    String namespace = cr.getMetadata().getNamespace();
+    return Hashes.of(CassandraYaml.render(cr, ClusterMapper.seeds(cr, known).stream()
+        .map(s -> Names.nodeAddress(s, namespace)).toList()));
+  }
+
+  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
+    return restartReason(cr, pod, desiredHash, () -> null);
+  }
+
   /**
    * Why the node must restart, or null. A pod without the runs-hash annotation (created by an operator before it
-   * existed) is taken as running what it should: nothing restarts on an operator upgrade.
+   * existed) is taken as running what it should: nothing restarts on an operator upgrade. Nor does a pod whose
+   * runs-hash is the one of a build that still hashed the seed list ({@code legacyHash}, computed only when the
+   * hash differs), as long as that list is unchanged.
    */
-  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
+  static String restartReason(CassandraCluster cr, Pod pod, String desiredHash,
+      java.util.function.Supplier<String> legacyHash) {
     if (pod == null) {
       return null;
     }
@@ -162,7 +177,7 @@ public final class OperationFacts {
       return "restart asked on the cluster (" + Labels.RESTART + "=" + onCluster + ")";
     }
     String runs = annotation(pod, Labels.RUNS_HASH);
-    if (runs != null && !runs.equals(desiredHash)) {
+    if (runs != null && !runs.equals(desiredHash) && !runs.equals(legacyHash.get())) {
       return "what the node runs changed (image, cassandra.yaml, JVM options or resources)";
     }
     return null;

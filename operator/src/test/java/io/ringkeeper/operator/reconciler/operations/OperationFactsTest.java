@@ -83,4 +83,14 @@ class OperationFactsTest {
   private static KnownNode node(String dc, int index) {
     return new KnownNode(new NodeId("demo", dc, "r1", index), List.of((long) index), false);
   }
+
+  @Test
+  void aPodOfAnEarlierBuildWhoseHashIncludedTheSeedsIsNotRestartedOnUpgrade() {
+    CassandraCluster cr = new CassandraCluster();
+    cr.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("demo").build());
+    Pod legacy = annotated(Map.of(Labels.RUNS_HASH, "with-seeds"));
+    assertThat(OperationFacts.restartReason(cr, legacy, "without-seeds", () -> "with-seeds")).isNull();
+    assertThat(OperationFacts.restartReason(cr, legacy, "without-seeds", () -> "with-other-seeds"))
+        .startsWith("what the node runs changed");
+  }
 }
