@@ -163,7 +163,8 @@ public final class Planner {
           && !SafetyRules.retryDue(refused.at(), refused.attempts(), state.now())) {
         held.add(new Held("VolumeResizeHeld", "spec.storage.size: volume " + node.name() + " cannot grow to "
             + refused.size() + (refused.current() == null ? "" : " from " + refused.current())
-            + ", the API server refused it (" + refused.attempts() + (refused.attempts() == 1 ? " attempt" : " attempts")
+            + ", the API server refused it ("
+            + refused.attempts() + (refused.attempts() == 1 ? " attempt" : " attempts")
             + "): " + refused.message() + "; give the volume a storage class with allowVolumeExpansion: true, or set"
             + " spec.storage.size back" + (refused.current() == null ? "" : " to " + refused.current())
             + "; tried again after " + refused.at().plus(SafetyRules.retryDelay(refused.attempts()))));
