@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Deleting a pod sends SIGTERM (Cassandra drains) and waits up to the pod's grace period, then SIGKILL.
  *       A pod recreated under the same name starts only once the old process is gone.
  *   <li>A PersistentVolumeClaim is a directory under {@code <workDir>/volumes/<namespace>/<claim>} that outlives
- *       its pods; it is deleted with the claim.
+ *       its pods; it is deleted with the claim. Bound, it reports its request as its capacity, also after the
+ *       request grew (as an expandable storage class does).
  * </ul>
  */
 public final class ProcessKubelet implements AutoCloseable {
@@ -124,6 +126,7 @@ public final class ProcessKubelet implements AutoCloseable {
 
       @Override
       public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
+        executor.execute(() -> expand(claim));
       }
 
       @Override
@@ -207,14 +210,44 @@ public final class ProcessKubelet implements AutoCloseable {
             status.put("capacity", claim.getSpec().getResources().getRequests());
           }
         }
-        client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
-            .withName(claim.getMetadata().getName()).subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
+        writeClaimStatus(claim, status);
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot bind claim {}/{}: {}", claim.getMetadata().getNamespace(), claim.getMetadata().getName(),
           e.toString());
     }
+  }
+
+  /**
+   * A bound claim whose storage request grew gets that request as its capacity, as a storage class with
+   * allowVolumeExpansion reports a volume it expanded (a directory has no size to grow). It never shrinks.
+   */
+  private void expand(PersistentVolumeClaim claim) {
+    if (claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase()) || claim.getSpec() == null
+        || claim.getSpec().getResources() == null || claim.getSpec().getResources().getRequests() == null) {
+      return;
+    }
+    Quantity requested = claim.getSpec().getResources().getRequests().get("storage");
+    Quantity capacity = claim.getStatus().getCapacity() == null ? null
+        : claim.getStatus().getCapacity().get("storage");
+    if (requested == null || (capacity != null
+        && Quantity.getAmountInBytes(capacity).compareTo(Quantity.getAmountInBytes(requested)) >= 0)) {
+      return;
+    }
+    try {
+      writeClaimStatus(claim, Map.of("capacity", Map.of("storage", requested)));
+      LOG.info("expanded the volume of claim {}/{} to {}", claim.getMetadata().getNamespace(),
+          claim.getMetadata().getName(), requested);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot expand claim {}/{}: {}", claim.getMetadata().getNamespace(), claim.getMetadata().getName(),
+          e.toString());
+    }
+  }
+
+  private void writeClaimStatus(PersistentVolumeClaim claim, Map<String, Object> status) {
+    client.persistentVolumeClaims().inNamespace(claim.getMetadata().getNamespace())
+        .withName(claim.getMetadata().getName()).subresource("status")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", status)));
   }
 
   /** A deleted claim's directory goes (the reclaim policy of a dynamically provisioned volume is Delete). */

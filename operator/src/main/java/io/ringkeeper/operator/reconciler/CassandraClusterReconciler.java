@@ -51,6 +51,7 @@ import io.ringkeeper.operator.reconciler.observe.Observer;
 import io.ringkeeper.operator.reconciler.operations.NodeOperations;
 import io.ringkeeper.operator.reconciler.operations.OperationFacts;
 import io.ringkeeper.operator.reconciler.operations.OperationRecords;
+import io.ringkeeper.operator.reconciler.operations.VolumeResizes;
 import io.ringkeeper.operator.reconciler.status.NodeStates;
 import io.ringkeeper.operator.reconciler.status.NodeView;
 import io.ringkeeper.operator.reconciler.status.StatusBuilder;
@@ -218,9 +219,11 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
         ringFormed, plan, clock.instant()), step);
     boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
-    // A rebuild waiting for the user to alter the keyspaces: no Kubernetes or node event tells when that happened.
-    boolean awaitingRebuild = plan.held().stream().anyMatch(h -> h.reason().equals("RebuildWaiting"));
-    if ((operating || awaitingRebuild) && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
+    // A rebuild waiting for the user to alter the keyspaces, or a refused volume resize waiting for its retry: no
+    // Kubernetes or node event tells when that is due.
+    boolean recheckHeld = plan.held().stream()
+        .anyMatch(h -> h.reason().equals("RebuildWaiting") || h.reason().equals("VolumeResizeHeld"));
+    if ((operating || recheckHeld) && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
       recheck = config.pollInterval();
     }
     return recheck == null ? UpdateControl.noUpdate()
@@ -319,6 +322,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
           observed.budgets().get(Names.disruptionBudget(cluster, dc.getName())), Scope.ALL, budgets);
     }
     Set<NodeId> seedSet = new HashSet<>(seeds);
+    // A refused resize recorded for a size the spec no longer asks for (or that the volume has) is forgotten.
+    java.util.Optional<Long> wantedVolume = OperationFacts.wantedVolumeBytes(cr);
     for (KnownNode node : known) {
       DesiredNode desired = new DesiredNode(node.id(), node.tokens(), node.initial(), seedSet.contains(node.id()));
       Pod pod = observed.pods().get(node.name());
@@ -329,7 +334,11 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       }
       PersistentVolumeClaim claim = observed.volumes().get(node.name());
       if (claim != null) {
-        writer.ensure(labelsOnly(NodeVolumes.desired(cr, desired)), claim, Scope.METADATA, volumes);
+        PersistentVolumeClaim updated = writer.ensure(labelsOnly(NodeVolumes.desired(cr, desired)), claim,
+            Scope.METADATA, volumes);
+        if (VolumeResizes.stale(claim, wantedVolume)) {
+          writer.removeAnnotations(updated != null ? updated : claim, VolumeResizes.KEYS, volumes);
+        }
       }
     }
 

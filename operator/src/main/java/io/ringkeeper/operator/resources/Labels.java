@@ -40,6 +40,18 @@ public final class Labels {
   public static final String RESTARTED_FOR = "ringkeeper.io/restarted-for";
   /** Pod annotation: replace this node with an empty one holding the same tokens (its data is streamed back). */
   public static final String REPLACE = "ringkeeper.io/replace";
+  /**
+   * PVC annotation: the size the API server last refused to grow the volume to (e.g. its storage class does not
+   * allow volume expansion). With {@link #RESIZE_FAILED_AT}, {@link #RESIZE_ATTEMPTS} and {@link #RESIZE_MESSAGE}
+   * it delays the next attempt, also across operator restarts; a successful resize or another size clears them.
+   */
+  public static final String RESIZE_FAILED = "ringkeeper.io/resize-failed";
+  /** PVC annotation: when the last resize attempt was refused (ISO-8601 instant). */
+  public static final String RESIZE_FAILED_AT = "ringkeeper.io/resize-failed-at";
+  /** PVC annotation: refused resize attempts to the size of {@link #RESIZE_FAILED} in a row. */
+  public static final String RESIZE_ATTEMPTS = "ringkeeper.io/resize-attempts";
+  /** PVC annotation: the API server's message of the last refused resize. */
+  public static final String RESIZE_MESSAGE = "ringkeeper.io/resize-message";
 
   private Labels() {}
 

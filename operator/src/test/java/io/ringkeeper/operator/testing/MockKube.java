@@ -79,6 +79,10 @@ public final class MockKube implements AutoCloseable {
 
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<Request> failing;
+  private volatile Refusal refusing;
+
+  /** Requests the server refuses as the API server would, chosen by request and body. */
+  private record Refusal(java.util.function.BiPredicate<Request, String> when, String message) {}
   private final KubernetesMockServer server;
   private final KubernetesClient admin;
   private final AtomicInteger namespaces = new AtomicInteger();
@@ -91,6 +95,13 @@ public final class MockKube implements AutoCloseable {
         Request seen = new Request(agent == null ? "" : agent, request.getMethod().toUpperCase(Locale.ROOT),
             request.getPath());
         requests.add(seen);
+        Refusal refusal = refusing;
+        if (refusal != null && refusal.when().test(seen, request.getBody() == null ? ""
+            : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8))) {
+          return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+              + "\"status\":\"Failure\",\"message\":" + Serialization.asJson(refusal.message())
+              + ",\"reason\":\"Forbidden\",\"code\":403}");
+        }
         Predicate<Request> fail = failing;
         if (fail != null && fail.test(seen)) {
           return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
@@ -172,6 +183,15 @@ public final class MockKube implements AutoCloseable {
    */
   public void failRequests(Predicate<Request> when) {
     this.failing = when;
+  }
+
+  /**
+   * Refuses every request for which {@code when} holds, given the request and its body, with 403 Forbidden and
+   * this message, as an API server refuses a change it does not allow (e.g. growing a PVC whose storage class does
+   * not allow volume expansion) while it accepts others to the same object. Null: none.
+   */
+  public void refuseRequests(java.util.function.BiPredicate<Request, String> when, String message) {
+    this.refusing = when == null ? null : new Refusal(when, message);
   }
 
   public void clearRequests() {

@@ -17,7 +17,10 @@ import java.util.Objects;
  * @param manualRestart whether the restart was asked for on the node's own pod
  * @param replaceReason why the node must be replaced (replace annotation, pod unschedulable); null if not
  * @param address its pod IP, or the last one known
- * @param volumeBelowSpec whether its volume is smaller than spec.storage.size
+ * @param volumeBelowSpec whether its volume's request is smaller than spec.storage.size
+ * @param volumeGrowing its volume asks for spec.storage.size but has not grown to it yet; null otherwise (also when
+ *     the claim reports no capacity: there is nothing to wait for)
+ * @param resizeRefused the last refused attempt to grow its volume to spec.storage.size; null when there is none
  */
 public record NodeFacts(
     boolean podExists,
@@ -31,11 +34,21 @@ public record NodeFacts(
     boolean manualRestart,
     String replaceReason,
     String address,
-    boolean volumeBelowSpec) {
+    boolean volumeBelowSpec,
+    VolumeResize.Growing volumeGrowing,
+    VolumeResize.Refused resizeRefused) {
   public static final NodeFacts ABSENT = new NodeFacts(false, false, NodeHealth.UNKNOWN);
 
   public NodeFacts {
     Objects.requireNonNull(health, "health");
+  }
+
+  /** A node whose volume is as large as spec.storage.size or simply asked to grow. */
+  public NodeFacts(boolean podExists, boolean volumeExists, NodeHealth health, boolean ready, boolean fresh,
+      boolean decommissioned, boolean drained, String restartReason, boolean manualRestart, String replaceReason,
+      String address, boolean volumeBelowSpec) {
+    this(podExists, volumeExists, health, ready, fresh, decommissioned, drained, restartReason, manualRestart,
+        replaceReason, address, volumeBelowSpec, null, null);
   }
 
   /** A node with nothing to do: ready when up and normal. */
@@ -50,6 +63,12 @@ public record NodeFacts(
 
   public NodeFacts withHealth(NodeHealth h, boolean isReady) {
     return new NodeFacts(podExists, volumeExists, h, isReady, fresh, decommissioned, drained, restartReason,
-        manualRestart, replaceReason, address, volumeBelowSpec);
+        manualRestart, replaceReason, address, volumeBelowSpec, volumeGrowing, resizeRefused);
+  }
+
+  /** The same facts with its volume in this state. */
+  public NodeFacts withVolume(boolean belowSpec, VolumeResize.Growing growing, VolumeResize.Refused refused) {
+    return new NodeFacts(podExists, volumeExists, health, ready, fresh, decommissioned, drained, restartReason,
+        manualRestart, replaceReason, address, belowSpec, growing, refused);
   }
 }

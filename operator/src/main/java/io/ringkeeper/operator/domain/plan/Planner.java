@@ -32,7 +32,8 @@ import java.util.Set;
  *       restores redundancy), scale a datacenter down or up (spec order; a datacenter with no node yet on a formed
  *       ring is added node by node and recorded for a rebuild), rebuild an added datacenter once it is complete
  *       and the keyspaces replicate to it, restart nodes whose configuration changed or that were asked to
- *       restart, then grow volumes; else {@link Step.Idle}.
+ *       restart, then grow volumes ({@link #resize}: patch them, hold a refused one until its retry is due, wait
+ *       for the storage class to expand them); else {@link Step.Idle}.
  * </ol>
  * Every operation starts with a {@link Step.RecordOperation} (status only), so its first disruptive step runs in a
  * later reconcile with the operation already recorded. The rules each step relies on are in {@link SafetyRules}.
@@ -139,13 +140,52 @@ public final class Planner {
     if (restart != null) {
       return restart;
     }
-    List<NodeId> small = state.known().stream()
-        .filter(n -> state.factsOf(n.name()).volumeBelowSpec() && state.factsOf(n.name()).volumeExists())
-        .map(KnownNode::id).sorted(NodeId.ORDER).toList();
-    if (!small.isEmpty()) {
-      return new Step.ResizeVolumes(small);
+    Step resize = resize(state, held);
+    return resize != null ? resize : new Step.Idle();
+  }
+
+  /**
+   * Growing volumes to spec.storage.size: patch the volumes whose request is below it, except those whose last
+   * attempt the API server refused and whose retry is not due yet (held, with the fix); else, while nothing is held,
+   * wait for the volumes whose request is right but whose capacity has not grown yet (a held change is reported
+   * first, the volumes still growing in its message). Null when every volume has its size.
+   */
+  static Step resize(ClusterState state, List<Held> held) {
+    List<NodeId> due = new ArrayList<>();
+    List<String> growing = new ArrayList<>();
+    for (KnownNode node : sorted(state.known())) {
+      NodeFacts facts = state.factsOf(node.name());
+      if (!facts.volumeExists()) {
+        continue;
+      }
+      VolumeResize.Refused refused = facts.resizeRefused();
+      if (facts.volumeBelowSpec() && refused != null
+          && !SafetyRules.retryDue(refused.at(), refused.attempts(), state.now())) {
+        held.add(new Held("VolumeResizeHeld", "spec.storage.size: volume " + node.name() + " cannot grow to "
+            + refused.size() + (refused.current() == null ? "" : " from " + refused.current())
+            + ", the API server refused it ("
+            + refused.attempts() + (refused.attempts() == 1 ? " attempt" : " attempts")
+            + "): " + refused.message() + "; give the volume a storage class with allowVolumeExpansion: true, or set"
+            + " spec.storage.size back" + (refused.current() == null ? "" : " to " + refused.current())
+            + "; tried again after " + refused.at().plus(SafetyRules.retryDelay(refused.attempts()))));
+      } else if (facts.volumeBelowSpec()) {
+        due.add(node.id());
+      } else if (facts.volumeGrowing() != null) {
+        growing.add(node.name() + " " + facts.volumeGrowing().capacity() + " -> " + facts.volumeGrowing().wanted());
+      }
     }
-    return new Step.Idle();
+    if (!due.isEmpty()) {
+      return new Step.ResizeVolumes(due);
+    }
+    if (growing.isEmpty()) {
+      return null;
+    }
+    String message = "The storage class is expanding the volumes to spec.storage.size: " + String.join(", ", growing);
+    if (!held.isEmpty()) {
+      held.add(new Held("ResizingStorage", message));
+      return null;
+    }
+    return new Step.Wait("ResizingStorage", message);
   }
 
   /** A node to replace: asked for by annotation, unschedulable too long, or whose volume is gone. */

@@ -31,7 +31,8 @@ import java.util.Set;
  *   <li>A datacenter never shrinks below its replication factor: {@link #mayShrinkTo}.
  *   <li>A node is decommissioned before its pod is deleted, and its volume is deleted only after that, only with
  *       storage.reclaim Delete, or when the node is being replaced: {@link #mayDeleteVolume}.
- *   <li>A failed step is retried only after a growing delay: {@link #retryDue}.
+ *   <li>A failed step is retried only after a growing delay: {@link #retryDue}. So is a volume resize the API server
+ *       refused (the refusal is recorded on the volume, so an operator restart keeps the delay).
  *   <li>A datacenter added to a running cluster grows and is rebuilt only while the datacenter it streams from is
  *       ready too: {@link #notReadyOthersOrSource}; each of its nodes is rebuilt once (status.rebuilds and
  *       status.operation.done record it).
@@ -135,6 +136,11 @@ public final class SafetyRules {
 
   /** Whether a failed step may be tried again now. */
   public static boolean retryDue(Operation op, Instant now) {
-    return !now.isBefore(op.since().plus(retryDelay(op.attempts())));
+    return retryDue(op.since(), op.attempts(), now);
+  }
+
+  /** Whether something that failed {@code attempts} times in a row, the last time at {@code since}, is due again. */
+  public static boolean retryDue(Instant since, int attempts, Instant now) {
+    return !now.isBefore(since.plus(retryDelay(attempts)));
   }
 }

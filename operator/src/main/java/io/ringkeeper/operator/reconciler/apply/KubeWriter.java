@@ -71,8 +71,30 @@ public final class KubeWriter {
       return null;
     }
     JsonNode target = JsonPatches.merge(actual, wanted);
-    ArrayNode ops = JsonPatches.diff("", actual, target);
-    LOG.info("updating {} {}: {}", desired.getKind(), desired.getMetadata().getName(), paths(ops));
+    return patch(observed, JsonPatches.diff("", actual, target), cache);
+  }
+
+  /**
+   * Removes these annotations from an object (merge semantics cannot: the desired object of {@link #ensure} only
+   * adds and replaces).
+   *
+   * @return the object as the API server returned it, or null when it carried none of them
+   */
+  public <T extends HasMetadata> T removeAnnotations(T observed, List<String> keys,
+      RecentOperationCacheFiller<T> cache) {
+    java.util.Map<String, String> annotations = observed.getMetadata().getAnnotations();
+    ArrayNode ops = JsonNodeFactory.instance.arrayNode();
+    for (String key : keys) {
+      if (annotations != null && annotations.containsKey(key)) {
+        ops.add(JsonNodeFactory.instance.objectNode().put("op", "remove")
+            .put("path", "/metadata/annotations/" + JsonPatches.escape(key)));
+      }
+    }
+    return ops.isEmpty() ? null : patch(observed, ops, cache);
+  }
+
+  private <T extends HasMetadata> T patch(T observed, ArrayNode ops, RecentOperationCacheFiller<T> cache) {
+    LOG.info("updating {} {}: {}", observed.getKind(), observed.getMetadata().getName(), paths(ops));
     T updated = client.resource(observed).patch(PatchContext.of(PatchType.JSON),
         JsonPatches.guarded(observed.getMetadata().getResourceVersion(), ops).toString());
     if (cache != null) {

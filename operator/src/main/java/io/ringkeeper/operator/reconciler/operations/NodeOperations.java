@@ -16,6 +16,7 @@ import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.SafetyRules;
 import io.ringkeeper.operator.domain.plan.Step;
+import io.ringkeeper.operator.domain.plan.VolumeResize;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobStatus;
@@ -97,7 +98,7 @@ public final class NodeOperations {
       return new Result(null, known, events);
     }
     if (step instanceof Step.ResizeVolumes r) {
-      resize(cr, observed, known, r, caches, events);
+      resize(cr, observed, r, caches, events);
       return new Result(before, known, events);
     }
     Step.Recorded recorded = (Step.Recorded) step;
@@ -216,9 +217,15 @@ public final class NodeOperations {
     }
   }
 
-  private void resize(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step.ResizeVolumes r,
-      Caches caches, List<ClusterEvent> events) {
+  /**
+   * Patches each volume's request to spec.storage.size. A refused patch is recorded on the volume (the attempts in a
+   * row, when, the API server's message) and the planner holds the volume until its retry is due; a successful one
+   * clears that record.
+   */
+  private void resize(CassandraCluster cr, ObservedState observed, Step.ResizeVolumes r, Caches caches,
+      List<ClusterEvent> events) {
     String size = cr.getSpec().getStorage().getSize();
+    long wanted = OperationFacts.wantedVolumeBytes(cr).orElseThrow();
     for (NodeId id : r.nodes()) {
       PersistentVolumeClaim claim = observed.volumes().get(id.name());
       if (claim == null) {
@@ -228,14 +235,29 @@ public final class NodeOperations {
           .withNamespace(cr.getMetadata().getNamespace()).endMetadata()
           .withNewSpec().withNewResources().withRequests(Map.of("storage", new Quantity(size))).endResources()
           .endSpec().build();
+      PersistentVolumeClaim updated;
       try {
-        writer.ensure(desired, claim, KubeWriter.Scope.ALL, caches.volumes());
-        events.add(ClusterEvent.normal("VolumeResizing", id.name(), "Growing volume " + id.name() + " to " + size
-            + " (spec.storage.size); the storage class expands it online"));
+        updated = writer.ensure(desired, claim, KubeWriter.Scope.ALL, caches.volumes());
       } catch (KubernetesClientException e) {
+        VolumeResize.Refused before = VolumeResizes.refused(claim, wanted);
+        int attempts = before == null ? 1 : before.attempts() + 1;
+        String message = VolumeResizes.message(e);
+        LOG.warn("growing volume {} to {} refused (attempt {}): {}", id.name(), size, attempts, message);
+        PersistentVolumeClaim record = new PersistentVolumeClaimBuilder().withNewMetadata().withName(id.name())
+            .withNamespace(cr.getMetadata().getNamespace())
+            .withAnnotations(VolumeResizes.record(size, clock.instant(), attempts, message)).endMetadata().build();
+        writer.ensure(record, claim, KubeWriter.Scope.METADATA, caches.volumes());
         events.add(ClusterEvent.warning("VolumeResizeFailed", id.name(), "Volume " + id.name() + " cannot grow to "
-            + size + ": " + e.getMessage() + "; its storage class must set allowVolumeExpansion: true"));
+            + size + " (spec.storage.size), attempt " + attempts + ": " + message + "; its storage class must set"
+            + " allowVolumeExpansion: true, or set spec.storage.size back; tried again in "
+            + SafetyRules.retryDelay(attempts).toSeconds() + " s"));
+        continue;
       }
+      if (VolumeResizes.recorded(claim)) {
+        writer.removeAnnotations(updated != null ? updated : claim, VolumeResizes.KEYS, caches.volumes());
+      }
+      events.add(ClusterEvent.normal("VolumeResizing", id.name(), "Growing volume " + id.name() + " to " + size
+          + " (spec.storage.size); the storage class expands it online"));
     }
   }
 }

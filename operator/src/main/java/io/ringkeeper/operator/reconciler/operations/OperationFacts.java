@@ -47,7 +47,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
  * {@link ClusterMapper#state}: the recorded operation and its job's state (asked of the node, bounded by the agent
- * timeout), each node's restart and replace reasons, operation mode, address and volume size, the added
+ * timeout), each node's restart and replace reasons, operation mode, address and volume size (below the spec,
+ * still growing, or refused: {@link VolumeResizes}), the added
  * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (asked of a node of the datacenter
  * it streams from).
  */
@@ -71,6 +72,8 @@ public final class OperationFacts {
       Pod pod = observed.pods().get(node.name());
       PersistentVolumeClaim claim = observed.volumes().get(node.name());
       NodeObservation observation = observed.nodes().get(node.name());
+      boolean belowSpec = claim != null && wanted.isPresent()
+          && requested(claim).map(r -> r < wanted.get()).orElse(false);
       OperationMode mode = observation != null && observation.answeredNow() ? observation.info().operationMode()
           : null;
       NodeHealth health = view == null ? NodeHealth.UNKNOWN : view.health();
@@ -91,7 +94,9 @@ public final class OperationFacts {
           pod != null && annotation(pod, Labels.RESTART) != null,
           replaceReason(pod, now),
           address,
-          claim != null && wanted.isPresent() && requested(claim).map(r -> r < wanted.get()).orElse(false)));
+          false).withVolume(belowSpec, claim == null || wanted.isEmpty() ? null
+              : VolumeResizes.growing(claim, wanted.get(), cr.getSpec().getStorage().getSize()),
+          belowSpec ? VolumeResizes.refused(claim, wanted.get()) : null));
     }
     Set<String> volumes = new HashSet<>(observed.volumes().keySet());
     List<Rebuild> rebuilds = OperationRecords.rebuilds(cr);
@@ -243,7 +248,7 @@ public final class OperationFacts {
     return cr.getSpec().getStorage() != null && cr.getSpec().getStorage().getReclaim() == ReclaimPolicy.Delete;
   }
 
-  static Optional<Long> wantedVolumeBytes(CassandraCluster cr) {
+  public static Optional<Long> wantedVolumeBytes(CassandraCluster cr) {
     try {
       return cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getSize() == null ? Optional.empty()
           : Optional.of(SpecDefaults.bytes(new Quantity(cr.getSpec().getStorage().getSize())));
@@ -253,9 +258,7 @@ public final class OperationFacts {
   }
 
   static Optional<Long> requested(PersistentVolumeClaim claim) {
-    Quantity q = claim.getSpec() == null || claim.getSpec().getResources() == null
-        || claim.getSpec().getResources().getRequests() == null
-        ? null : claim.getSpec().getResources().getRequests().get("storage");
+    Quantity q = VolumeResizes.requestedQuantity(claim);
     return q == null ? Optional.empty() : Optional.of(SpecDefaults.bytes(q));
   }
 

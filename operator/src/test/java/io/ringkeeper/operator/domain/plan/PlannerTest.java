@@ -379,6 +379,98 @@ class PlannerTest {
         r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.Cleanup));
   }
 
+  // --- storage resize -------------------------------------------------------------------------------------------
+
+  private static final VolumeResize.Growing GROWING = new VolumeResize.Growing("1Gi", "2Gi");
+
+  /** A formed, ready dc1 at NOW whose nodes' volumes are as given (by node name; the others have their size). */
+  private ClusterState volumes(Map<String, NodeFacts> volumes) {
+    ClusterState formed = recorded(ONE_DC, true, READY);
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    facts.putAll(volumes);
+    return new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, null, null, false, Set.of(), NOW);
+  }
+
+  private static VolumeResize.Refused refusedAt(Instant at, int attempts) {
+    return new VolumeResize.Refused("2Gi", "1Gi", at, attempts, "persistentvolumeclaims \"demo-dc1-r1-0\" is"
+        + " forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc"
+        + " must support resize");
+  }
+
+  @Test
+  void volumesBelowTheSpecAreGrownOnceNothingElseIsToBeDone() {
+    Plan plan = planner.plan(volumes(Map.of("demo-dc1-r2-0", READY.withVolume(true, null, null),
+        "demo-dc1-r1-0", READY.withVolume(true, null, null))));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.ResizeVolumes.class, r ->
+        assertThat(r.nodes()).extracting(NodeId::name).containsExactly("demo-dc1-r1-0", "demo-dc1-r2-0"));
+    assertThat(plan.held()).isEmpty();
+  }
+
+  @Test
+  void aResizeIsReportedUntilTheVolumeHasGrown() {
+    Plan plan = planner.plan(volumes(Map.of("demo-dc1-r3-0", READY.withVolume(false, GROWING, null),
+        "demo-dc1-r1-0", READY.withVolume(false, GROWING, null))));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.Wait.class, w -> {
+      assertThat(w.reason()).isEqualTo("ResizingStorage");
+      assertThat(w.message()).contains("spec.storage.size")
+          .contains("demo-dc1-r1-0 1Gi -> 2Gi, demo-dc1-r3-0 1Gi -> 2Gi").doesNotContain("demo-dc1-r2-0");
+    });
+    assertThat(planner.plan(volumes(Map.of())).step()).isInstanceOf(Step.Idle.class);
+  }
+
+  @Test
+  void aVolumeStillGrowingHoldsNoOtherOperation() {
+    ClusterState growing = volumes(Map.of("demo-dc1-r1-0", new NodeFacts(true, true, NodeHealth.UP_NORMAL, true, true,
+        false, false, "what the node runs changed", false, null, null, false, GROWING, null)));
+    assertThat(planner.plan(growing).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.RollingRestart));
+  }
+
+  @Test
+  void aRefusedResizeIsHeldWithTheFieldAndTheFixUntilItsRetryIsDue() {
+    ClusterState refused = volumes(Map.of("demo-dc1-r1-0", READY.withVolume(true, null, refusedAt(NOW, 1))));
+    Plan plan = planner.plan(refused);
+    assertThat(plan.step()).isInstanceOf(Step.Idle.class);
+    assertThat(plan.held()).singleElement().satisfies(h -> {
+      assertThat(h.reason()).isEqualTo("VolumeResizeHeld");
+      assertThat(h.message()).contains("spec.storage.size").contains("demo-dc1-r1-0").contains("2Gi")
+          .contains("only dynamically provisioned pvc can be resized").contains("allowVolumeExpansion: true")
+          .contains("set spec.storage.size back to 1Gi");
+    });
+
+    Instant due = NOW.plus(SafetyRules.retryDelay(1));
+    assertThat(planner.plan(at(refused, due.minusMillis(1))).step()).isInstanceOf(Step.Idle.class);
+    assertThat(planner.plan(at(refused, due)).step()).isInstanceOfSatisfying(Step.ResizeVolumes.class,
+        r -> assertThat(r.nodes()).extracting(NodeId::name).containsExactly("demo-dc1-r1-0"));
+  }
+
+  @Test
+  void aResizeRefusedAgainWaitsLongerEachTime() {
+    Instant afterOne = NOW.plus(SafetyRules.retryDelay(1));
+    ClusterState thrice = volumes(Map.of("demo-dc1-r1-0", READY.withVolume(true, null, refusedAt(NOW, 3))));
+    assertThat(planner.plan(at(thrice, afterOne)).step()).isInstanceOf(Step.Idle.class);
+    assertThat(planner.plan(at(thrice, NOW.plus(SafetyRules.retryDelay(3)))).step())
+        .isInstanceOf(Step.ResizeVolumes.class);
+  }
+
+  @Test
+  void aHeldResizeDoesNotHoldTheOtherVolumesAndIsReportedBeforeTheGrowingOnes() {
+    Plan plan = planner.plan(volumes(Map.of("demo-dc1-r1-0", READY.withVolume(true, null, refusedAt(NOW, 1)),
+        "demo-dc1-r2-0", READY.withVolume(true, null, null))));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.ResizeVolumes.class, r ->
+        assertThat(r.nodes()).extracting(NodeId::name).containsExactly("demo-dc1-r2-0"));
+
+    Plan growing = planner.plan(volumes(Map.of("demo-dc1-r1-0", READY.withVolume(true, null, refusedAt(NOW, 1)),
+        "demo-dc1-r2-0", READY.withVolume(false, GROWING, null))));
+    assertThat(growing.step()).isInstanceOf(Step.Idle.class);
+    assertThat(growing.held()).extracting(Held::reason).containsExactly("VolumeResizeHeld", "ResizingStorage");
+  }
+
+  private static ClusterState at(ClusterState s, Instant now) {
+    return new ClusterState(s.cluster(), s.numTokens(), s.datacenters(), s.ringFormed(), s.known(), s.facts(),
+        s.operation(), s.job(), s.deleteVolumes(), s.volumes(), now, s.rebuilds(), s.keyspaces());
+  }
+
   @Test
   void anAllocatorThatBreaksItsContractStopsThePlanInsteadOfRecordingBadTokens() {
     TokenAllocator duplicates = new TokenAllocator() {

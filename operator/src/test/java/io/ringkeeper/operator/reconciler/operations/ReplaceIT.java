@@ -15,6 +15,7 @@ import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.resources.JvmOptions;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.testing.FakeNodeFleet;
+import io.ringkeeper.operator.testing.MockKube;
 import io.ringkeeper.operator.testing.OperatorHarness;
 import java.time.Duration;
 import java.util.List;
@@ -154,5 +155,140 @@ class ReplaceIT {
     assertThat(conditionMessage(refused, "Valid")).contains("spec.storage.size").contains("never shrink");
     assertThat(harness.pods(ns)).allSatisfy(p ->
         assertThat(p.getMetadata().getUid()).isEqualTo(uids.get(p.getMetadata().getName())));
+  }
+
+  private static final String REFUSED = "persistentvolumeclaims \"%s\" is forbidden: only dynamically provisioned"
+      + " pvc can be resized and the storageclass that provisions the pvc must support resize";
+
+  private static void growStorageTo(String ns, String size) {
+    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+      c.getSpec().getStorage().setSize(size);
+      return c;
+    });
+  }
+
+  private static List<PersistentVolumeClaim> claims(String ns) {
+    return harness.admin().persistentVolumeClaims().inNamespace(ns).list().getItems();
+  }
+
+  /** Sets a claim's status.capacity.storage, as a storage class reports the size of the bound volume. */
+  private static void capacity(String ns, String claim, String size) {
+    harness.admin().persistentVolumeClaims().inNamespace(ns).withName(claim).subresource("status")
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"status\":{\"phase\":\"Bound\",\"capacity\":{\"storage\":\"" + size + "\"}}}");
+  }
+
+  @Test
+  void aRefusedResizeIsReportedWithTheFieldAndTheFixAndNotRetriedAtEveryReconcile() {
+    String ns = harness.kube().freshNamespace("resizerefused");
+    ScaleIT.ready(ns, 3, "Retain");
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    // The API server refuses to change the request of a claim whose storage class does not allow expansion, and
+    // accepts a change of its metadata.
+    harness.kube().refuseRequests((r, body) -> {
+      boolean resize = r.userAgent().equals(MockKube.OPERATOR_AGENT) && r.verb().equals("patch")
+          && r.path().contains("/namespaces/" + ns + "/persistentvolumeclaims/")
+          && body.contains("/spec/resources/requests");
+      if (resize) {
+        refused.incrementAndGet();
+      }
+      return resize;
+    }, REFUSED.formatted(NODE));
+    try {
+      growStorageTo(ns, "2Gi");
+      CassandraCluster held = harness.awaitCluster(ns, "demo",
+          c -> "False/VolumeResizeHeld".equals(condition(c, "Progressing")));
+      assertThat(conditionMessage(held, "Progressing")).contains("spec.storage.size").contains(NODE)
+          .contains("cannot grow to 2Gi from 1Gi").contains("only dynamically provisioned pvc can be resized")
+          .contains("allowVolumeExpansion: true").contains("set spec.storage.size back to 1Gi");
+      assertThat(held.getStatus().getPhase()).isEqualTo(ClusterPhase.Ready);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> claims(ns).stream()
+          .allMatch(c -> "2Gi".equals(c.getMetadata().getAnnotations().get(Labels.RESIZE_FAILED))));
+      assertThat(claims(ns)).allSatisfy(c -> {
+        assertThat(c.getMetadata().getAnnotations()).containsEntry(Labels.RESIZE_ATTEMPTS, "1")
+            .containsKey(Labels.RESIZE_FAILED_AT)
+            .hasEntrySatisfying(Labels.RESIZE_MESSAGE, m -> assertThat(m).contains("must support resize"));
+        assertThat(c.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("1Gi");
+      });
+      assertThat(event(harness.events(ns), "VolumeResizeFailed")).hasValueSatisfying(e ->
+          assertThat(e.getMessage()).contains("spec.storage.size").contains("allowVolumeExpansion: true"));
+      assertThat(refused.get()).isEqualTo(3);
+
+      // Reconciles go on (the retry is rechecked every poll interval), an operator restart among them; the
+      // refused volumes are not patched again before the first retry is due (10 s after the refusal).
+      long reconciles = harness.operator().reconciler().reconciliations();
+      OperatorHarness.pause(Duration.ofSeconds(2));
+      assertThat(harness.operator().reconciler().reconciliations()).isGreaterThan(reconciles);
+      harness.restartOperator();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> harness.operator().reconciler().reconciliations() > 2);
+      OperatorHarness.pause(Duration.ofSeconds(1));
+      assertThat(refused.get()).as("patches refused before the retry was due").isEqualTo(3);
+      assertThat(condition(harness.get(ns, "demo"), "Progressing")).isEqualTo("False/VolumeResizeHeld");
+    } finally {
+      harness.kube().refuseRequests(null, null);
+    }
+
+    // The storage class allows expansion now: the retry grows the volumes and clears the record.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> claims(ns).stream().allMatch(c ->
+        c.getSpec().getResources().getRequests().get("storage").toString().equals("2Gi")
+        && c.getMetadata().getAnnotations().keySet().stream().noneMatch(k -> k.startsWith("ringkeeper.io/resize"))));
+    harness.awaitCluster(ns, "demo", c -> "False/Idle".equals(condition(c, "Progressing")));
+    assertThat(event(harness.events(ns), "VolumeResizing")).isPresent();
+  }
+
+  @Test
+  void aRefusedResizeForASizeNoLongerAskedForIsForgotten() {
+    String ns = harness.kube().freshNamespace("resizeback");
+    ScaleIT.ready(ns, 3, "Retain");
+    harness.kube().refuseRequests((r, body) -> r.userAgent().equals(MockKube.OPERATOR_AGENT)
+        && r.path().contains("/namespaces/" + ns + "/persistentvolumeclaims/")
+        && body.contains("/spec/resources/requests"), REFUSED.formatted(NODE));
+    try {
+      growStorageTo(ns, "2Gi");
+      harness.awaitCluster(ns, "demo", c -> "False/VolumeResizeHeld".equals(condition(c, "Progressing")));
+      growStorageTo(ns, "1Gi");
+      harness.awaitCluster(ns, "demo", c -> "False/Idle".equals(condition(c, "Progressing")));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> claims(ns).stream()
+          .allMatch(c -> c.getMetadata().getAnnotations().keySet().stream()
+              .noneMatch(k -> k.startsWith("ringkeeper.io/resize"))));
+    } finally {
+      harness.kube().refuseRequests(null, null);
+    }
+  }
+
+  @Test
+  void aResizeIsReportedUntilTheVolumeHasGrown() {
+    String ns = harness.kube().freshNamespace("resizing");
+    ScaleIT.ready(ns, 3, "Retain");
+    List<String> names = claims(ns).stream().map(c -> c.getMetadata().getName()).sorted().toList();
+    names.forEach(n -> capacity(ns, n, "1Gi"));
+    OperatorHarness.pause(Duration.ofMillis(500));
+    assertThat(condition(harness.get(ns, "demo"), "Progressing")).isEqualTo("False/Idle");
+
+    growStorageTo(ns, "2Gi");
+    CassandraCluster resizing = harness.awaitCluster(ns, "demo",
+        c -> "True/ResizingStorage".equals(condition(c, "Progressing"))
+            && conditionMessage(c, "Progressing").contains("1Gi -> 2Gi"));
+    assertThat(conditionMessage(resizing, "Progressing")).contains("spec.storage.size")
+        .contains(names.get(0) + " 1Gi -> 2Gi, " + names.get(1) + " 1Gi -> 2Gi, " + names.get(2) + " 1Gi -> 2Gi");
+    assertThat(resizing.getStatus().getPhase()).isEqualTo(ClusterPhase.Ready);
+    assertThat(claims(ns)).allSatisfy(c ->
+        assertThat(c.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("2Gi"));
+
+    // Waiting writes nothing: no patch of a volume, no status update.
+    OperatorHarness.pause(Duration.ofMillis(500));
+    int writes = harness.kube().writesBy(MockKube.OPERATOR_AGENT).size();
+    OperatorHarness.pause(Duration.ofSeconds(1));
+    assertThat(harness.kube().writesBy(MockKube.OPERATOR_AGENT)).hasSize(writes);
+
+    capacity(ns, names.get(0), "2Gi");
+    capacity(ns, names.get(2), "2Gi");
+    CassandraCluster one = harness.awaitCluster(ns, "demo", c -> conditionMessage(c, "Progressing")
+        .endsWith(names.get(1) + " 1Gi -> 2Gi"));
+    assertThat(conditionMessage(one, "Progressing")).doesNotContain(names.get(0)).doesNotContain(names.get(2));
+    capacity(ns, names.get(1), "2Gi");
+    harness.awaitCluster(ns, "demo", c -> "False/Idle".equals(condition(c, "Progressing")));
   }
 }
