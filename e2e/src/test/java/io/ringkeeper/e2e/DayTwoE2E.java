@@ -43,7 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through local mode, nodes on 127.3.0.x: rows written at the start, a scale 3 -> 4 (bootstrap, then cleanup on
  * the other nodes) and back 4 -> 3 (decommission, pod and volume gone), a rolling restart on a configuration
  * change (never two pods not Ready at once), the replacement of a node whose data directory was wiped, and every
- * row read back at ALL after each.
+ * row read back at ALL after each; last, storage.size grows and every volume expands without a restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DayTwoE2E {
@@ -313,6 +313,36 @@ class DayTwoE2E {
           .as("the wiped volume holds day2.rows again, streamed from the other replicas").isNotEmpty();
     }
     assertThat(missingRowsAtAll()).as("rows lost by the replacement").isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void growingStorageSizeExpandsEveryVolumeWithoutRestartingANode() throws Exception {
+    Map<String, String> before = podUids();
+    env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
+      c.getSpec().getStorage().setSize("2Gi");
+      return c;
+    });
+    env.await(NAMESPACE, CLUSTER, c -> pvcs().size() == 3 && pvcs().stream().allMatch(p -> "2Gi".equals(capacity(p)))
+        && LocalEnvironment.isReady(c) && !"ResizingStorage".equals(progressingReason(c)),
+        Duration.ofMinutes(3), "every volume 2Gi, cluster Ready");
+    PHASES.done("storage 1Gi -> 2Gi");
+    assertThat(pvcs()).allSatisfy(p -> assertThat(p.getSpec().getResources().getRequests().get("storage")
+        .toString()).isEqualTo("2Gi"));
+    assertThat(eventCount("VolumeResizing")).isGreaterThanOrEqualTo(3);
+    assertThat(eventCount("VolumeResizeFailed")).isZero();
+    assertThat(podUids()).as("no node restarted for a volume that grew").isEqualTo(before);
+  }
+
+  private static String capacity(PersistentVolumeClaim claim) {
+    return claim.getStatus() == null || claim.getStatus().getCapacity() == null
+        || claim.getStatus().getCapacity().get("storage") == null ? null
+        : claim.getStatus().getCapacity().get("storage").toString();
+  }
+
+  private static String progressingReason(CassandraCluster cr) {
+    return cr.getStatus().getConditions().stream().filter(c -> "Progressing".equals(c.getType()))
+        .map(c -> c.getReason()).findFirst().orElse(null);
   }
 
   private static boolean podReady(Pod pod) {
