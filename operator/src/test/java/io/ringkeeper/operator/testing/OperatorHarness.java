@@ -121,7 +121,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public CassandraCluster awaitCluster(String namespace, String name, Predicate<CassandraCluster> condition) {
-    return awaitCluster(namespace, name, Duration.ofSeconds(20), condition);
+    return awaitCluster(namespace, name, Duration.ofSeconds(60), condition);
   }
 
   public CassandraCluster awaitCluster(String namespace, String name, Duration atMost,

@@ -68,7 +68,7 @@ class RestartIT {
   }
 
   private static CassandraCluster awaitIdle(String ns) {
-    return harness.awaitCluster(ns, "demo", Duration.ofSeconds(30), c -> c.getStatus() != null
+    return harness.awaitCluster(ns, "demo", Duration.ofSeconds(60), c -> c.getStatus() != null
         && c.getStatus().getOperation() == null && c.getStatus().getPhase() == ClusterPhase.Ready
         && !"RestartWaiting".equals(io.ringkeeper.operator.testing.ClusterAssertions.condition(c, "Progressing")));
   }
