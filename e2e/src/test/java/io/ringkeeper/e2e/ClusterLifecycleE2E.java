@@ -134,9 +134,10 @@ class ClusterLifecycleE2E {
   void aKilledNodeTurnsTheClusterDegradedWithinSixtySecondsAndReadyAgainAfterItsRestart() throws Exception {
     String victim = CLUSTER + "-dc1-r2-0";
     env.kubelet().kill(NAMESPACE, victim);
-    CassandraCluster degraded = env.await(NAMESPACE, CLUSTER, c -> LocalEnvironment.phaseIs(c, ClusterPhase.Degraded),
-        Duration.ofSeconds(60), "Degraded");
-    long toDegraded = PHASES.done("kill " + victim + " (SIGKILL) -> Degraded");
+    CassandraCluster degraded = env.await(NAMESPACE, CLUSTER, c -> LocalEnvironment.phaseIs(c, ClusterPhase.Degraded)
+        && c.getStatus().getNodes().stream().anyMatch(n -> n.getName().equals(victim) && n.getState() == NodeState.DN),
+        Duration.ofSeconds(60), "Degraded, " + victim + " DN");
+    long toDegraded = PHASES.done("kill " + victim + " (SIGKILL) -> Degraded, node DN");
     assertThat(toDegraded).isLessThan(60_000);
     assertThat(degraded.getStatus().getNodes()).filteredOn(n -> n.getName().equals(victim))
         .singleElement().satisfies(n -> assertThat(n.getState()).isEqualTo(NodeState.DN));

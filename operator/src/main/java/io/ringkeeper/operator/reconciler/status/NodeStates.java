@@ -7,6 +7,7 @@ import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeObservation;
+import io.ringkeeper.operator.resources.Names;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>No Pod: DOWN if the node was up or down before (it existed), UNKNOWN if it never started.
+ *   <li>Pod whose Cassandra container exited or waits to be restarted after it ran: DOWN, whatever the agent
+ *       last said (the kubelet knows before the next poll).
  *   <li>Pod, no agent observation yet (e.g. just after an operator restart): the previous entry stands.
  *   <li>Agent did not answer: DOWN if it answered before at this address or was up in the previous status;
  *       otherwise UNKNOWN (starting).
@@ -38,6 +41,10 @@ public final class NodeStates {
     }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
       return new NodeView(NodeHealth.DOWN, false, true, "pod is terminating", null);
+    }
+    String stopped = containerStopped(pod);
+    if (stopped != null) {
+      return new NodeView(NodeHealth.DOWN, false, true, stopped, null);
     }
     if (observation == null) {
       if (previous != null && previous.getState() != null) {
@@ -105,6 +112,29 @@ public final class NodeStates {
     }
     return pod.getStatus().getConditions().stream()
         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * Why the kubelet says the Cassandra container is not running after it ran (it exited, or waits to be
+   * restarted), or null. The kubelet knows at once; the agent's last answer would stand until the next poll.
+   */
+  static String containerStopped(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(c -> Names.CASSANDRA_CONTAINER.equals(c.getName()) && c.getState() != null)
+        .map(c -> {
+          if (c.getState().getTerminated() != null) {
+            return "container " + c.getName() + " exited (code " + c.getState().getTerminated().getExitCode() + ")";
+          }
+          if (c.getState().getWaiting() != null && c.getRestartCount() != null && c.getRestartCount() > 0) {
+            return "container " + c.getName() + " is waiting to restart (" + c.getState().getWaiting().getReason()
+                + ", restarts " + c.getRestartCount() + ")";
+          }
+          return null;
+        })
+        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
   }
 
   /** Why a node that answered does not hold what it was given, or null when it does. */

@@ -59,6 +59,27 @@ class NodeStatesTest {
   }
 
   @Test
+  void aNodeWhoseContainerTheKubeletReportsStoppedIsDownBeforeItsAgentIsAskedAgain() {
+    NodeObservation self = answered("c-dc1-r1-0", info(OperationMode.NORMAL, List.of(2L, 1L), List.of(), "10.0.0.1"));
+    Pod crashed = new PodBuilder(RUNNING).editStatus().withConditions(List.of()).addNewContainerStatus()
+        .withName("cassandra").withRestartCount(1).withNewState().withNewWaiting().withReason("CrashLoopBackOff")
+        .endWaiting().endState().endContainerStatus().endStatus().build();
+    NodeView view = NodeStates.classify(NODE, crashed, self, null, List.of(self));
+    assertThat(view.health()).isEqualTo(NodeHealth.DOWN);
+    assertThat(view.message()).isEqualTo("container cassandra is waiting to restart (CrashLoopBackOff, restarts 1)");
+    Pod exited = new PodBuilder(RUNNING).editStatus().addNewContainerStatus().withName("cassandra")
+        .withRestartCount(0).withNewState().withNewTerminated().withExitCode(137).endTerminated().endState()
+        .endContainerStatus().endStatus().build();
+    assertThat(NodeStates.classify(NODE, exited, self, null, List.of(self)).message())
+        .isEqualTo("container cassandra exited (code 137)");
+    // A container that never ran yet is starting, not down.
+    Pod creating = new PodBuilder(RUNNING).editStatus().addNewContainerStatus().withName("cassandra")
+        .withRestartCount(0).withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState()
+        .endContainerStatus().endStatus().build();
+    assertThat(NodeStates.classify(NODE, creating, null, null, List.of()).health()).isEqualTo(NodeHealth.UNKNOWN);
+  }
+
+  @Test
   void aNodeAPeerSeesUnreachableIsNotReady() {
     NodeObservation self = answered("c-dc1-r1-0", info(OperationMode.NORMAL, List.of(1L, 2L), List.of(), "10.0.0.1"));
     NodeObservation peer = answered("c-dc1-r2-0",
