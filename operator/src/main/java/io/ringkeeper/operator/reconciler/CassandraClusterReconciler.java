@@ -29,6 +29,7 @@ import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.ReclaimPolicy;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.Held;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Plan;
@@ -219,10 +220,9 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
         ringFormed, plan, clock.instant()), step);
     boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
-    // A rebuild waiting for the user to alter the keyspaces, or a refused volume resize waiting for its retry: no
-    // Kubernetes or node event tells when that is due.
-    boolean recheckHeld = plan.held().stream()
-        .anyMatch(h -> h.reason().equals("RebuildWaiting") || h.reason().equals("VolumeResizeHeld"));
+    // E.g. a rebuild waiting for the user to alter the keyspaces, a refused volume resize waiting for its retry:
+    // no Kubernetes or node event tells when that is due.
+    boolean recheckHeld = plan.held().stream().anyMatch(Held::recheck);
     if ((operating || recheckHeld) && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
       recheck = config.pollInterval();
     }
@@ -308,7 +308,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     List<NodeId> seeds = seeds(cr, known);
     String namespace = cr.getMetadata().getNamespace();
     String yaml = CassandraYaml.render(cr, seeds.stream().map(s -> Names.nodeAddress(s, namespace)).toList());
-    String configHash = OperationFacts.configHash(cr, known);
+    String configHash = OperationFacts.configHash(cr);
 
     ensureSecrets(cr, observed);
     writer.ensure(ConfigMaps.desired(cr, yaml, extraRacks(cr, known)),

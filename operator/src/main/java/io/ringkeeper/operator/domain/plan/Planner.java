@@ -161,7 +161,7 @@ public final class Planner {
       VolumeResize.Refused refused = facts.resizeRefused();
       if (facts.volumeBelowSpec() && refused != null
           && !SafetyRules.retryDue(refused.at(), refused.attempts(), state.now())) {
-        held.add(new Held("VolumeResizeHeld", "spec.storage.size: volume " + node.name() + " cannot grow to "
+        held.add(Held.rechecked("VolumeResizeHeld", "spec.storage.size: volume " + node.name() + " cannot grow to "
             + refused.size() + (refused.current() == null ? "" : " from " + refused.current())
             + ", the API server refused it ("
             + refused.attempts() + (refused.attempts() == 1 ? " attempt" : " attempts")
@@ -274,13 +274,13 @@ public final class Planner {
       String field = "spec.datacenters[" + state.datacenterIndex(dc.name()) + "]";
       List<String> blocking = SafetyRules.notReadyOthersOrSource(state, dc.name(), null);
       if (!blocking.isEmpty()) {
-        held.add(new Held("RebuildWaiting", field + ": datacenter " + dc.name() + " is rebuilt from "
+        held.add(Held.rechecked("RebuildWaiting", field + ": datacenter " + dc.name() + " is rebuilt from "
             + rebuild.source() + " once every node of both is up and normal; not ready: "
             + String.join(", ", blocking)));
         continue;
       }
       if (state.keyspaces() == null) {
-        held.add(new Held("RebuildWaiting", field + ": datacenter " + dc.name() + " waits for its rebuild from "
+        held.add(Held.rechecked("RebuildWaiting", field + ": datacenter " + dc.name() + " waits for its rebuild from "
             + rebuild.source() + "; no node answered with the keyspaces' replication yet, asked again shortly"));
         continue;
       }
@@ -288,7 +288,7 @@ public final class Planner {
           .filter(k -> !k.system() && k.replicatesTo(rebuild.source()) && !k.replicatesTo(dc.name()))
           .map(KeyspaceReplication::name).sorted().toList();
       if (!missing.isEmpty()) {
-        held.add(new Held("RebuildWaiting", field + ": datacenter " + dc.name() + " has all its nodes and holds no"
+        held.add(Held.rechecked("RebuildWaiting", field + ": datacenter " + dc.name() + " has all its nodes and holds no"
             + " data yet; it is rebuilt from " + rebuild.source() + " once the keyspaces replicate to it: ALTER"
             + " KEYSPACE ... WITH replication = {'class': 'NetworkTopologyStrategy', '" + rebuild.source()
             + "': <rf>, '" + dc.name() + "': <rf>} for " + String.join(", ", missing)));

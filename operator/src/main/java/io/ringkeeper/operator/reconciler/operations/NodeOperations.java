@@ -213,7 +213,7 @@ public final class NodeOperations {
       writer.create(NodeVolumes.desired(cr, desired), caches.volumes());
     }
     if (!observed.pods().containsKey(id.name())) {
-      writer.create(NodePods.desired(cr, desired, OperationFacts.configHash(cr, known), config), caches.pods());
+      writer.create(NodePods.desired(cr, desired, OperationFacts.configHash(cr), config), caches.pods());
     }
   }
 

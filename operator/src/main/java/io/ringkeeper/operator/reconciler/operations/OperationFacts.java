@@ -43,6 +43,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
@@ -63,7 +64,9 @@ public final class OperationFacts {
       Map<String, NodeView> views, List<NodeEndpoint> endpoints, NodeClient client, Instant now) {
     ClusterState base = ClusterMapper.state(cr, known, ringFormed, observed, views);
     Operation op = OperationRecords.read(cr);
-    String configHash = configHash(cr, known);
+    String configHash = configHash(cr);
+    // Computed at most once per reconcile, and only for a pod whose runs-hash differs (one of an earlier build).
+    Supplier<String> legacyHash = memoized(() -> legacyConfigHash(cr, known));
     Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
     Optional<Long> wanted = wantedVolumeBytes(cr);
     Map<String, NodeFacts> facts = new HashMap<>();
@@ -90,7 +93,7 @@ public final class OperationFacts {
           mode == OperationMode.DECOMMISSIONED,
           mode == OperationMode.DRAINED,
           restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config),
-              () -> NodePods.runsHash(cr, desired, legacyConfigHash(cr, known), config)),
+              () -> NodePods.runsHash(cr, desired, legacyHash.get(), config)),
           pod != null && annotation(pod, Labels.RESTART) != null,
           replaceReason(pod, now),
           address,
@@ -147,8 +150,13 @@ public final class OperationFacts {
    * read only when a node starts, so a seed that moves (a replacement, a new datacenter, a node added or removed)
    * must restart nobody.
    */
-  public static String configHash(CassandraCluster cr, List<KnownNode> known) {
+  public static String configHash(CassandraCluster cr) {
     return Hashes.of(CassandraYaml.render(cr, List.of()));
+  }
+
+  private static Supplier<String> memoized(Supplier<String> supplier) {
+    String[] value = new String[1];
+    return () -> value[0] != null ? value[0] : (value[0] = supplier.get());
   }
 
   /** The config hash as earlier builds computed it, with the seed list: their pods are not restarted for it. */
@@ -169,7 +177,7 @@ public final class OperationFacts {
    * hash differs), as long as that list is unchanged.
    */
   static String restartReason(CassandraCluster cr, Pod pod, String desiredHash,
-      java.util.function.Supplier<String> legacyHash) {
+      Supplier<String> legacyHash) {
     if (pod == null) {
       return null;
     }

@@ -92,7 +92,7 @@ public final class NodeStates {
     }
     boolean podReady = podReady(pod);
     if (health == NodeHealth.UP_NORMAL && !podReady) {
-      reasons.add("pod is not Ready yet (its readiness probe has not passed)");
+      reasons.add("pod is not Ready yet: its readiness probe has not passed");
     }
     boolean ready = health == NodeHealth.UP_NORMAL && info.nativeTransportRunning() && seenDownBy.isEmpty()
         && podReady;

@@ -53,7 +53,7 @@ class NodeStatesTest {
     NodeView view = NodeStates.classify(NODE, RUNNING_NOT_READY, self, null, List.of(self));
     assertThat(view.health()).isEqualTo(NodeHealth.UP_NORMAL);
     assertThat(view.ready()).isFalse();
-    assertThat(view.message()).isEqualTo("pod is not Ready yet (its readiness probe has not passed)");
+    assertThat(view.message()).isEqualTo("pod is not Ready yet: its readiness probe has not passed");
     Pod noConditions = new PodBuilder(RUNNING).editStatus().withConditions(List.of()).endStatus().build();
     assertThat(NodeStates.classify(NODE, noConditions, self, null, List.of(self)).ready()).isFalse();
   }
