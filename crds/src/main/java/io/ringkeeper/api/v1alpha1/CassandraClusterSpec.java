@@ -54,7 +54,7 @@ public class CassandraClusterSpec {
   @Size(min = 1, max = 16)
   @ValidationRule(
       value = "self.all(d, self.exists_one(e, e.name == d.name))",
-      reason = "FieldValueDuplicate",
+      reason = "FieldValueInvalid",
       message = "datacenter names must be unique: rename or merge the datacenters listed twice")
   @ValidationRule(
       value = "oldSelf.all(o, self.exists(d, d.name == o.name))",

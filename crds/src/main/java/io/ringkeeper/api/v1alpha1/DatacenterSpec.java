@@ -62,7 +62,7 @@ public class DatacenterSpec {
   @Size(max = 16)
   @ValidationRule(
       value = "self.all(r, self.exists_one(s, s.name == r.name))",
-      reason = "FieldValueDuplicate",
+      reason = "FieldValueInvalid",
       message = "rack names must be unique within a datacenter: rename the rack listed twice")
   private List<RackSpec> racks = new ArrayList<>();
 
