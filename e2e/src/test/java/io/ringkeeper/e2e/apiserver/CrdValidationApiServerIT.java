@@ -156,6 +156,23 @@ class CrdValidationApiServerIT {
     assertThat(clusters(client).inNamespace(ns).withName(stored).get()).as("nothing was stored").isNull();
   }
 
+  /** The manifest of the issue that local mode once answered with "configured": every problem named at once. */
+  @Test
+  void aManifestWithSeveralProblemsIsRefusedNamingEachField() {
+    ObjectNode tree = minimal(name());
+    set(tree, "/spec/datacenters/0/replicationFactor", 5);
+    set(tree, "/spec/jvm/heapSize", "lots");
+    set(tree, "/spec/datacenters/0/racks/2/name", "R_3!");
+    set(tree, "/spec/storage/size", "-1Gi");
+    KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class,
+        () -> clusters(client).inNamespace(ns).resource(generic(tree)).create());
+    System.out.println("[CrdValidationApiServerIT] " + e.getStatus().getMessage());
+    assertRefused(e, "spec.datacenters[0].replicationFactor", "every replica needs its own node");
+    assertRefused(e, "spec.jvm.heapSize", "should match");
+    assertRefused(e, "spec.datacenters[0].racks[2].name", "should match");
+    assertRefused(e, "spec.storage.size", "should match");
+  }
+
   static Stream<Arguments> immutable() {
     return Stream.of(
         refused("a changed clusterName", "spec.clusterName", "is immutable",
