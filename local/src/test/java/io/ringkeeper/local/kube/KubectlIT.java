@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
@@ -114,7 +115,7 @@ class KubectlIT {
     Pod pod = client.resource(new PodBuilder().withNewMetadata().withName("demo-dc1-r1-0").withNamespace("default")
         .endMetadata().withNewSpec().addNewContainer().withName("cassandra").withImage("cassandra:5.0.9")
         .endContainer().endSpec().build()).create();
-    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running")
+    pod.setStatus(new PodStatusBuilder().withPhase("Running")
         .withContainerStatuses(new ContainerStatusBuilder().withName("cassandra").withReady(true)
             .withRestartCount(2).build()).build());
     client.resource(pod).updateStatus();
