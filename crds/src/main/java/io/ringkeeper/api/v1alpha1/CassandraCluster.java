@@ -2,6 +2,7 @@ package io.ringkeeper.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -28,6 +29,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Version", jsonPath = ".spec.cassandraVersion", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// At the root because the effective cluster name falls back to metadata.name, which only the root rule can read.
+@ValidationRule(
+    value = "!has(self.spec) || !has(oldSelf.spec) || (has(self.spec.clusterName) ? self.spec.clusterName"
+        + " : self.metadata.name) == (has(oldSelf.spec.clusterName) ? oldSelf.spec.clusterName"
+        + " : oldSelf.metadata.name)",
+    fieldPath = ".spec.clusterName",
+    reason = "FieldValueInvalid",
+    message = "is immutable: Cassandra refuses a node whose cluster_name differs from the one on disk;"
+        + " set spec.clusterName back to its value at creation (metadata.name when it was not set)")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class CassandraCluster extends CustomResource<CassandraClusterSpec, CassandraClusterStatus>
     implements Namespaced {

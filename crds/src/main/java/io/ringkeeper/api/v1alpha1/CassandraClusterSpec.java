@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.ArrayList;
@@ -51,6 +52,15 @@ public class CassandraClusterSpec {
       "The datacenters of the cluster. A datacenter's name is immutable; at least one datacenter is required.")
   @Required
   @Size(min = 1, max = 16)
+  @ValidationRule(
+      value = "self.all(d, self.exists_one(e, e.name == d.name))",
+      reason = "FieldValueInvalid",
+      message = "datacenter names must be unique: rename or merge the datacenters listed twice")
+  @ValidationRule(
+      value = "oldSelf.all(o, self.exists(d, d.name == o.name))",
+      reason = "FieldValueInvalid",
+      message = "datacenter names are immutable and a datacenter cannot be removed: list every datacenter of the"
+          + " cluster again under its name (new datacenters may be added)")
   private List<DatacenterSpec> datacenters = new ArrayList<>();
 
   @JsonPropertyDescription("Persistent storage of every node: one PersistentVolumeClaim per node.")

@@ -8,10 +8,28 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /** One Cassandra datacenter: a set of nodes spread evenly over racks. */
+@ValidationRule(
+    value = "!has(self.replicationFactor) || self.size >= self.replicationFactor",
+    fieldPath = ".replicationFactor",
+    reason = "FieldValueInvalid",
+    message = "exceeds the datacenter's size: every replica needs its own node; lower replicationFactor or raise"
+        + " size to at least replicationFactor")
+@ValidationRule(
+    value = "!has(self.racks) || self.size >= size(self.racks)",
+    fieldPath = ".size",
+    reason = "FieldValueInvalid",
+    message = "is below the number of racks: every rack needs at least one node; raise size or remove racks")
+@ValidationRule(
+    value = "!has(self.racks) || self.racks.all(r, has(r.zone)) || self.racks.all(r, !has(r.zone))",
+    fieldPath = ".racks",
+    reason = "FieldValueInvalid",
+    message = "set a zone on every rack of the datacenter or on none: racks without one may land in a zone that"
+        + " already holds a replica")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DatacenterSpec {
   @JsonPropertyDescription(
@@ -42,6 +60,10 @@ public class DatacenterSpec {
       "Racks of this datacenter. Cassandra places replicas on distinct racks; give each rack its own zone to"
           + " survive the loss of a zone. When empty, the datacenter has one rack named rack1.")
   @Size(max = 16)
+  @ValidationRule(
+      value = "self.all(r, self.exists_one(s, s.name == r.name))",
+      reason = "FieldValueInvalid",
+      message = "rack names must be unique within a datacenter: rename the rack listed twice")
   private List<RackSpec> racks = new ArrayList<>();
 
   public String getName() {

@@ -11,6 +11,11 @@ public final class Patterns {
 
   /** A DNS-1123 label: lower-case alphanumerics and '-', starting and ending alphanumeric. */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  /**
+   * A DNS-1035 label: a DNS-1123 label that starts with a letter. A cluster's name must be one, because it
+   * prefixes the names of its Services.
+   */
+  public static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
   /** A DNS-1123 subdomain (Secret names and the like). */
   public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   public static final int MAX_CLUSTER_NAME = 24;

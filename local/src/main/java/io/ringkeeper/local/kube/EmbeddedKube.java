@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +27,8 @@ import java.util.logging.Logger;
  * The Kubernetes API of local mode: the fabric8 mock API server in CRUD mode (plain HTTP, no authentication)
  * on a loopback port, with the CassandraCluster CRD registered so that its status subresource behaves as on a
  * real API server.
+ *
+ * <p>kubectl works against it: {@link KubectlSupport} answers discovery and prints tables.
  *
  * <p>What it is not: there is no scheduler, controller manager or garbage collector (deleting a cluster does
  * not delete the pods it owns), and no server-side apply (the operator uses create + JSON patches anyway).
@@ -42,11 +45,22 @@ public final class EmbeddedKube implements AutoCloseable {
   private final int port;
 
   private EmbeddedKube(String host, int port) {
+    KubectlSupport kubectl = new KubectlSupport(loadCrd(), Clock.systemUTC());
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         if ("POST".equalsIgnoreCase(request.getMethod()) && request.getPath().startsWith(RULES_REVIEW)) {
           return allowEverything();
+        }
+        MockResponse discovery = kubectl.discovery(request);
+        if (discovery != null) {
+          return discovery;
+        }
+        if (kubectl.isMergePatch(request)) {
+          return kubectl.mergePatch(request, r -> super.dispatch(r));
+        }
+        if (kubectl.wantsTable(request)) {
+          return kubectl.table(request, super.dispatch(request));
         }
         return super.dispatch(request);
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.operator.reconciler.apply.JsonPatches;
+import io.ringkeeper.operator.reconciler.apply.StaleWrites;
 
 /**
  * Writes a cluster's status: a JSON patch of the status subresource holding exactly the differences from the
@@ -35,8 +37,9 @@ public final class StatusWriter {
 
   /**
    * @return the cluster as written, or null when the status did not change
-   * @throws io.fabric8.kubernetes.client.KubernetesClientException 409 when the cluster changed since it was
-   *     cached; the reconcile is then retried with the new version
+   * @throws KubernetesClientException 409 when the cluster changed since it was cached (also when a real API
+   *     server answered the failed guard with 422: {@link StaleWrites}); the reconcile is then retried with the
+   *     new version
    */
   public CassandraCluster write(CassandraCluster cr, CassandraClusterStatus status, Context<CassandraCluster> context) {
     JsonNode before = cr.getStatus() == null ? null : mapper.valueToTree(cr.getStatus());
@@ -46,12 +49,20 @@ public final class StatusWriter {
     }
     ArrayNode ops = JsonPatches.guarded(cr.getMetadata().getResourceVersion(),
         JsonPatches.diff("/status", before, after));
-    CassandraCluster updated = client.resource(cr).subresource("status")
-        .patch(PatchContext.of(PatchType.JSON), ops.toString());
+    CassandraCluster updated;
+    try {
+      updated = client.resource(cr).subresource("status").patch(PatchContext.of(PatchType.JSON), ops.toString());
+    } catch (KubernetesClientException e) {
+      throw StaleWrites.asConflict(e, cr.getMetadata().getResourceVersion(), () -> version(client.resource(cr).get()));
+    }
     if (context != null) {
       context.eventSourceRetriever().getControllerEventSource()
           .handleRecentResourceUpdate(ResourceID.fromResource(cr), updated, cr);
     }
     return updated;
+  }
+
+  private static String version(CassandraCluster cr) {
+    return cr == null ? null : cr.getMetadata().getResourceVersion();
   }
 }

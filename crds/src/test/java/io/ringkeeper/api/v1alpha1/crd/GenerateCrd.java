@@ -87,7 +87,7 @@ public final class GenerateCrd {
             .addToProperties("name", new JSONSchemaPropsBuilder()
                 .withType("string")
                 .withMaxLength((long) Patterns.MAX_CLUSTER_NAME)
-                .withPattern(Patterns.DNS_LABEL)
+                .withPattern(Patterns.DNS_1035_LABEL)
                 .build())
             .build());
         properties.putAll(root.getProperties());

@@ -95,8 +95,16 @@ public final class KubeWriter {
 
   private <T extends HasMetadata> T patch(T observed, ArrayNode ops, RecentOperationCacheFiller<T> cache) {
     LOG.info("updating {} {}: {}", observed.getKind(), observed.getMetadata().getName(), paths(ops));
-    T updated = client.resource(observed).patch(PatchContext.of(PatchType.JSON),
-        JsonPatches.guarded(observed.getMetadata().getResourceVersion(), ops).toString());
+    T updated;
+    try {
+      updated = client.resource(observed).patch(PatchContext.of(PatchType.JSON),
+          JsonPatches.guarded(observed.getMetadata().getResourceVersion(), ops).toString());
+    } catch (KubernetesClientException e) {
+      throw StaleWrites.asConflict(e, observed.getMetadata().getResourceVersion(), () -> {
+        T current = client.resource(observed).get();
+        return current == null ? null : current.getMetadata().getResourceVersion();
+      });
+    }
     if (cache != null) {
       cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, observed);
     }
