@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  *   <li>the init container that copies the agent jar out of the operator image copies the local agent jar;
  *   <li>env is resolved as Kubernetes does (downward API {@code status.podIP}, {@code $(VAR)} references);
  *       {@code MAX_HEAP_SIZE} becomes {@code -Xms}/{@code -Xmx} as in cassandra-env.sh, {@code JVM_EXTRA_OPTS}
- *       is split on whitespace and appended;
+ *       is split on whitespace and appended; the image's defaults ({@code imageOptions}) of a family the pod sets
+ *       itself (the collector, a {@code -XX:} flag, a system property) are left out ({@link JvmOptions#compose});
  *   <li>a headless-Service DNS name {@code <pod>.<service>.<namespace>.svc} in a ConfigMap file or an option
  *       becomes that pod's loopback address (local mode has no DNS);
  *   <li>the readiness probe's HTTP GET is kept for the kubelet to run.
@@ -256,13 +257,16 @@ public final class PodTranslator {
 
     // Env, then the JVM options the image's scripts would build from it.
     Map<String, String> env = env(pod, container, address);
-    List<String> options = new ArrayList<>(imageOptions);
+    List<String> podOptions = new ArrayList<>();
     String heap = env.getOrDefault("MAX_HEAP_SIZE", defaultHeap);
-    options.add("-Xms" + heap);
-    options.add("-Xmx" + heap);
+    podOptions.add("-Xms" + heap);
+    podOptions.add("-Xmx" + heap);
     for (String option : JvmOptions.split(env.get("JVM_EXTRA_OPTS"))) {
-      options.add(resolveNames(rewritePaths(option, rewrites), namespace));
+      podOptions.add(resolveNames(rewritePaths(option, rewrites), namespace));
     }
+    // The image's defaults give way to what the pod sets itself (its collector, a flag's value), as a user's
+    // options override an image's options file; appended, two collectors would stop the JVM at start.
+    List<String> options = JvmOptions.compose(imageOptions, podOptions);
 
     Path dataDir = claimVolume != null ? volumeDirs.get(claimVolume) : podDir.resolve("data");
     CassandraNodeSpec spec = new CassandraNodeSpec(name, address, podDir.resolve("runtime"), dataDir,
