@@ -24,7 +24,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -145,8 +147,17 @@ public final class PodTranslator {
    * @param podDir the pod's own directory (emptyDirs, ConfigMap and Secret copies, logs)
    * @param claimDir the directory of a PersistentVolumeClaim, by claim name
    */
-  public Translation translate(Pod pod, Lookup lookup, Path podDir, java.util.function.Function<String, Path> claimDir)
+  public Translation translate(Pod pod, Lookup lookup, Path podDir, Function<String, Path> claimDir)
       throws Refusal {
+    return translate(pod, lookup, podDir, claimDir, null);
+  }
+
+  /**
+   * @param heapCapBytes the largest heap the node may have (its memory request was mapped down to fit this
+   *     machine), or null for the pod's own
+   */
+  public Translation translate(Pod pod, Lookup lookup, Path podDir, Function<String, Path> claimDir,
+      Long heapCapBytes) throws Refusal {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     List<Container> containers = pod.getSpec().getContainers();
@@ -259,6 +270,9 @@ public final class PodTranslator {
     Map<String, String> env = env(pod, container, address);
     List<String> podOptions = new ArrayList<>();
     String heap = env.getOrDefault("MAX_HEAP_SIZE", defaultHeap);
+    if (heapCapBytes != null && heapBytes(heap) > heapCapBytes) {
+      heap = Math.max(heapCapBytes / (1024 * 1024), 64) + "M";
+    }
     podOptions.add("-Xms" + heap);
     podOptions.add("-Xmx" + heap);
     for (String option : JvmOptions.split(env.get("JVM_EXTRA_OPTS"))) {
@@ -274,6 +288,22 @@ public final class PodTranslator {
     long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
         : pod.getSpec().getTerminationGracePeriodSeconds();
     return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace));
+  }
+
+  /** A cassandra-env.sh heap size (1024M, 8G, 512k, bytes) in bytes; unreadable sizes count as 0. */
+  public static long heapBytes(String size) {
+    String s = size.trim().toUpperCase(Locale.ROOT);
+    long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+      case 'K' -> 1024L;
+      case 'M' -> 1024L * 1024;
+      case 'G' -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    try {
+      return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static Map<String, String> select(Map<String, String> data, List<KeyToPath> items) {
