@@ -70,7 +70,7 @@ public final class LocalScheduler {
   record Requests(long cpuMillis, long memoryBytes) {}
 
   private final Node node;
-  private final boolean relax;
+  private volatile boolean relax;
   private final long relaxedCpuMillis;
   private final long relaxedMemoryBytes;
   private final Map<String, Requests> bound = new LinkedHashMap<>();
@@ -98,6 +98,11 @@ public final class LocalScheduler {
 
   public boolean relaxed() {
     return relax;
+  }
+
+  /** Relaxes (or stops relaxing) the pods scheduled from now on; pods already bound or Pending stay as they are. */
+  public void setRelaxed(boolean value) {
+    this.relax = value;
   }
 
   /** Binds the pod (key: namespace/name) when it fits, counting its requests until {@link #release}. */

@@ -157,6 +157,11 @@ public final class ProcessKubelet implements AutoCloseable {
     return this;
   }
 
+  /** What decides which pods this machine runs. */
+  public LocalScheduler scheduler() {
+    return scheduler;
+  }
+
   /** The directory of a claim's volume. */
   public Path claimDir(String namespace, String claim) {
     return workDir.resolve("volumes").resolve(namespace).resolve(claim);
