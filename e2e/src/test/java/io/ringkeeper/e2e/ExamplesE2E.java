@@ -11,11 +11,13 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.local.LocalEnvironment;
 import io.ringkeeper.local.cassandra.CassandraProcess;
+import io.ringkeeper.local.cli.StatusTable;
 import io.ringkeeper.operator.resources.JvmOptions;
 import io.ringkeeper.operator.resources.Labels;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>production.yaml relaxed (the scheduler switched to relaxed: requests mapped down, selectors and zones
  *       ignored), one node per rack instead of two, once the strict runs are removed: Ready, each node on the
  *       example's own G1 options with local mode's serial collector replaced.
+ *   <li>A node whose JVM refuses an option (a typo no validation can know) says why: the kubelet's terminated
+ *       state carries the end of its output, the operator's status and the status table show it.
  * </ul>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -155,6 +159,33 @@ class ExamplesE2E {
           "-XX:+UseG1GC");
       assertThat(options).contains("-XX:MaxGCPauseMillis=300", "-Xmx256M").doesNotContain("-Xmx8192M");
     }
+  }
+
+  @Test
+  @Order(5)
+  void aNodeThatCannotStartSaysWhyInTheClusterStatusAndUnderTheStatusTable() throws Exception {
+    // A typo no validation can know: the JVM refuses the flag and the node exits at once, every restart.
+    env.applyYaml("""
+        apiVersion: ringkeeper.io/v1alpha1
+        kind: CassandraCluster
+        metadata: {name: typo, namespace: crash}
+        spec:
+          cassandraVersion: "5.0.9"
+          datacenters: [{name: dc1, replicationFactor: 1, size: 1}]
+          storage: {size: 1Gi}
+          jvm: {heapSize: 256Mi, extraOptions: ["-XX:+UseG1GCC"]}
+        """);
+    CassandraCluster crashed = env.await("crash", "typo", c -> c.getStatus() != null
+        && !c.getStatus().getNodes().isEmpty() && c.getStatus().getNodes().get(0).getLastTermination() != null,
+        Duration.ofMinutes(2), "showing the node's last termination");
+    NodeStatus node = crashed.getStatus().getNodes().get(0);
+    assertThat(node.getReady()).isFalse();
+    assertThat(node.getLastTermination().getReason()).isEqualTo("Error");
+    assertThat(node.getLastTermination().getExitCode()).isEqualTo(1);
+    assertThat(node.getLastTermination().getMessage()).contains("Unrecognized VM option 'UseG1GCC'");
+    assertThat(StatusTable.render(crashed, Map.of())).contains(node.getName() + ": last exit 1 (Error)",
+        "    | Unrecognized VM option 'UseG1GCC'");
+    PHASES.done("a node that cannot start: its reason in status and under the table");
   }
 
   /** Deletes a cluster, then its pods (the embedded API has no garbage collector), and waits until they are gone. */
