@@ -1,5 +1,6 @@
 package io.ringkeeper.local;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -10,6 +11,7 @@ import io.ringkeeper.local.cassandra.CassandraDistribution;
 import io.ringkeeper.local.cassandra.CassandraLauncher;
 import io.ringkeeper.local.kube.EmbeddedKube;
 import io.ringkeeper.local.kubelet.AddressPool;
+import io.ringkeeper.local.kubelet.LocalScheduler;
 import io.ringkeeper.local.kubelet.PodTranslator;
 import io.ringkeeper.local.kubelet.ProcessKubelet;
 import io.ringkeeper.operator.RingkeeperOperator;
@@ -18,11 +20,13 @@ import io.ringkeeper.operator.domain.tokens.ReplicationAwareTokenAllocator;
 import io.ringkeeper.operator.node.HttpNodeClient;
 import io.ringkeeper.operator.server.HealthServer;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -73,6 +77,9 @@ public final class LocalEnvironment implements AutoCloseable {
       "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dcassandra.ring_delay_ms=3000",
       "-Dcassandra.skip_wait_for_gossip_to_settle=0", "-Dcassandra.superuser_setup_delay_ms=0");
 
+  /** The CPU a relaxed pod is counted for: 8 nodes per core, enough for a few small nodes on a laptop. */
+  public static final long RELAXED_CPU_MILLIS = 125;
+
   private final Builder settings;
   private final Path workDir;
   private final EmbeddedKube kube;
@@ -99,7 +106,7 @@ public final class LocalEnvironment implements AutoCloseable {
       PodTranslator translator = new PodTranslator(version, distribution.agentJar(), b.nodeOptions, b.defaultHeap,
           pool);
       this.kubelet = new ProcessKubelet(kubeletClient, workDir, new CassandraLauncher(distribution), translator,
-          b.restartBackoff).start();
+          b.restartBackoff, b.scheduler()).start();
       startOperator();
       // The operator's /metrics, /healthz and /readyz, as its pod serves them.
       this.http = b.metricsPort < 0 ? null : new HealthServer(b.metricsPort, this::operatorHealthy, this::scrape)
@@ -301,6 +308,10 @@ public final class LocalEnvironment implements AutoCloseable {
     private Duration restartBackoff = Duration.ofSeconds(10);
     private Duration stopGrace = Duration.ofSeconds(60);
     private int metricsPort = -1;
+    private boolean relaxScheduling;
+    private long nodeCpuMillis = Runtime.getRuntime().availableProcessors() * 1000L;
+    private long nodeMemoryBytes = machineMemory();
+    private Map<String, String> nodeLabels = Map.of();
     private OperatorConfig operatorConfig = OperatorConfig.defaults()
         .withPollInterval(Duration.ofSeconds(2))
         .withAgentTimeout(Duration.ofSeconds(3))
@@ -355,6 +366,45 @@ public final class LocalEnvironment implements AutoCloseable {
     public Builder operatorConfig(OperatorConfig value) {
       this.operatorConfig = value;
       return this;
+    }
+
+    /**
+     * Bind pods a scheduler would refuse on this one machine: node selectors and required node affinity are
+     * ignored and requests mapped down to a local node's size ({@value #RELAXED_CPU_MILLIS}m CPU, twice the default
+     * heap of memory, the heap capped at half that), each pod saying so in a RelaxedScheduling event. Default: off,
+     * a pod that does not fit stays Pending as Unschedulable.
+     */
+    public Builder relaxScheduling(boolean value) {
+      this.relaxScheduling = value;
+      return this;
+    }
+
+    /** The local node's allocatable CPU and memory. Default: this machine's cores and physical memory. */
+    public Builder nodeCapacity(long cpuMillis, long memoryBytes) {
+      this.nodeCpuMillis = cpuMillis;
+      this.nodeMemoryBytes = memoryBytes;
+      return this;
+    }
+
+    /** Labels of the local node besides its hostname, os and arch (e.g. a zone, for required zone affinity). */
+    public Builder nodeLabels(Map<String, String> value) {
+      this.nodeLabels = Map.copyOf(value);
+      return this;
+    }
+
+    LocalScheduler scheduler() {
+      Map<String, String> labels = new LinkedHashMap<>(LocalScheduler.defaultLabels());
+      labels.putAll(nodeLabels);
+      long heap = PodTranslator.heapBytes(defaultHeap);
+      return new LocalScheduler(new LocalScheduler.Node(labels, nodeCpuMillis, nodeMemoryBytes), relaxScheduling,
+          RELAXED_CPU_MILLIS, 2 * heap);
+    }
+
+    private static long machineMemory() {
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+        return os.getTotalMemorySize();
+      }
+      return Runtime.getRuntime().maxMemory() * 4;
     }
 
     public LocalEnvironment start() throws IOException {

@@ -17,9 +17,10 @@ public class JvmSpec {
   private String heapSize;
 
   @JsonPropertyDescription(
-      "Extra JVM options appended to the node's command line, e.g. -XX:+UseG1GC. Options that the operator"
-          + " owns (-Xmx, -Xms, -Dcassandra.initial_token, -Dcassandra.replace_address*, -javaagent) are"
-          + " refused.")
+      "Extra JVM options appended to the node's command line, one per item, e.g. -XX:+UseG1GC. A collector"
+          + " chosen here replaces the image's. Refused: two collectors, one flag with two values, flags JDK 17 no"
+          + " longer knows, and what the operator owns (the heap however written: use heapSize; -javaagent,"
+          + " -Dcassandra.initial_token, -Dcassandra.replace_address*).")
   @Size(max = 64)
   private List<String> extraOptions = new ArrayList<>();
 

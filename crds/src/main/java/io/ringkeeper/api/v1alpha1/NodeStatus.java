@@ -58,6 +58,11 @@ public class NodeStatus {
   @JsonPropertyDescription("Why the node is not ready, when it is not.")
   private String message;
 
+  @JsonPropertyDescription(
+      "While the node is not ready and its Cassandra container has exited before: how it last ended (reason, exit"
+          + " code and the end of its output).")
+  private ContainerTermination lastTermination;
+
   public String getName() {
     return name;
   }
@@ -176,5 +181,13 @@ public class NodeStatus {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public ContainerTermination getLastTermination() {
+    return lastTermination;
+  }
+
+  public void setLastTermination(ContainerTermination lastTermination) {
+    this.lastTermination = lastTermination;
   }
 }

@@ -1,6 +1,7 @@
 package io.ringkeeper.local.cli;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,6 +14,7 @@ import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.HttpNodeClient;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeMetrics;
+import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.Secrets;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,11 +128,58 @@ public final class LocalCommand implements Runnable {
     }
   }
 
+  /** How the local node schedules pods; given to {@code up} and passed on to the server it starts. */
+  static final class Scheduling {
+    @Option(names = "--relax-scheduling", description = "Run pods a one-machine cluster could not: map their CPU and"
+        + " memory requests down to a local node's size (heap capped to match) and ignore node selectors and"
+        + " required node affinity (zones), saying so per pod. Default: off, such pods stay Pending"
+        + " (Unschedulable) with the scheduler's reason.")
+    boolean relax;
+
+    @Option(names = "--node-label", paramLabel = "KEY=VALUE", description = "A label of the local node, e.g."
+        + " topology.kubernetes.io/zone=eu-west-1a (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    Map<String, String> labelMap() {
+      Map<String, String> map = new LinkedHashMap<>();
+      for (String label : labels) {
+        int eq = label.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("--node-label " + label + ": write KEY=VALUE, e.g."
+              + " topology.kubernetes.io/zone=eu-west-1a");
+        }
+        map.put(label.substring(0, eq), label.substring(eq + 1));
+      }
+      return map;
+    }
+
+    List<String> args() {
+      List<String> args = new ArrayList<>();
+      if (relax) {
+        args.add("--relax-scheduling");
+      }
+      labels.forEach(l -> {
+        args.add("--node-label");
+        args.add(l);
+      });
+      return args;
+    }
+
+    String describe() {
+      return (relax ? "relaxed" : "strict") + (labels.isEmpty() ? "" : " " + String.join(",", labels));
+    }
+  }
+
+  static final String SCHEDULING_FILE = "scheduling";
+
   /** Runs the local environment in this process until it is stopped (SIGTERM from `down`, or Ctrl-C). */
   @Command(name = "server", hidden = true, description = "Runs the embedded API, kubelet and operator (used by up).")
   static final class Server implements Callable<Integer> {
     @ParentCommand
     LocalCommand parent;
+
+    @CommandLine.Mixin
+    Scheduling scheduling = new Scheduling();
 
     @Override
     public Integer call() throws Exception {
@@ -137,7 +187,9 @@ public final class LocalCommand implements Runnable {
       // SIGTERM (`down`, Ctrl-C) stops the nodes gracefully: they drain, so no commit log replays at the next up.
       io.ringkeeper.local.cassandra.CassandraProcess.setExitGrace(Duration.ofSeconds(60));
       LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
-          .metricsPort(parent.metricsPort).start();
+          .metricsPort(parent.metricsPort).relaxScheduling(scheduling.relax).nodeLabels(scheduling.labelMap())
+          .start();
+      Files.writeString(work.resolve(SCHEDULING_FILE), scheduling.describe() + "\n", StandardCharsets.UTF_8);
       Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -174,6 +226,9 @@ public final class LocalCommand implements Runnable {
     @Option(names = "--no-watch", description = "Show the table once and return instead of refreshing it.")
     boolean noWatch;
 
+    @CommandLine.Mixin
+    Scheduling scheduling = new Scheduling();
+
     @Override
     public Integer call() throws Exception {
       PrintStream out = System.out;
@@ -185,7 +240,12 @@ public final class LocalCommand implements Runnable {
       CassandraCluster desired = Serialization.unmarshal(Files.readString(file), CassandraCluster.class);
       Instant began = Instant.now();
       if (parent.serverUp()) {
-        out.println("local mode is already running on " + parent.url());
+        String running = readScheduling(parent.work());
+        out.println("local mode is already running on " + parent.url() + " (scheduling " + running + ")");
+        if (!running.equals(scheduling.describe())) {
+          out.println("  it was started with other scheduling than asked (" + scheduling.describe()
+              + "); `./ringkeeper local down` first to change it");
+        }
       } else {
         startServer(out);
       }
@@ -197,13 +257,28 @@ public final class LocalCommand implements Runnable {
             name);
         Duration limit = io.ringkeeper.operator.domain.schedule.Durations.parse(timeout);
         CassandraCluster ready = follow(client, namespace, name, began, limit, out);
+        List<Pod> pods = clusterPods(client, namespace, name);
+        long unschedulable = pods.stream().filter(p -> PodLines.state(p) == PodLines.State.UNSCHEDULABLE).count();
         if (ready == null) {
-          out.println("not Ready after " + timeout + "; `./ringkeeper local status` shows where it stands and "
-              + parent.work().resolve("pods") + "/<ns>/<pod>/logs/system.log what a node says");
+          if (unschedulable > 0) {
+            out.printf("%s/%s cannot become Ready on this machine: %d of %d pods are Pending (Unschedulable)%n",
+                namespace, name, unschedulable, pods.size());
+          } else {
+            out.println("not Ready after " + timeout + "; `./ringkeeper local status` shows where it stands and "
+                + parent.work().resolve("pods") + "/<ns>/<pod>/logs/stdout.log what a node printed");
+          }
+          printPods(client, namespace, pods, out);
+          if (unschedulable > 0 && !scheduling.relax) {
+            out.println("`./ringkeeper local down`, then `./ringkeeper local up --relax-scheduling "
+                + parent.home().relativize(file) + "` runs them at a local node's size, ignoring node selectors"
+                + " and zones (each pod says what was relaxed)");
+          }
           return 1;
         }
-        out.printf(Locale.ROOT, "%s/%s is Ready: %s nodes, %.1f s after `local up`%n%n", namespace, name,
+        out.printf(Locale.ROOT, "%s/%s is Ready: %s nodes, %.1f s after `local up`%n", namespace, name,
             ready.getStatus().getReady(), Duration.between(began, Instant.now()).toMillis() / 1000.0);
+        printPods(client, namespace, pods, out);
+        out.println();
         showTable(parent, client, namespace, name, !noWatch && System.console() != null, out);
       }
       return 0;
@@ -228,6 +303,7 @@ public final class LocalCommand implements Runnable {
       command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), LocalCommand.class.getName(),
           "--work-dir", work.toString(), "--port", String.valueOf(parent.port), "--address-base", parent.addressBase,
           "--metrics-port", String.valueOf(parent.metricsPort), "server"));
+      command.addAll(scheduling.args());
       Process server = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
@@ -253,6 +329,8 @@ public final class LocalCommand implements Runnable {
       Set<String> seenEvents = new HashSet<>();
       Map<String, String> nodeStates = new HashMap<>();
       String phase = null;
+      String snapshot = null;
+      long unchangedSince = System.nanoTime();
       long deadline = System.nanoTime() + limit.toNanos();
       while (System.nanoTime() < deadline) {
         CassandraCluster cr = client.resources(CassandraCluster.class).inNamespace(namespace).withName(name).get();
@@ -282,10 +360,41 @@ public final class LocalCommand implements Runnable {
           if (LocalEnvironment.isReady(cr)) {
             return cr;
           }
+          // Pods no node can take, the others Ready, nothing changing: waiting longer would change nothing.
+          List<PodLines.State> states = clusterPods(client, namespace, name).stream().map(PodLines::state).toList();
+          String current = now + nodeStates + states;
+          if (!current.equals(snapshot)) {
+            snapshot = current;
+            unchangedSince = System.nanoTime();
+          } else if (states.contains(PodLines.State.UNSCHEDULABLE)
+              && states.stream().allMatch(st -> st == PodLines.State.UNSCHEDULABLE || st == PodLines.State.READY)
+              && System.nanoTime() - unchangedSince > SETTLED.toNanos()) {
+            return null;
+          }
         }
         Thread.sleep(1000);
       }
       return null;
+    }
+  }
+
+  /** How long pods stay Unschedulable with nothing changing before {@code up} stops following. */
+  static final Duration SETTLED = Duration.ofSeconds(20);
+
+  static List<Pod> clusterPods(KubernetesClient client, String namespace, String name) {
+    return client.pods().inNamespace(namespace).withLabel(Labels.CLUSTER, name).list().getItems();
+  }
+
+  static void printPods(KubernetesClient client, String namespace, List<Pod> pods, PrintStream out) {
+    List<Event> events = client.v1().events().inNamespace(namespace).list().getItems();
+    PodLines.lines(pods, events).forEach(out::println);
+  }
+
+  static String readScheduling(Path work) {
+    try {
+      return Files.readString(work.resolve(SCHEDULING_FILE)).trim();
+    } catch (IOException e) {
+      return "strict";
     }
   }
 
@@ -441,7 +550,7 @@ public final class LocalCommand implements Runnable {
   static String waitingPods(KubernetesClient client, CassandraCluster cr) {
     StringBuilder out = new StringBuilder();
     client.pods().inNamespace(cr.getMetadata().getNamespace())
-        .withLabel(io.ringkeeper.operator.resources.Labels.CLUSTER, cr.getMetadata().getName()).list().getItems()
+        .withLabel(Labels.CLUSTER, cr.getMetadata().getName()).list().getItems()
         .forEach(pod -> {
           if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
             pod.getStatus().getContainerStatuses().stream()

@@ -2,6 +2,7 @@ package io.ringkeeper.local.cli;
 
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.api.v1alpha1.ContainerTermination;
 import io.ringkeeper.api.v1alpha1.DatacenterRingStatus;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.operator.node.Latency;
@@ -19,6 +20,9 @@ import java.util.Map;
 public final class StatusTable {
   private static final String[] HEADER = {"DC", "RACK", "NODE", "ADDRESS", "STATE", "LOAD", "OWNS", "TOKENS",
       "READ p99", "WRITE p99"};
+
+  /** Lines of a crashed node's output shown under the table (the status keeps up to 20). */
+  static final int OUTPUT_LINES = 10;
 
   private StatusTable() {}
 
@@ -76,6 +80,19 @@ public final class StatusTable {
     for (NodeStatus node : nodes) {
       if (node.getMessage() != null && !node.getMessage().isBlank()) {
         out.append("  ").append(node.getName()).append(": ").append(node.getMessage()).append('\n');
+      }
+      ContainerTermination last = node.getLastTermination();
+      if (last != null) {
+        out.append("  ").append(node.getName()).append(": last exit ").append(last.getExitCode()).append(" (")
+            .append(last.getReason()).append(")").append(last.getRestartCount() == null ? ""
+                : ", restarts " + last.getRestartCount())
+            .append(last.getMessage() == null ? "\n" : "; the end of its output:\n");
+        if (last.getMessage() != null) {
+          List<String> lines = last.getMessage().lines().toList();
+          for (String line : lines.subList(Math.max(0, lines.size() - OUTPUT_LINES), lines.size())) {
+            out.append("    | ").append(line).append('\n');
+          }
+        }
       }
     }
     return out.toString();

@@ -24,7 +24,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +43,8 @@ import java.util.regex.Pattern;
  *   <li>the init container that copies the agent jar out of the operator image copies the local agent jar;
  *   <li>env is resolved as Kubernetes does (downward API {@code status.podIP}, {@code $(VAR)} references);
  *       {@code MAX_HEAP_SIZE} becomes {@code -Xms}/{@code -Xmx} as in cassandra-env.sh, {@code JVM_EXTRA_OPTS}
- *       is split on whitespace and appended;
+ *       is split on whitespace and appended; the image's defaults ({@code imageOptions}) of a family the pod sets
+ *       itself (the collector, a {@code -XX:} flag, a system property) are left out ({@link JvmOptions#compose});
  *   <li>a headless-Service DNS name {@code <pod>.<service>.<namespace>.svc} in a ConfigMap file or an option
  *       becomes that pod's loopback address (local mode has no DNS);
  *   <li>the readiness probe's HTTP GET is kept for the kubelet to run.
@@ -144,8 +147,17 @@ public final class PodTranslator {
    * @param podDir the pod's own directory (emptyDirs, ConfigMap and Secret copies, logs)
    * @param claimDir the directory of a PersistentVolumeClaim, by claim name
    */
-  public Translation translate(Pod pod, Lookup lookup, Path podDir, java.util.function.Function<String, Path> claimDir)
+  public Translation translate(Pod pod, Lookup lookup, Path podDir, Function<String, Path> claimDir)
       throws Refusal {
+    return translate(pod, lookup, podDir, claimDir, null);
+  }
+
+  /**
+   * @param heapCapBytes the largest heap the node may have (its memory request was mapped down to fit this
+   *     machine), or null for the pod's own
+   */
+  public Translation translate(Pod pod, Lookup lookup, Path podDir, Function<String, Path> claimDir,
+      Long heapCapBytes) throws Refusal {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     List<Container> containers = pod.getSpec().getContainers();
@@ -256,13 +268,19 @@ public final class PodTranslator {
 
     // Env, then the JVM options the image's scripts would build from it.
     Map<String, String> env = env(pod, container, address);
-    List<String> options = new ArrayList<>(imageOptions);
+    List<String> podOptions = new ArrayList<>();
     String heap = env.getOrDefault("MAX_HEAP_SIZE", defaultHeap);
-    options.add("-Xms" + heap);
-    options.add("-Xmx" + heap);
-    for (String option : JvmOptions.split(env.get("JVM_EXTRA_OPTS"))) {
-      options.add(resolveNames(rewritePaths(option, rewrites), namespace));
+    if (heapCapBytes != null && heapBytes(heap) > heapCapBytes) {
+      heap = Math.max(heapCapBytes / (1024 * 1024), 64) + "M";
     }
+    podOptions.add("-Xms" + heap);
+    podOptions.add("-Xmx" + heap);
+    for (String option : JvmOptions.split(env.get("JVM_EXTRA_OPTS"))) {
+      podOptions.add(resolveNames(rewritePaths(option, rewrites), namespace));
+    }
+    // The image's defaults give way to what the pod sets itself (its collector, a flag's value), as a user's
+    // options override an image's options file; appended, two collectors would stop the JVM at start.
+    List<String> options = JvmOptions.compose(imageOptions, podOptions);
 
     Path dataDir = claimVolume != null ? volumeDirs.get(claimVolume) : podDir.resolve("data");
     CassandraNodeSpec spec = new CassandraNodeSpec(name, address, podDir.resolve("runtime"), dataDir,
@@ -270,6 +288,22 @@ public final class PodTranslator {
     long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
         : pod.getSpec().getTerminationGracePeriodSeconds();
     return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace));
+  }
+
+  /** A cassandra-env.sh heap size (1024M, 8G, 512k, bytes) in bytes; unreadable sizes count as 0. */
+  public static long heapBytes(String size) {
+    String s = size.trim().toUpperCase(Locale.ROOT);
+    long unit = switch (s.isEmpty() ? ' ' : s.charAt(s.length() - 1)) {
+      case 'K' -> 1024L;
+      case 'M' -> 1024L * 1024;
+      case 'G' -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    try {
+      return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static Map<String, String> select(Map<String, String> data, List<KeyToPath> items) {

@@ -20,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +51,16 @@ import org.slf4j.LoggerFactory;
  * reports: phase, pod IP, container state, restart count, and readiness from the pod's own readiness probe.
  *
  * <ul>
+ *   <li>A pod is first scheduled on the one local node by {@link LocalScheduler}: a pod that does not fit (its
+ *       requests, node selector or required node affinity) stays Pending with condition PodScheduled=False,
+ *       reason Unschedulable and the scheduler's message, and a FailedScheduling event; it is retried when a
+ *       pod bound here goes away. A pod bound by relaxing gets a RelaxedScheduling event saying what was relaxed.
  *   <li>A pod that cannot run here (an unknown image, ...) stays Pending with the reason in its container's
  *       waiting state and a Warning event; nothing is started.
  *   <li>A node process that exits while its pod exists is restarted after a back-off (restartPolicy Always),
- *       with the restart counted in the container status and the last exit code in its lastState.
+ *       with the restart counted in the container status and the last exit code in its lastState; that
+ *       state's reason and message say why, as {@code terminationMessagePolicy: FallbackToLogsOnError} does: the
+ *       last {@value #MESSAGE_LINES} lines (at most {@value #MESSAGE_BYTES} bytes) of what the run printed.
  *   <li>Deleting a pod sends SIGTERM (Cassandra drains) and waits up to the pod's grace period, then SIGKILL.
  *       A pod recreated under the same name starts only once the old process is gone.
  *   <li>A PersistentVolumeClaim is a directory under {@code <workDir>/volumes/<namespace>/<claim>} that outlives
@@ -64,12 +72,16 @@ public final class ProcessKubelet implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessKubelet.class);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
   private static final Duration WAIT_RETRY = Duration.ofSeconds(2);
+  /** Kubernetes' bounds of a termination message taken from the logs (FallbackToLogsOnError). */
+  static final int MESSAGE_LINES = 80;
+  static final int MESSAGE_BYTES = 2048;
 
   private final KubernetesClient client;
   private final Path workDir;
   private final CassandraLauncher launcher;
   private final PodTranslator translator;
   private final Duration restartBackoff;
+  private final LocalScheduler scheduler;
   private final Map<String, PodRuntime> pods = new ConcurrentHashMap<>();
   private final Map<String, Integer> lastStopExitCodes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService executor;
@@ -85,6 +97,14 @@ public final class ProcessKubelet implements AutoCloseable {
    */
   public ProcessKubelet(KubernetesClient client, Path workDir, CassandraLauncher launcher, PodTranslator translator,
       Duration restartBackoff) {
+    this(client, workDir, launcher, translator, restartBackoff, new LocalScheduler(
+        new LocalScheduler.Node(LocalScheduler.defaultLabels(), Long.MAX_VALUE / 4, Long.MAX_VALUE / 4), false, 0, 0));
+  }
+
+  /** @param scheduler decides which pods this machine runs (as the only node of a cluster would) */
+  public ProcessKubelet(KubernetesClient client, Path workDir, CassandraLauncher launcher, PodTranslator translator,
+      Duration restartBackoff, LocalScheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler);
     this.client = Objects.requireNonNull(client);
     this.workDir = workDir.toAbsolutePath();
     this.launcher = Objects.requireNonNull(launcher);
@@ -135,6 +155,11 @@ public final class ProcessKubelet implements AutoCloseable {
       }
     });
     return this;
+  }
+
+  /** What decides which pods this machine runs. */
+  public LocalScheduler scheduler() {
+    return scheduler;
   }
 
   /** The directory of a claim's volume. */
@@ -311,6 +336,11 @@ public final class ProcessKubelet implements AutoCloseable {
     Instant startedAt;
     Map<String, Object> lastTermination;
     ScheduledFuture<?> prober;
+    boolean scheduled;
+    Long heapCap;
+    String unschedulableMessage;
+    long stdoutOffset;
+    long systemLogOffset;
 
     PodRuntime(Pod pod) {
       this.pod = pod;
@@ -328,9 +358,12 @@ public final class ProcessKubelet implements AutoCloseable {
       if (terminating || closed) {
         return;
       }
+      if (!scheduled && !schedule()) {
+        return;
+      }
       PodTranslator.Translation t;
       try {
-        t = translator.translate(pod, lookup(), podDir(namespace, name), c -> claimDir(namespace, c));
+        t = translator.translate(pod, lookup(), podDir(namespace, name), c -> claimDir(namespace, c), heapCap);
       } catch (PodTranslator.Refusal refusal) {
         patchStatus(pendingStatus(refusal.reason(), refusal.getMessage()));
         if (refusal.waiting()) {
@@ -347,6 +380,8 @@ public final class ProcessKubelet implements AutoCloseable {
           Files.write(file.getKey(), file.getValue());
         }
         Files.createDirectories(t.spec().configDir());
+        stdoutOffset = size(t.spec().logDir().resolve("stdout.log"));
+        systemLogOffset = size(t.spec().logDir().resolve("system.log"));
         process = launcher.start(t.spec());
         Files.writeString(podDir(namespace, name).resolve("pid"), process.pid() + "\n", StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
@@ -371,6 +406,35 @@ public final class ProcessKubelet implements AutoCloseable {
       }
     }
 
+    /** Binds the pod to the local node, or leaves it Pending as a scheduler would; true when bound. */
+    private boolean schedule() {
+      LocalScheduler.Decision decision = scheduler.schedule(namespace + "/" + name, pod);
+      if (!decision.scheduled()) {
+        if (!decision.message().equals(unschedulableMessage)) {
+          unschedulableMessage = decision.message();
+          LOG.info("pod {}/{} is unschedulable: {}", namespace, name, decision.message());
+          patchStatus(unschedulableStatus(decision.message()));
+          event("Warning", "FailedScheduling", decision.message(), "default-scheduler");
+        }
+        return false;
+      }
+      scheduled = true;
+      unschedulableMessage = null;
+      heapCap = decision.heapCap();
+      event("Normal", "Scheduled", "Successfully assigned " + namespace + "/" + name + " to "
+          + LocalScheduler.NODE_NAME, "default-scheduler");
+      if (decision.relaxed() != null) {
+        String line = "relaxed for local mode: " + decision.relaxed();
+        LOG.info("pod {}/{} {}", namespace, name, line);
+        event("Normal", "RelaxedScheduling", line, "local-scheduler");
+      }
+      return true;
+    }
+
+    boolean waitsForANode() {
+      return !scheduled && unschedulableMessage != null && !terminating;
+    }
+
     private synchronized void exited(CassandraProcess which) {
       if (which != process || terminating || closed) {
         return;
@@ -379,7 +443,11 @@ public final class ProcessKubelet implements AutoCloseable {
       cancelProber();
       Map<String, Object> terminatedState = new LinkedHashMap<>();
       terminatedState.put("exitCode", code);
-      terminatedState.put("reason", "Error");
+      terminatedState.put("reason", code == 0 ? "Completed" : "Error");
+      String message = lastOutput(which);
+      if (!message.isEmpty()) {
+        terminatedState.put("message", message);
+      }
       terminatedState.put("startedAt", startedAt == null ? null : startedAt.toString());
       terminatedState.put("finishedAt", Instant.now().toString());
       lastTermination = terminatedState;
@@ -453,6 +521,12 @@ public final class ProcessKubelet implements AutoCloseable {
       CompletableFuture<Void> stopped = stopProcess(grace, true);
       stopped.whenComplete((v, e) -> {
         pods.remove(namespace + "/" + name, this);
+        if (scheduled) {
+          scheduler.release(namespace + "/" + name);
+          // What this pod held is free again: pods waiting for the node get another try, as after a
+          // scheduler's "pod deleted" event.
+          pods.values().stream().filter(PodRuntime::waitsForANode).forEach(p -> executor.execute(p::start));
+        }
         // emptyDirs and ConfigMap/Secret copies go with the pod; logs stay for a post-mortem.
         deleteTree(podDir(namespace, name).resolve("volumes"));
         terminated.complete(null);
@@ -511,6 +585,24 @@ public final class ProcessKubelet implements AutoCloseable {
       return status;
     }
 
+    /** A pod no node can take: Pending, no container status, PodScheduled=False with the scheduler's reason. */
+    private Map<String, Object> unschedulableStatus(String message) {
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("phase", "Pending");
+      status.put("conditions", List.of(Map.of("type", "PodScheduled", "status", "False", "reason", "Unschedulable",
+          "message", message, "lastTransitionTime", Instant.now().toString())));
+      return status;
+    }
+
+    /**
+     * The end of what this run printed, as a kubelet takes a termination message from the container's log:
+     * its stdout and stderr, else (a JVM that logs only to its file) Cassandra's own log.
+     */
+    private String lastOutput(CassandraProcess which) {
+      String out = tail(which.stdoutFile(), stdoutOffset);
+      return out.isBlank() ? tail(which.logFile(), systemLogOffset) : out;
+    }
+
     private Map<String, Object> pendingStatus(String reason, String message) {
       Map<String, Object> container = containerBase();
       container.put("ready", false);
@@ -566,6 +658,10 @@ public final class ProcessKubelet implements AutoCloseable {
     }
 
     private void event(String type, String reason, String message) {
+      event(type, reason, message, "kubelet");
+    }
+
+    private void event(String type, String reason, String message, String component) {
       try {
         String now = Instant.now().toString();
         client.v1().events().inNamespace(namespace).resource(new EventBuilder()
@@ -574,7 +670,7 @@ public final class ProcessKubelet implements AutoCloseable {
             .withInvolvedObject(new ObjectReferenceBuilder().withKind("Pod").withApiVersion("v1")
                 .withName(name).withNamespace(namespace).withUid(uid).build())
             .withType(type).withReason(reason).withMessage(message)
-            .withNewSource().withComponent("kubelet").withHost("local").endSource()
+            .withNewSource().withComponent(component).withHost(LocalScheduler.NODE_NAME).endSource()
             .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
             .build()).create();
       } catch (RuntimeException e) {
@@ -610,6 +706,60 @@ public final class ProcessKubelet implements AutoCloseable {
         return client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
       }
     };
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The last {@value #MESSAGE_LINES} lines, at most {@value #MESSAGE_BYTES} bytes, of what a file gained after
+   * {@code offset}; empty when it cannot be read.
+   */
+  static String tail(Path file, long offset) {
+    try {
+      if (!Files.exists(file)) {
+        return "";
+      }
+      long size = Files.size(file);
+      long from = Math.max(offset, size - MESSAGE_BYTES * 4L);
+      if (from >= size) {
+        return "";
+      }
+      byte[] bytes;
+      try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+        channel.position(from);
+        ByteBuffer buffer = ByteBuffer.allocate((int) (size - from));
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+          // read until full
+        }
+        bytes = buffer.array();
+      }
+      return boundedTail(new String(bytes, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The end of a text within {@value #MESSAGE_LINES} lines and {@value #MESSAGE_BYTES} UTF-8 bytes. */
+  static String boundedTail(String text) {
+    String trimmed = text.strip();
+    List<String> lines = List.of(trimmed.split("\\R", -1));
+    String joined = String.join("\n", lines.subList(Math.max(0, lines.size() - MESSAGE_LINES), lines.size()));
+    byte[] utf8 = joined.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= MESSAGE_BYTES) {
+      return joined;
+    }
+    // Cut at a character boundary: skip continuation bytes (10xxxxxx) at the start of the kept part.
+    int start = utf8.length - MESSAGE_BYTES;
+    while (start < utf8.length && (utf8[start] & 0xC0) == 0x80) {
+      start++;
+    }
+    return new String(utf8, start, utf8.length - start, StandardCharsets.UTF_8);
   }
 
   /** Deletes a directory tree; a failure is logged, not thrown. */

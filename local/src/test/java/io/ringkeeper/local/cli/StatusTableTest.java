@@ -6,12 +6,15 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
+import io.ringkeeper.api.v1alpha1.ContainerTermination;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.operator.node.Latency;
 import io.ringkeeper.operator.node.NodeMetrics;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class StatusTableTest {
@@ -51,6 +54,31 @@ class StatusTableTest {
         "700 us");
     assertThat(lines.get(3)).contains("demo-dc1-r2-0", "DN").endsWith("-");
     assertThat(lines.get(4)).isEqualTo("  demo-dc1-r2-0: agent unreachable");
+  }
+
+  @Test
+  void aCrashedNodesLastExitAndTheEndOfItsOutputShowUnderTheTable() {
+    CassandraCluster cr = new CassandraCluster();
+    cr.setMetadata(new ObjectMetaBuilder().withName("demo").withNamespace("default").build());
+    CassandraClusterStatus status = new CassandraClusterStatus();
+    status.setPhase(ClusterPhase.Degraded);
+    NodeStatus crashed = node("demo-dc1-r1-0", "r1", "127.10.0.1", NodeState.DN,
+        "container cassandra is waiting to restart (CrashLoopBackOff, restarts 2)");
+    ContainerTermination last = new ContainerTermination();
+    last.setExitCode(1);
+    last.setReason("Error");
+    last.setRestartCount(2);
+    last.setMessage(IntStream.rangeClosed(1, 15).mapToObj(i -> "out " + i).collect(Collectors.joining("\n"))
+        + "\nMultiple garbage collectors selected");
+    crashed.setLastTermination(last);
+    status.setNodes(List.of(crashed));
+    cr.setStatus(status);
+
+    List<String> lines = StatusTable.render(cr, Map.of()).lines().toList();
+    int at = lines.indexOf("  demo-dc1-r1-0: last exit 1 (Error), restarts 2; the end of its output:");
+    assertThat(at).isPositive();
+    assertThat(lines.subList(at + 1, lines.size())).hasSize(StatusTable.OUTPUT_LINES)
+        .endsWith("    | Multiple garbage collectors selected").startsWith("    | out 7");
   }
 
   @Test

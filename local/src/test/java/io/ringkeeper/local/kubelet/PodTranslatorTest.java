@@ -11,11 +11,13 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.JvmSpec;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.resources.CassandraYaml;
 import io.ringkeeper.operator.resources.ConfigMaps;
 import io.ringkeeper.operator.resources.DesiredNode;
+import io.ringkeeper.operator.resources.JvmOptions;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.NodePods;
 import io.ringkeeper.operator.resources.Secrets;
@@ -85,6 +87,18 @@ class PodTranslatorTest {
 
   PodTranslator.Translation translate(Pod pod) throws PodTranslator.Refusal {
     return translator().translate(pod, lookup(), dir.resolve("pod"), claim -> dir.resolve("volumes").resolve(claim));
+  }
+
+  @Test
+  void aCollectorThePodChoosesReplacesLocalModesSoTheJvmSeesOnlyOne() throws Exception {
+    cr.getSpec().setJvm(new JvmSpec());
+    cr.getSpec().getJvm().setHeapSize("512Mi");
+    cr.getSpec().getJvm().setExtraOptions(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=300"));
+    List<String> options = translate(pod()).spec().jvmOptions();
+    assertThat(options).doesNotContain("-XX:+UseSerialGC", "-Xms256M")
+        .contains("-Xms512M", "-Xmx512M", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=300");
+    assertThat(options.stream().filter(o -> JvmOptions.selectedCollector(o).isPresent())).containsExactly(
+        "-XX:+UseG1GC");
   }
 
   @Test

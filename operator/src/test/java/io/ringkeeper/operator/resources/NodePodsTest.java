@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.ringkeeper.api.v1alpha1.AntiAffinity;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.JvmSpec;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import java.util.List;
@@ -187,5 +188,22 @@ class NodePodsTest {
     cr.getSpec().setCassandraVersion("5.0.8");
     assertThat(pod(cr, true, false).getMetadata().getAnnotations().get(Labels.POD_SPEC_HASH)).isNotEqualTo(hash);
     assertThat(pod(cr, true, false).getSpec().getContainers().get(0).getImage()).isEqualTo("cassandra:5.0.8");
+  }
+
+  @Test
+  void aCollectorTheSpecChoosesTurnsOffEveryCollectorAnImageMaySelectBeforeIt() {
+    CassandraCluster cr = Manifests.threeRacks();
+    cr.getSpec().setJvm(new JvmSpec());
+    cr.getSpec().getJvm().setExtraOptions(List.of("-XX:+UseZGC", "-XX:+ZGenerational"));
+    assertThat(jvmOptions(pod(cr, true, false))).containsSubsequence("-XX:-UseSerialGC", "-XX:-UseParallelGC",
+        "-XX:-UseG1GC", "-XX:+UseZGC", "-XX:+ZGenerational").doesNotContain("-XX:-UseZGC");
+  }
+
+  @Test
+  void withoutACollectorInTheSpecTheImagesOwnStands() {
+    CassandraCluster cr = Manifests.threeRacks();
+    cr.getSpec().setJvm(new JvmSpec());
+    cr.getSpec().getJvm().setExtraOptions(List.of("-XX:+AlwaysPreTouch"));
+    assertThat(jvmOptions(pod(cr, true, false))).noneMatch(o -> JvmOptions.family(o).orElse("").equals("collector"));
   }
 }

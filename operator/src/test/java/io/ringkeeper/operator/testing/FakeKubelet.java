@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Instant;
 import java.util.List;
@@ -102,6 +103,44 @@ public final class FakeKubelet implements AutoCloseable {
     client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
         "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\""
             + now + "\"}]}}");
+  }
+
+  /**
+   * Reports the pod's Cassandra container as a kubelet does after it exited again: waiting in CrashLoopBackOff,
+   * with {@code restarts} and the last terminated state (exit code, reason, message). The pod keeps its IP; its
+   * agent stops answering, as {@link FakeNodeFleet#down} makes it.
+   */
+  public void crashLoop(String namespace, String name, int exitCode, String reason, String message, int restarts) {
+    String now = Instant.now().toString();
+    Map<String, Object> terminated = new java.util.LinkedHashMap<>();
+    terminated.put("exitCode", exitCode);
+    terminated.put("reason", reason);
+    terminated.put("message", message);
+    terminated.put("finishedAt", now);
+    Map<String, Object> container = Map.of("name", "cassandra", "image", "cassandra", "imageID", "", "ready", false,
+        "restartCount", restarts, "state", Map.of("waiting", Map.of("reason", "CrashLoopBackOff",
+            "message", "back-off restarting failed container")), "lastState", Map.of("terminated", terminated));
+    writeStatus(namespace, name, Map.of("containerStatuses", List.of(container),
+        "conditions", List.of(Map.of("type", "Ready", "status", "False", "lastTransitionTime", now))));
+  }
+
+  /** Reports a held (Pending) pod as a scheduler that found no node for it: PodScheduled False, Unschedulable. */
+  public void unschedulable(String namespace, String name, String message) {
+    writeStatus(namespace, name, Map.of("phase", "Pending", "conditions", List.of(Map.of("type", "PodScheduled",
+        "status", "False", "reason", "Unschedulable", "message", message,
+        "lastTransitionTime", Instant.now().toString()))));
+  }
+
+  private void writeStatus(String namespace, String name, Map<String, Object> fields) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    // A JSON patch replaces the arrays whole (the mock server merges arrays of a merge patch element by element).
+    List<Map<String, Object>> ops = new java.util.ArrayList<>();
+    fields.forEach((k, v) -> ops.add(Map.of("op", "add", "path", "/status/" + k, "value", v)));
+    if (pod.getStatus() == null) {
+      ops.add(0, Map.of("op", "add", "path", "/status", "value", Map.of()));
+    }
+    client.resource(pod).subresource("status").patch(PatchContext.of(PatchType.JSON),
+        Serialization.asJson(ops));
   }
 
   /** The running pod of that name in that namespace, with its IP. */

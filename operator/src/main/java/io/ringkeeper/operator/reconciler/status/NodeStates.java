@@ -1,6 +1,11 @@
 package io.ringkeeper.operator.reconciler.status;
 
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.ringkeeper.api.v1alpha1.ContainerTermination;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.operator.domain.plan.KnownNode;
@@ -9,14 +14,17 @@ import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.resources.Names;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Classifies a node from what was observed, the way nodetool status would show it, plus the operator's own
  * checks (tokens, datacenter, rack).
  *
  * <ul>
+ *   <li>Pending pod: UNKNOWN, with the scheduler's or kubelet's reason ("pod is pending: Unschedulable: ...").
  *   <li>No Pod: DOWN if the node was up or down before (it existed), UNKNOWN if it never started.
  *   <li>Pod whose Cassandra container exited or waits to be restarted after it ran: DOWN, whatever the agent
  *       last said (the kubelet knows before the next poll).
@@ -45,6 +53,12 @@ public final class NodeStates {
     String stopped = containerStopped(pod);
     if (stopped != null) {
       return new NodeView(NodeHealth.DOWN, false, true, stopped, null);
+    }
+    Optional<String> pending = isPending(pod) ? pendingReason(pod) : Optional.empty();
+    if (pending.isPresent()) {
+      // The pod's own reason is fresher than anything the agent or the previous status could say.
+      return new NodeView(existedBefore ? NodeHealth.DOWN : NodeHealth.UNKNOWN, false, true,
+          "pod is pending: " + pending.get(), null);
     }
     if (observation == null) {
       if (previous != null && previous.getState() != null) {
@@ -187,9 +201,89 @@ public final class NodeStates {
   private static String startingMessage(Pod pod) {
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if (phase == null || phase.equals("Pending")) {
-      return "pod is pending";
+      return "pod is pending" + pendingReason(pod).map(r -> ": " + r).orElse("");
     }
     return "starting";
+  }
+
+  /**
+   * Why a Pending pod is not running, in the scheduler's or the kubelet's words: the PodScheduled=False condition
+   * ("Unschedulable: 0/3 nodes are available: 3 Insufficient memory. ...") or the container's waiting reason.
+   */
+  static Optional<String> pendingReason(Pod pod) {
+    if (pod.getStatus() == null) {
+      return Optional.empty();
+    }
+    if (pod.getStatus().getConditions() != null) {
+      for (PodCondition c : pod.getStatus().getConditions()) {
+        if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())) {
+          return Optional.of(bounded(nz(c.getReason(), "not scheduled") + (c.getMessage() == null ? ""
+              : ": " + c.getMessage()), 1, MESSAGE_CHARS));
+        }
+      }
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
+        if (Names.CASSANDRA_CONTAINER.equals(c.getName()) && c.getState() != null
+            && c.getState().getWaiting() != null && c.getState().getWaiting().getReason() != null) {
+          ContainerStateWaiting waiting = c.getState().getWaiting();
+          return Optional.of(bounded(waiting.getReason() + (waiting.getMessage() == null
+              || waiting.getMessage().isBlank() ? "" : ": " + waiting.getMessage()), 1, MESSAGE_CHARS));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isPending(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getPhase() == null || "Pending".equals(pod.getStatus().getPhase());
+  }
+
+  /** Bounds of a termination message kept in status: Kubernetes' own log fallback keeps 80 lines, 2 KiB. */
+  static final int MESSAGE_LINES = 20;
+  static final int MESSAGE_CHARS = 2048;
+
+  /**
+   * How the node's Cassandra container last ended, while the node is not ready: the kubelet's last terminated
+   * state (reason, exit code, the end of its output bounded to {@value #MESSAGE_LINES} lines and
+   * {@value #MESSAGE_CHARS} characters) and the restart count. Null when the node is ready or never exited:
+   * a node that recovered should not keep showing an old crash.
+   */
+  public static ContainerTermination lastTermination(Pod pod, boolean ready) {
+    if (ready || pod == null || pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
+      if (!Names.CASSANDRA_CONTAINER.equals(c.getName())) {
+        continue;
+      }
+      ContainerStateTerminated terminated = c.getState() != null && c.getState().getTerminated() != null
+          ? c.getState().getTerminated()
+          : c.getLastState() != null ? c.getLastState().getTerminated() : null;
+      if (terminated == null) {
+        return null;
+      }
+      ContainerTermination t = new ContainerTermination();
+      t.setExitCode(terminated.getExitCode());
+      t.setReason(terminated.getReason());
+      t.setMessage(terminated.getMessage() == null || terminated.getMessage().isBlank() ? null
+          : bounded(terminated.getMessage(), MESSAGE_LINES, MESSAGE_CHARS));
+      t.setFinishedAt(terminated.getFinishedAt());
+      t.setRestartCount(c.getRestartCount());
+      return t;
+    }
+    return null;
+  }
+
+  /** The end of a text: its last {@code lines} lines, at most {@code chars} characters, without a leading "\n". */
+  static String bounded(String text, int lines, int chars) {
+    String[] all = text.strip().split("\\R");
+    String kept = String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    return kept.length() <= chars ? kept : kept.substring(kept.length() - chars);
+  }
+
+  private static String nz(String value, String otherwise) {
+    return value == null || value.isBlank() ? otherwise : value;
   }
 
   private static String describe(io.ringkeeper.operator.node.NodeClientException.Kind kind) {

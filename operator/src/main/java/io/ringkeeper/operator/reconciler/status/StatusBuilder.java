@@ -175,6 +175,7 @@ public final class StatusBuilder {
         view.identity().ifPresent(messages::add);
       }
       entry.setMessage(messages.isEmpty() ? null : String.join("; ", messages));
+      entry.setLastTermination(NodeStates.lastTermination(pod, entry.getReady()));
       result.add(entry);
     }
     return result;

@@ -15,7 +15,6 @@ import io.ringkeeper.api.v1alpha1.RackSpec;
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.domain.schedule.Durations;
 import io.ringkeeper.operator.resources.CassandraYaml;
-import io.ringkeeper.operator.resources.JvmOptions;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.time.DateTimeException;
@@ -347,26 +346,7 @@ public final class SpecValidator {
   }
 
   private static void jvm(CassandraClusterSpec spec, List<Problem> problems) {
-    List<String> options = spec.getJvm() == null ? null : spec.getJvm().getExtraOptions();
-    for (int i = 0; options != null && i < options.size(); i++) {
-      String option = options.get(i);
-      String field = "spec.jvm.extraOptions[" + i + "]";
-      if (option == null || option.isBlank()) {
-        problems.add(new Problem(field, "is empty; remove it"));
-        continue;
-      }
-      if (!option.equals(option.trim()) || option.chars().anyMatch(Character::isWhitespace)) {
-        problems.add(new Problem(field, "'" + option + "' contains whitespace; the image splits JVM options on"
-            + " spaces, so give each option as its own list item"));
-      }
-      for (String owned : JvmOptions.OPERATOR_OWNED_PREFIXES) {
-        if (option.startsWith(owned)) {
-          problems.add(new Problem(field, "'" + option + "' is set by the operator" + (owned.startsWith("-Xm")
-              ? "; size the heap with spec.jvm.heapSize" : "") + "; remove it"));
-          break;
-        }
-      }
-    }
+    problems.addAll(JvmOptionRules.check(spec.getJvm() == null ? null : spec.getJvm().getExtraOptions()));
     Optional<Long> limit = SpecDefaults.memoryLimitBytes(spec.getResources());
     Optional<Long> request = SpecDefaults.memoryRequestBytes(spec.getResources());
     if (limit.isPresent() && request.isPresent() && request.get() > limit.get()) {
