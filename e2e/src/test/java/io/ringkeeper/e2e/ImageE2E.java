@@ -27,12 +27,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -150,8 +151,9 @@ class ImageE2E {
         assertThat(docker.run("inspect", "--format", "{{.State.Running}}", CONTAINER)).isEqualTo("false");
         CassandraCluster mid = env.get("default", "demo");
         assertThat(LocalEnvironment.isReady(mid)).as("the kill comes before the cluster is Ready").isFalse();
-        int pods = env.client().pods().inNamespace("default").list().getItems().size();
-        phases.done("killed mid-creation (" + pods + " pods, " + mid.getStatus().getReadyNodes() + " ready)");
+        Map<String, String> podsAtKill = podUids(env);
+        phases.done("killed mid-creation (" + podsAtKill.size() + " pods, " + mid.getStatus().getReadyNodes()
+            + " ready)");
         probes.containerRestarted();
         docker.run("start", CONTAINER);
         cgroup = ContainerCgroup.of(pid(id));
@@ -161,6 +163,8 @@ class ImageE2E {
 
         CassandraCluster ready = env.awaitReady("default", "demo", READY);
         assertThat(ready.getStatus().getReadyNodes()).isEqualTo(3);
+        assertThat(podUids(env)).as("the restarted operator resumed: every pod made before the kill kept")
+            .containsAllEntriesOf(podsAtKill);
         phases.done("restarted operator brought the cluster to Ready");
 
         assertThat(get(probePath(chart.getLivenessProbe()))).as("/healthz").isEqualTo(200);
@@ -251,6 +255,14 @@ class ImageE2E {
       }
       Thread.sleep(200);
     }
+  }
+
+  static Map<String, String> podUids(LocalEnvironment env) {
+    Map<String, String> uids = new TreeMap<>();
+    for (Pod pod : env.client().pods().inNamespace("default").list().getItems()) {
+      uids.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+    }
+    return uids;
   }
 
   static long pid(String container) {
