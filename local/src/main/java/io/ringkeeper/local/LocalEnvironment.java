@@ -107,7 +107,9 @@ public final class LocalEnvironment implements AutoCloseable {
           pool);
       this.kubelet = new ProcessKubelet(kubeletClient, workDir, new CassandraLauncher(distribution), translator,
           b.restartBackoff, b.scheduler()).start();
-      startOperator();
+      if (b.inProcessOperator) {
+        startOperator();
+      }
       // The operator's /metrics, /healthz and /readyz, as its pod serves them.
       this.http = b.metricsPort < 0 ? null : new HealthServer(b.metricsPort, this::operatorHealthy, this::scrape)
           .start();
@@ -312,6 +314,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private long nodeCpuMillis = Runtime.getRuntime().availableProcessors() * 1000L;
     private long nodeMemoryBytes = machineMemory();
     private Map<String, String> nodeLabels = Map.of();
+    private boolean inProcessOperator = true;
     private OperatorConfig operatorConfig = OperatorConfig.defaults()
         .withPollInterval(Duration.ofSeconds(2))
         .withAgentTimeout(Duration.ofSeconds(3))
@@ -353,6 +356,16 @@ public final class LocalEnvironment implements AutoCloseable {
     /** Serve the operator's /metrics (and /healthz, /readyz) on this port; 0 picks a free one. Default: off. */
     public Builder metricsPort(int value) {
       this.metricsPort = value;
+      return this;
+    }
+
+    /**
+     * Whether the operator runs in this JVM (the default). Off: the API and the kubelet only, for an operator run
+     * elsewhere (a container with host networking, say) from {@link #kubeconfig()}; {@link #startOperator()}
+     * still starts one here on demand.
+     */
+    public Builder inProcessOperator(boolean value) {
+      this.inProcessOperator = value;
       return this;
     }
 
