@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.reconciler.status;
 
+import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
