@@ -14,7 +14,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.ringkeeper.operator.reconciler.apply.JsonPatches;
+import io.ringkeeper.operator.resources.JsonPatches;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;

@@ -5,10 +5,10 @@ import io.ringkeeper.api.v1alpha1.CompactionWindowStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.domain.schedule.Durations;
-import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,12 +31,10 @@ import java.util.stream.Collectors;
  * overlap, the one that started last is in force.
  */
 final class CompactionWindows {
-  private final NodeClient client;
-  private final Duration callTimeout;
+  private final Agents agents;
 
-  CompactionWindows(NodeClient client, Duration callTimeout) {
-    this.client = client;
-    this.callTimeout = callTimeout;
+  CompactionWindows(Agents agents) {
+    this.agents = agents;
   }
 
   /**
@@ -87,8 +85,8 @@ final class CompactionWindows {
           continue;
         }
         try {
-          int before = NodeCalls.await(n.name(), client.setCompactionThroughput(n.endpoint(),
-              inForce.getMibPerSecond()), callTimeout);
+          int before = agents.setCompactionThroughput(n.endpoint(), inForce.getMibPerSecond(),
+              "window until " + until);
           if (current.getRestoreMibPerSecond() == null) {
             current.setRestoreMibPerSecond(before);
           }
@@ -114,8 +112,8 @@ final class CompactionWindows {
         continue;
       }
       try {
-        NodeCalls.await(n.name(), client.setCompactionThroughput(n.endpoint(), current.getRestoreMibPerSecond()),
-            callTimeout);
+        agents.setCompactionThroughput(n.endpoint(), current.getRestoreMibPerSecond(),
+            "restore after the window until " + current.getUntil());
         current.getAppliedTo().remove(n.name());
       } catch (NodeClientException e) {
         // restored at the next reconcile

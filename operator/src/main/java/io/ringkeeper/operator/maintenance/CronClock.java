@@ -1,7 +1,7 @@
 package io.ringkeeper.operator.maintenance;
 
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

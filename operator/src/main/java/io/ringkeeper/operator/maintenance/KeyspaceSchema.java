@@ -1,10 +1,9 @@
 package io.ringkeeper.operator.maintenance;
 
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
+import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.KeyspaceInfo;
-import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeClientException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,57 +11,63 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The keyspaces of each cluster as one of its nodes reports them, asked at most once per {@link #MAX_AGE} per
- * cluster (schema changes are rare; a run replans when they happen), from the first usable node.
+ * The keyspaces of each cluster as the first usable node that answered reports them. They are read from the
+ * poller's last round (which follows the node's schema while it is asked for), never asked here; the last answer
+ * is kept per cluster for a round in which no node has one.
  */
 final class KeyspaceSchema {
-  static final Duration MAX_AGE = Duration.ofMinutes(5);
+  private final Agents agents;
+  private final Map<String, List<RepairKeyspace>> last = new ConcurrentHashMap<>();
 
-  private final NodeClient client;
-  private final Duration callTimeout;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-
-  private record Cached(Instant at, List<RepairKeyspace> keyspaces) {}
-
-  KeyspaceSchema(NodeClient client, Duration callTimeout) {
-    this.client = client;
-    this.callTimeout = callTimeout;
+  KeyspaceSchema(Agents agents) {
+    this.agents = agents;
   }
 
-  /** The cluster's keyspaces; empty when no node could be asked. */
+  /** The cluster's keyspaces; empty when no node has reported them yet. */
   Optional<List<RepairKeyspace>> keyspaces(String cluster, List<MaintenanceNode> nodes, Instant now) {
-    return keyspaces(cluster, nodes, now, false);
-  }
-
-  /** The cluster's keyspaces asked now, whatever the cache holds: a run is planned from the current schema. */
-  Optional<List<RepairKeyspace>> fresh(String cluster, List<MaintenanceNode> nodes, Instant now) {
-    return keyspaces(cluster, nodes, now, true);
-  }
-
-  private Optional<List<RepairKeyspace>> keyspaces(String cluster, List<MaintenanceNode> nodes, Instant now,
-      boolean fresh) {
-    Cached cached = cache.get(cluster);
-    if (!fresh && cached != null && Duration.between(cached.at(), now).compareTo(MAX_AGE) < 0 && !now.isBefore(cached.at())) {
-      return Optional.of(cached.keyspaces());
-    }
     for (MaintenanceNode node : nodes) {
       if (!node.usable()) {
         continue;
       }
       try {
-        List<RepairKeyspace> keyspaces = of(NodeCalls.await(node.name(), client.keyspaces(node.endpoint()),
-            callTimeout));
-        cache.put(cluster, new Cached(now, keyspaces));
+        List<RepairKeyspace> keyspaces = of(agents.keyspaces(node.endpoint()));
+        last.put(cluster, keyspaces);
         return Optional.of(keyspaces);
       } catch (NodeClientException e) {
-        // try the next node
+        // no answer from this node (yet): the next one
       }
     }
-    return cached == null ? Optional.empty() : Optional.of(cached.keyspaces());
+    return Optional.ofNullable(last.get(cluster));
+  }
+
+  /**
+   * The keyspaces a run is planned from: the poller's last round, like {@link #keyspaces} (a run whose schema
+   * changed after it was planned replans, see {@link RepairRunner}).
+   */
+  Optional<List<RepairKeyspace>> fresh(String cluster, List<MaintenanceNode> nodes, Instant now) {
+    return keyspaces(cluster, nodes, now);
+  }
+
+  /**
+   * Before the ring forms: asks for the keyspaces of the first node that has an address, up or not yet (the
+   * poller then follows them), so that they are known by the reconcile in which the ring forms.
+   */
+  void warmUp(String cluster, List<MaintenanceNode> nodes) {
+    for (MaintenanceNode node : nodes) {
+      if (node.endpoint() == null) {
+        continue;
+      }
+      try {
+        last.put(cluster, of(agents.keyspaces(node.endpoint())));
+        return;
+      } catch (NodeClientException e) {
+        // not (yet) from this node: the next one
+      }
+    }
   }
 
   void forget(String cluster) {
-    cache.remove(cluster);
+    last.remove(cluster);
   }
 
   static List<RepairKeyspace> of(List<KeyspaceInfo> infos) {

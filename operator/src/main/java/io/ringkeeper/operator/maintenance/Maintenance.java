@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
-import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.api.v1alpha1.MaintenanceSpec;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
@@ -14,7 +13,7 @@ import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
-import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
@@ -34,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Repair and maintenance of a cluster, one step per reconcile, called by the reconciler after the status was
- * built and before it is written: it reads and rewrites {@code status.repair} and {@code status.maintenance}
- * (which {@link io.ringkeeper.operator.reconciler.status.StatusBuilder} carries over unchanged), adds the
- * {@value #REPAIR_OVERDUE} condition, and says when the cluster needs another look (a running segment, the next
- * cron time). Nothing happens until the ring has formed.
+ * built and before it is written: from the previous {@code status.repair} and {@code status.maintenance} it
+ * computes the next ones and the {@value #REPAIR_OVERDUE} condition, which the status stage puts in the status
+ * ({@link io.ringkeeper.operator.reconciler.status.StatusBuilder#withUpkeep}), and says when the cluster needs
+ * another look (a running segment, the next cron time). Nothing happens until the ring has formed.
  */
 public final class Maintenance {
   public static final String REPAIR_OVERDUE = "RepairOverdue";
@@ -57,24 +56,35 @@ public final class Maintenance {
   private final Map<String, Boolean> known = new ConcurrentHashMap<>();
 
   /**
-   * @param client the node agents
-   * @param callTimeout bound of each agent call
+   * @param agents the node agents as the poller saw them, and their commands (never waited for)
    * @param tick how soon to look again while work runs on the nodes
    */
-  public Maintenance(NodeClient client, Duration callTimeout, Duration tick) {
+  public Maintenance(Agents agents, Duration tick) {
     this.tick = tick;
-    this.runner = new RepairRunner(client, callTimeout);
-    this.schema = new KeyspaceSchema(client, callTimeout);
-    this.windows = new CompactionWindows(client, callTimeout);
-    this.tasks = new NodeTasks(client, callTimeout);
+    this.runner = new RepairRunner(agents);
+    this.schema = new KeyspaceSchema(agents);
+    this.windows = new CompactionWindows(agents);
+    this.tasks = new NodeTasks(agents);
   }
 
-  /** What one step did: events to record, and when to look again (null: no need). */
-  public record Outcome(List<ClusterEvent> events, Duration recheckAfter) {}
+  /**
+   * What one step did: events to record, when to look again (null: no need), and the status parts it computed
+   * (all null before the ring formed: the previous ones stand).
+   *
+   * @param repair the next {@code status.repair}; null: none
+   * @param maintenance the next {@code status.maintenance}
+   * @param repairOverdue the {@value #REPAIR_OVERDUE} condition; null when no keyspace is repaired
+   */
+  public record Outcome(List<ClusterEvent> events, Duration recheckAfter, RepairStatus repair,
+      MaintenanceStatus maintenance, Condition repairOverdue) {
+    public Outcome(List<ClusterEvent> events, Duration recheckAfter) {
+      this(events, recheckAfter, null, null, null);
+    }
+  }
 
   /**
    * @param cr the cluster with its previous status
-   * @param status the status just built, updated here
+   * @param status the status just built (read only: the outcome carries what changes)
    * @param endpoints the agents of the cluster's nodes
    * @param observations the poller's last observation per node
    */
@@ -82,12 +92,15 @@ public final class Maintenance {
       Map<String, NodeObservation> observations, Instant now) {
     List<ClusterEvent> events = new ArrayList<>();
     Instant deadline = null;
+    Condition overdueCondition = null;
+    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    List<MaintenanceNode> nodes = nodes(status, endpoints, observations);
     if (!Boolean.TRUE.equals(status.getRingFormed())) {
+      // Asked for already, so the poller has the schema when the ring forms: one status write, not two.
+      schema.warmUp(key, nodes);
       return new Outcome(events, null);
     }
-    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
     known.put(key, true);
-    List<MaintenanceNode> nodes = nodes(status, endpoints, observations);
     RepairSettings settings = RepairSettings.of(cr.getSpec().getRepair());
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
     Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, nodes, now);
@@ -111,17 +124,13 @@ public final class Maintenance {
       List<String> overdue = RepairScheduling.overdue(repair, wholeRing, keyspaces.get(), created, now);
       deadline = RepairScheduling.nextDeadline(repair, created).orElse(null);
       if (!repair.getKeyspaces().isEmpty()) {
-        status.getConditions().add(overdue.isEmpty()
+        overdueCondition = (overdue.isEmpty()
             ? Conditions.of(previousConditions(cr), REPAIR_OVERDUE, false, "WithinGcGrace",
                 "Every repaired keyspace completed a repair within its gc_grace_seconds", gen(cr), now)
             : Conditions.of(previousConditions(cr), REPAIR_OVERDUE, true, "GcGraceExceeded",
                 "Not repaired within gc_grace_seconds, deleted data may reappear: " + String.join("; ", overdue)
                     + ". Set spec.repair.schedule or annotate ringkeeper.io/repair=<timestamp>", gen(cr), now));
       }
-    }
-    status.setRepair(empty(repair) ? null : repair);
-    if (repair.getRunning() != null && status.getPhase() == ClusterPhase.Ready) {
-      status.setPhase(ClusterPhase.Repairing);
     }
 
     MaintenanceSpec spec = cr.getSpec().getMaintenance();
@@ -134,7 +143,6 @@ public final class Maintenance {
     Set<String> startNow = upgradeAfterVersionChange(status, upkeep, taskList, events);
     NodeTasks.Progress progress = tasks.apply(taskList, zone, upkeep, nodes, status.getOperation() != null,
         startNow, now, events);
-    status.setMaintenance(upkeep);
 
     Duration recheck = recheck(repair, deadline, now);
     // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
@@ -144,7 +152,7 @@ public final class Maintenance {
       recheck = shorter(recheck, windowCheck, now);
       recheck = shorter(recheck, progress.next(), now);
     }
-    return new Outcome(events, recheck);
+    return new Outcome(events, recheck, empty(repair) ? null : repair, upkeep, overdueCondition);
   }
 
   /**

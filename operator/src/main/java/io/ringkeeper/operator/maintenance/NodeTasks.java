@@ -3,15 +3,14 @@ package io.ringkeeper.operator.maintenance;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.MaintenanceTaskStatus;
+import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobState;
 import io.ringkeeper.operator.node.JobStatus;
-import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
-import java.time.Duration;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,12 +31,10 @@ import java.util.stream.Collectors;
  * restarted operator picks up the job it started.
  */
 final class NodeTasks {
-  private final NodeClient client;
-  private final Duration callTimeout;
+  private final Agents agents;
 
-  NodeTasks(NodeClient client, Duration callTimeout) {
-    this.client = client;
-    this.callTimeout = callTimeout;
+  NodeTasks(Agents agents) {
+    this.agents = agents;
   }
 
   static JobKind kind(MaintenanceTask task) {
@@ -155,7 +152,7 @@ final class NodeTasks {
       if (node.endpoint() == null) {
         return false;
       }
-      job = NodeCalls.await(node.name(), client.job(node.endpoint(), s.getJobId()), callTimeout);
+      job = agents.job(node.endpoint(), s.getJobId());
     } catch (NodeClientException e) {
       if (e.kind() != NodeClientException.Kind.NOT_FOUND) {
         return false;
@@ -192,7 +189,7 @@ final class NodeTasks {
     JobRequest request = keyspace == null ? JobRequest.of(kind(task))
         : JobRequest.onKeyspace(kind(task), keyspace, task.getTables() == null ? List.of() : task.getTables());
     try {
-      s.setJobId(NodeCalls.await(node.name(), client.startJob(node.endpoint(), request), callTimeout).id());
+      s.setJobId(agents.startJob(node.endpoint(), request, task.getName() + "/" + s.getLastStarted()).id());
       s.setMessage("running on " + node.name() + (keyspace == null ? "" : " (keyspace " + keyspace + ")"));
       return true;
     } catch (NodeClientException e) {

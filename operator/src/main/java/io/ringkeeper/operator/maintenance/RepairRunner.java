@@ -11,15 +11,15 @@ import io.ringkeeper.operator.domain.repair.RepairPlanner;
 import io.ringkeeper.operator.domain.repair.RingMember;
 import io.ringkeeper.operator.domain.repair.Segment;
 import io.ringkeeper.operator.domain.repair.SegmentScheduler;
+import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobState;
 import io.ringkeeper.operator.node.JobStatus;
-import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NoAnswerYet;
 import io.ringkeeper.operator.node.NodeClientException;
-import io.ringkeeper.operator.node.NodeMetrics;
 import io.ringkeeper.operator.node.TokenRange;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,8 +54,7 @@ public final class RepairRunner {
   /** A run with more failed segments than this stops: repair is broken, not unlucky. */
   static final int MAX_FAILED_SEGMENTS = 50;
 
-  private final NodeClient client;
-  private final Duration callTimeout;
+  private final Agents agents;
   /** The last few plans (a cluster's whole-ring plan beside a hint-window run's, several clusters). */
   private final Map<PlanKey, RepairPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -67,9 +66,8 @@ public final class RepairRunner {
   private record PlanKey(List<RingMember> ring, List<RepairKeyspace> schema, List<String> keyspaces,
       int segmentsPerNode, Set<String> nodes) {}
 
-  public RepairRunner(NodeClient client, Duration callTimeout) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+  public RepairRunner(Agents agents) {
+    this.agents = Objects.requireNonNull(agents, "agents");
   }
 
   /** The ring as the recorded tokens describe it. */
@@ -182,24 +180,20 @@ public final class RepairRunner {
   /** Nodes no new segment may use, with the reason: not up, or too many pending compactions. */
   private Map<String, String> unavailable(Map<String, MaintenanceNode> nodes) {
     Map<String, String> out = new TreeMap<>();
-    Map<String, java.util.concurrent.CompletableFuture<NodeMetrics>> calls = new LinkedHashMap<>();
     for (MaintenanceNode n : nodes.values()) {
       if (!n.usable()) {
         out.put(n.name(), "down");
-      } else {
-        calls.put(n.name(), client.metrics(n.endpoint()));
+        continue;
       }
-    }
-    calls.forEach((name, call) -> {
       try {
-        long pending = NodeCalls.await(name, call, callTimeout).pendingCompactions();
+        long pending = agents.metrics(n.endpoint()).pendingCompactions();
         if (pending > MAX_PENDING_COMPACTIONS) {
-          out.put(name, pending + " pending compactions");
+          out.put(n.name(), pending + " pending compactions");
         }
       } catch (NodeClientException e) {
-        out.put(name, "metrics unavailable: " + e.kind());
+        out.put(n.name(), "metrics unavailable: " + e.kind());
       }
-    });
+    }
     return out;
   }
 
@@ -221,12 +215,14 @@ public final class RepairRunner {
     entry.setAttempts(attempts);
     entry.setStartedAt(StatusTimes.format(now));
     try {
-      JobStatus job = NodeCalls.await(coordinator.name(), client.startJob(coordinator.endpoint(),
-          JobRequest.repair(s.keyspace(), List.of(new TokenRange(s.start(), s.end())),
-              settings.sessionParallelism())), callTimeout);
+      JobStatus job = agents.startJob(coordinator.endpoint(), JobRequest.repair(s.keyspace(),
+          List.of(new TokenRange(s.start(), s.end())), settings.sessionParallelism()),
+          run.getId() + "/segment-" + s.index() + "/attempt-" + attempts);
       entry.setJobId(job.id());
       run.getRetrying().remove(retry);
       run.getActive().add(entry);
+    } catch (NoAnswerYet e) {
+      // Sent: the next reconcile (triggered by the answer) asks the same and records the job.
     } catch (NodeClientException e) {
       entry.setMessage("could not start: " + e.getMessage());
       failAttempt(run, entry, settings, events);
@@ -244,7 +240,7 @@ public final class RepairRunner {
         if (node == null || node.endpoint() == null) {
           throw new NodeClientException(NodeClientException.Kind.UNREACHABLE, a.getNode(), "the node has no address");
         }
-        job = NodeCalls.await(node.name(), client.job(node.endpoint(), a.getJobId()), callTimeout);
+        job = agents.job(node.endpoint(), a.getJobId());
       } catch (NodeClientException e) {
         if (e.kind() == NodeClientException.Kind.NOT_FOUND) {
           run.getActive().remove(a);

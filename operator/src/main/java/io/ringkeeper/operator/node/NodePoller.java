@@ -64,6 +64,7 @@ public final class NodePoller implements AutoCloseable {
   private final Queue<Call> queue = new ArrayDeque<>();
   private final Set<Call> inFlight = new HashSet<>();
   private boolean started;
+  private final PolledAgents agents;
 
   private record Call(ClusterKey cluster, NodeEndpoint endpoint) {}
 
@@ -95,11 +96,15 @@ public final class NodePoller implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.agents = new PolledAgents(this, client, timeout, clock);
   }
 
-  /** The client the poller asks nodes with; maintenance and node operations start and follow jobs with it. */
-  public NodeClient client() {
-    return client;
+  /**
+   * What a reconcile may read of and ask from the agents without waiting: the last round's answers (jobs and
+   * keyspaces are followed while a reconcile asks for them) and commands fired and recorded.
+   */
+  public Agents agents() {
+    return agents;
   }
 
   /** Who to tell when a node of a cluster changed. */
@@ -180,7 +185,33 @@ public final class NodePoller implements AutoCloseable {
     return seen == null ? Map.of() : Map.copyOf(seen);
   }
 
-  /** One round: every tracked endpoint without a call in flight is asked. */
+  /** The cluster a tracked endpoint belongs to; null when it is not tracked (any more). */
+  ClusterKey clusterOf(NodeEndpoint endpoint) {
+    for (Map.Entry<ClusterKey, Map<String, NodeEndpoint>> cluster : tracked.entrySet()) {
+      if (endpoint.equals(cluster.getValue().get(endpoint.node()))) {
+        return cluster.getKey();
+      }
+    }
+    return null;
+  }
+
+  /** The last figures of one node; null until its figures call succeeded. */
+  NodeMetrics metrics(ClusterKey cluster, String node) {
+    Map<String, Figures> seen = figures.get(cluster);
+    Figures f = seen == null ? null : seen.get(node);
+    return f == null ? null : f.metrics();
+  }
+
+  /** Tells the listener that something of a cluster's nodes changed. */
+  void changed(ClusterKey cluster) {
+    try {
+      listener.accept(cluster);
+    } catch (RuntimeException e) {
+      LOG.warn("node change listener failed", e);
+    }
+  }
+
+  /** One round: every tracked endpoint without a call in flight is asked, and every job and schema followed. */
   public void pollOnce() {
     synchronized (this) {
       for (Map.Entry<ClusterKey, Map<String, NodeEndpoint>> cluster : tracked.entrySet()) {
@@ -193,6 +224,7 @@ public final class NodePoller implements AutoCloseable {
       }
     }
     drain();
+    agents.round();
   }
 
   private void pollSafely() {

@@ -1,5 +1,7 @@
 package io.ringkeeper.operator.reconciler;
 
+import io.ringkeeper.operator.reconciler.status.StatusWriter;
+import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -42,24 +44,25 @@ import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.node.NodePoller;
-import io.ringkeeper.operator.reconciler.apply.KubeWriter;
-import io.ringkeeper.operator.reconciler.apply.KubeWriter.Scope;
+import io.ringkeeper.operator.reconciler.act.KubeWriter;
+import io.ringkeeper.operator.reconciler.act.KubeWriter.Scope;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.events.EventRecorder;
 import io.ringkeeper.operator.reconciler.events.Milestones;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
 import io.ringkeeper.operator.reconciler.observe.Observer;
-import io.ringkeeper.operator.reconciler.operations.NodeOperations;
-import io.ringkeeper.operator.reconciler.operations.OperationFacts;
-import io.ringkeeper.operator.reconciler.operations.OperationRecords;
-import io.ringkeeper.operator.reconciler.operations.VolumeResizes;
+import io.ringkeeper.operator.reconciler.act.NodeOperations;
+import io.ringkeeper.operator.reconciler.observe.OperationFacts;
+import io.ringkeeper.operator.reconciler.observe.OperationRecords;
+import io.ringkeeper.operator.reconciler.observe.VolumeResizes;
 import io.ringkeeper.operator.reconciler.status.NodeStates;
-import io.ringkeeper.operator.reconciler.status.NodeView;
+import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.ringkeeper.operator.reconciler.status.StatusBuilder;
 import io.ringkeeper.operator.reconciler.validate.Problem;
 import io.ringkeeper.operator.reconciler.validate.SpecValidator;
 import io.ringkeeper.operator.resources.CassandraYaml;
 import io.ringkeeper.operator.resources.ConfigMaps;
+import io.ringkeeper.operator.resources.DesiredCluster;
 import io.ringkeeper.operator.resources.DesiredNode;
 import io.ringkeeper.operator.resources.DisruptionBudgets;
 import io.ringkeeper.operator.resources.Labels;
@@ -132,7 +135,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     this.writer = new KubeWriter(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
-    this.maintenance = new Maintenance(poller.client(), config.agentTimeout(), config.pollInterval());
+    this.maintenance = new Maintenance(poller.agents(), config.pollInterval());
     this.operations = new NodeOperations(client, writer, config, clock);
     this.operationFacts = new OperationFacts(config);
     poller.setListener(this::nodesChanged);
@@ -202,8 +205,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       return UpdateControl.noUpdate();
     }
 
+    // The shared configuration the cluster should have, rendered once for this reconcile.
+    DesiredCluster desired = DesiredCluster.of(cr, ClusterMapper.seeds(cr, known));
     Plan plan = planner.plan(operationFacts.state(cr, known, ringFormed, observed, views,
-        poller.endpoints(Observer.key(cr)), poller.client(), clock.instant()));
+        poller.endpoints(Observer.key(cr)), poller.agents(), desired, clock.instant()));
     Step step = plan.step();
     if (step instanceof Step.AssignInitialTokens assign) {
       // Recorded before any pod exists: a restarted operator finds the same tokens and never re-allocates.
@@ -214,9 +219,9 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ZERO);
     }
     if (NodeOperations.handles(step)) {
-      return operate(cr, context, observed, problems, known, views, ringFormed, plan);
+      return operate(cr, context, observed, problems, known, views, ringFormed, plan, desired);
     }
-    apply(cr, observed, known, step);
+    apply(cr, observed, known, step, desired);
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
         ringFormed, plan, clock.instant()), step);
     boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
@@ -236,9 +241,12 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
    */
   private UpdateControl<CassandraCluster> operate(CassandraCluster cr, Context<CassandraCluster> context,
       ObservedState observed, List<Problem> problems, List<KnownNode> known, Map<String, NodeView> views,
-      boolean ringFormed, Plan plan) {
+      boolean ringFormed, Plan plan, DesiredCluster desiredForKnown) {
     Step step = plan.step();
     List<KnownNode> recorded = NodeOperations.knownAfter(known, step);
+    // A step that adds or forgets a node moves the seeds: rendered again for the nodes it leaves.
+    DesiredCluster desired = recorded.equals(known) ? desiredForKnown
+        : DesiredCluster.of(cr, ClusterMapper.seeds(cr, recorded));
     io.ringkeeper.operator.domain.plan.Operation before = OperationRecords.read(cr);
     CassandraCluster current = cr;
     if (step instanceof Step.Recorded r) {
@@ -247,10 +255,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
           context);
       current = written != null ? written : cr;
     }
-    apply(current, observed, recorded, step);
+    apply(current, observed, recorded, step, desired);
     NodeOperations.Result result = operations.carryOut(current, observed, recorded, step, before,
-        poller.endpoints(Observer.key(cr)), poller.client(),
-        new NodeOperations.Caches(pods, volumes));
+        poller.endpoints(Observer.key(cr)), poller.agents(),
+        new NodeOperations.Caches(pods, volumes), desired);
     finish(current, context, new StatusBuilder.Inputs(current, observed, problems, result.known(), views, ringFormed,
         plan, clock.instant(), operationStatus(current, result.operation())), step);
     CassandraCluster target = current;
@@ -303,12 +311,11 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   }
 
   /** Makes the shared objects match the spec, then carries out the step. */
-  private void apply(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step step) {
+  private void apply(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step step,
+      DesiredCluster desiredCluster) {
     String cluster = cr.getMetadata().getName();
-    List<NodeId> seeds = seeds(cr, known);
-    String namespace = cr.getMetadata().getNamespace();
-    String yaml = CassandraYaml.render(cr, seeds.stream().map(s -> Names.nodeAddress(s, namespace)).toList());
-    String configHash = OperationFacts.configHash(cr);
+    String yaml = desiredCluster.cassandraYaml();
+    String configHash = desiredCluster.configHash();
 
     ensureSecrets(cr, observed);
     writer.ensure(ConfigMaps.desired(cr, yaml, extraRacks(cr, known)),
@@ -321,7 +328,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       writer.ensure(DisruptionBudgets.desired(cr, dc.getName()),
           observed.budgets().get(Names.disruptionBudget(cluster, dc.getName())), Scope.ALL, budgets);
     }
-    Set<NodeId> seedSet = new HashSet<>(seeds);
+    Set<NodeId> seedSet = desiredCluster.seedSet();
     // A refused resize recorded for a size the spec no longer asks for (or that the volume has) is forgotten.
     java.util.Optional<Long> wantedVolume = OperationFacts.wantedVolumeBytes(cr);
     for (KnownNode node : known) {
@@ -386,6 +393,9 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Maintenance.Outcome upkeep = inputs.plan() == null ? new Maintenance.Outcome(List.of(), null)
         : maintenance.update(cr, status, poller.endpoints(Observer.key(cr)), inputs.observed().nodes(),
             inputs.now());
+    if (inputs.plan() != null && Boolean.TRUE.equals(status.getRingFormed())) {
+      StatusBuilder.withUpkeep(status, upkeep.repair(), upkeep.maintenance(), upkeep.repairOverdue());
+    }
     statusListener.accept(Observer.key(cr), status);
     CassandraCluster written = statusWriter.write(cr, status, context);
     List<ClusterEvent> milestones = new ArrayList<>(upkeep.events());
@@ -398,10 +408,6 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     }
     milestones.forEach(e -> events.record(written != null ? written : cr, e));
     return upkeep.recheckAfter();
-  }
-
-  private static List<NodeId> seeds(CassandraCluster cr, List<KnownNode> known) {
-    return ClusterMapper.seeds(cr, known);
   }
 
   private static Collection<List<String>> extraRacks(CassandraCluster cr, List<KnownNode> known) {

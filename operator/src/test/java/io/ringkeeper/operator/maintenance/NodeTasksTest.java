@@ -3,6 +3,7 @@ package io.ringkeeper.operator.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringkeeper.operator.testing.ImmediateAgents;
 import io.ringkeeper.api.v1alpha1.MaintenanceOperation;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
@@ -21,7 +22,7 @@ class NodeTasksTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-03-07T02:59:00Z"));
   private final FakeJobs agents = new FakeJobs(clock);
   private final List<ClusterEvent> events = new ArrayList<>();
-  private NodeTasks tasks = new NodeTasks(agents, Duration.ofSeconds(1));
+  private NodeTasks tasks = new NodeTasks(new ImmediateAgents(agents));
   private MaintenanceStatus status = new MaintenanceStatus();
   private List<MaintenanceNode> nodes = RepairRunnerTest.nodes(6, 1, 1);
   private final MaintenanceTask gc = new MaintenanceTask();
@@ -121,7 +122,7 @@ class NodeTasksTest {
     assertThat(task().getDone()).isNotEmpty();
     ObjectMapper json = new ObjectMapper();
     status = json.readValue(json.writeValueAsString(status), MaintenanceStatus.class);
-    tasks = new NodeTasks(agents, Duration.ofSeconds(1));
+    tasks = new NodeTasks(new ImmediateAgents(agents));
     runFor(Duration.ofMinutes(3));
     assertThat(agents.history(JobKind.GARBAGE_COLLECT)).extracting(j -> j.node).doesNotHaveDuplicates().hasSize(6);
     assertThat(task().getLastResult()).isEqualTo("Succeeded");

@@ -3,6 +3,7 @@ package io.ringkeeper.operator.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringkeeper.operator.testing.ImmediateAgents;
 import io.ringkeeper.api.v1alpha1.RepairRunStatus;
 import io.ringkeeper.api.v1alpha1.RepairParallelism;
 import io.ringkeeper.api.v1alpha1.RepairSpec;
@@ -40,7 +41,7 @@ class RepairRunnerTest {
   private final TestClock clock = new TestClock(T0);
   private final FakeJobs agents = new FakeJobs(clock);
   private final List<ClusterEvent> events = new ArrayList<>();
-  private RepairRunner runner = new RepairRunner(agents, CALL);
+  private RepairRunner runner = new RepairRunner(new ImmediateAgents(agents));
   private List<MaintenanceNode> nodes = nodes(6, 4, 42);
   private RepairStatus status = new RepairStatus();
   private RepairSpec spec = new RepairSpec();
@@ -176,7 +177,7 @@ class RepairRunnerTest {
     // The operator restarts: a new runner with nothing in memory, status read back from the API server.
     ObjectMapper json = new ObjectMapper();
     status = json.readValue(json.writeValueAsString(status), RepairStatus.class);
-    runner = new RepairRunner(agents, CALL);
+    runner = new RepairRunner(new ImmediateAgents(agents));
     runUntil(s -> s.getRunning() == null, Duration.ofSeconds(5), 2000);
 
     Map<FakeJobs.Job, Segment> jobs = jobSegments(plan);

@@ -2,6 +2,8 @@ package io.ringkeeper.operator.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.reconciler.status.StatusBuilder;
+import io.ringkeeper.operator.testing.ImmediateAgents;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterSpec;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class UpgradeSSTablesTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-05-01T10:00:00Z"));
   private final FakeJobs agents = new FakeJobs(clock);
-  private final Maintenance maintenance = new Maintenance(agents, Duration.ofSeconds(1), Duration.ofSeconds(5));
+  private final Maintenance maintenance = new Maintenance(new ImmediateAgents(agents), Duration.ofSeconds(5));
   private final List<MaintenanceNode> nodes = RepairRunnerTest.nodes(3, 2, 3);
   private CassandraCluster cr = new CassandraCluster();
 
@@ -65,7 +67,10 @@ class UpgradeSSTablesTest {
     if (cr.getStatus() != null) {
       status.setConditions(new ArrayList<>(cr.getStatus().getConditions()));
     }
-    maintenance.update(cr, status, endpoints, observations, clock.instant());
+    Maintenance.Outcome outcome = maintenance.update(cr, status, endpoints, observations, clock.instant());
+    if (Boolean.TRUE.equals(status.getRingFormed())) {
+      StatusBuilder.withUpkeep(status, outcome.repair(), outcome.maintenance(), outcome.repairOverdue());
+    }
     CassandraCluster next = new CassandraCluster();
     next.setMetadata(cr.getMetadata());
     next.setSpec(cr.getSpec());

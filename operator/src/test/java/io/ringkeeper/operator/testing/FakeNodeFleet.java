@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A fleet of fake node agents: one per pod the {@link FakeKubelet} runs, answering {@link NodeClient} calls the
  * way a healthy Cassandra node would, derived from its pod (tokens from {@code -Dcassandra.initial_token} in
  * JVM_EXTRA_OPTS, datacenter and rack from its labels, version from its image). Switches per node make it
- * misbehave: {@link #down}, {@link #slow}, {@link #joining}, {@link #starting}, {@link #wrongTokens}.
+ * misbehave: {@link #down}, {@link #slow}, {@link #joining}, {@link #starting}, {@link #wrongTokens}, and
+ * {@link #hang} makes chosen calls of every node never answer.
  *
  * <p>Jobs: decommission (the node is LEAVING while it runs, then DECOMMISSIONED and gone from its peers' ring),
  * drain (DRAINED, seen down by its peers) and cleanup run for {@link #jobDuration} and succeed, unless
@@ -54,6 +55,11 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final Set<String> starting = ConcurrentHashMap.newKeySet();
   private final Set<String> wrongTokens = ConcurrentHashMap.newKeySet();
   private final Map<String, Duration> slow = new ConcurrentHashMap<>();
+  private final Set<Call> hung = ConcurrentHashMap.newKeySet();
+  private final List<CompletableFuture<?>> unanswered = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /** The agent calls {@link #hang} can make never answer. */
+  public enum Call { NODE_INFO, METRICS, KEYSPACES, START_JOB, JOB, SET_COMPACTION_THROUGHPUT }
   private final Map<String, List<KeyspaceInfo>> schemas = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
@@ -95,6 +101,23 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
       slow.put(node, delay);
     }
     return this;
+  }
+
+  /**
+   * These calls of every node are accepted and never answered (no timeout, no error), as a hung agent does;
+   * empty: answered again (calls already hung stay unanswered).
+   */
+  public FakeNodeFleet hang(Set<Call> which) {
+    hung.clear();
+    hung.addAll(which);
+    return this;
+  }
+
+  /** Calls hung so far that still have no answer. */
+  public int unanswered() {
+    synchronized (unanswered) {
+      return (int) unanswered.stream().filter(f -> !f.isDone()).count();
+    }
   }
 
   /** The node reports operation mode JOINING. */
@@ -158,11 +181,15 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     slow.clear();
     failing.clear();
     schemas.clear();
+    hung.clear();
   }
 
   @Override
   public CompletableFuture<NodeInfo> nodeInfo(NodeEndpoint endpoint) {
     calls.computeIfAbsent(endpoint.node(), n -> new AtomicInteger()).incrementAndGet();
+    if (hung.contains(Call.NODE_INFO)) {
+      return never();
+    }
     return answer(endpoint, () -> info(endpoint));
   }
 
@@ -172,6 +199,9 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
    */
   @Override
   public CompletableFuture<NodeMetrics> metrics(NodeEndpoint endpoint) {
+    if (hung.contains(Call.METRICS)) {
+      return never();
+    }
     return answer(endpoint, () -> {
       // Pending compactions and throughput come from the job model (repair tests steer them); latencies grow
       // with each call so they are never zero (metrics tests scrape them).
@@ -187,6 +217,9 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
 
   @Override
   public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint endpoint) {
+    if (hung.contains(Call.KEYSPACES)) {
+      return never();
+    }
     List<KeyspaceInfo> own = schemas.get(endpoint.node());
     return answer(endpoint, own != null ? () -> own : jobs::schema);
   }
@@ -204,6 +237,9 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   /** Jobs run by {@link #jobs()}: durations, failures and their history are set and read there. */
   @Override
   public CompletableFuture<JobStatus> startJob(NodeEndpoint endpoint, JobRequest request) {
+    if (hung.contains(Call.START_JOB)) {
+      return never();
+    }
     if (!OPERATION_KINDS.contains(request.kind())) {
       return answer(endpoint, () -> jobs.start(endpoint.node(), request));
     }
@@ -254,6 +290,9 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
 
   @Override
   public CompletableFuture<JobStatus> job(NodeEndpoint endpoint, String jobId) {
+    if (hung.contains(Call.JOB)) {
+      return never();
+    }
     return answer(endpoint, () -> {
       JobStatus job = operationJobs.getOrDefault(endpoint.address(), Map.of()).get(jobId);
       return job != null ? job : jobs.job(endpoint.node(), jobId);
@@ -262,12 +301,21 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
 
   @Override
   public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint endpoint, int mibPerSecond) {
+    if (hung.contains(Call.SET_COMPACTION_THROUGHPUT)) {
+      return never();
+    }
     return answer(endpoint, () -> jobs.setThroughput(endpoint.node(), mibPerSecond));
   }
 
   /** The jobs, pending compactions, throughput and schema of the fleet's nodes (on the system clock). */
   public FakeJobs jobs() {
     return jobs;
+  }
+
+  private <T> CompletableFuture<T> never() {
+    CompletableFuture<T> call = new CompletableFuture<>();
+    unanswered.add(call);
+    return call;
   }
 
   private interface Answer<T> {

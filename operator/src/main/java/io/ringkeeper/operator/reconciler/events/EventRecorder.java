@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;

@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.reconciler.status;
 
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.ringkeeper.operator.reconciler.status;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.ringkeeper.api.v1alpha1.ContainerTermination;

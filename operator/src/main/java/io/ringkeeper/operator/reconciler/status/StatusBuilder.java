@@ -1,5 +1,9 @@
 package io.ringkeeper.operator.reconciler.status;
 
+import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
+import io.ringkeeper.api.v1alpha1.RepairStatus;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
@@ -22,9 +26,9 @@ import io.ringkeeper.operator.domain.tokens.RingNode;
 import io.ringkeeper.operator.domain.tokens.RingOwnership;
 import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeObservation;
-import io.ringkeeper.operator.reconciler.ClusterMapper;
+import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
-import io.ringkeeper.operator.reconciler.operations.OperationRecords;
+import io.ringkeeper.operator.reconciler.observe.OperationRecords;
 import io.ringkeeper.operator.reconciler.validate.Problem;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.time.Instant;
@@ -115,6 +119,22 @@ public final class StatusBuilder {
         ? OperationRecords.write(in.plan().rebuilds()) : previous.getRebuilds());
     conditionsAndPhase(in, status, previous, generation);
     return status;
+  }
+
+  /**
+   * Puts what the upkeep step computed into the status just built: the repair and maintenance records, the
+   * repair-overdue condition, and phase Repairing while a run goes on an otherwise ready cluster.
+   */
+  public static void withUpkeep(CassandraClusterStatus status, RepairStatus repair, MaintenanceStatus maintenance,
+      Condition repairOverdue) {
+    status.setRepair(repair);
+    status.setMaintenance(maintenance);
+    if (repairOverdue != null) {
+      status.getConditions().add(repairOverdue);
+    }
+    if (repair != null && repair.getRunning() != null && status.getPhase() == ClusterPhase.Ready) {
+      status.setPhase(ClusterPhase.Repairing);
+    }
   }
 
   private static List<NodeStatus> nodes(Inputs in) {

@@ -2,6 +2,7 @@ package io.ringkeeper.operator.reconciler.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.apply;
+package io.ringkeeper.operator.resources;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;

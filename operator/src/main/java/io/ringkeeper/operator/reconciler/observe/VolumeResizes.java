@@ -1,5 +1,6 @@
-package io.ringkeeper.operator.reconciler.operations;
+package io.ringkeeper.operator.reconciler.observe;
 
+import io.ringkeeper.operator.reconciler.observe.OperationFacts;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClientException;

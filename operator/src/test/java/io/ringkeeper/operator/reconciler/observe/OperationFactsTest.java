@@ -1,7 +1,8 @@
-package io.ringkeeper.operator.reconciler.operations;
+package io.ringkeeper.operator.reconciler.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.reconciler.observe.OperationFacts;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;

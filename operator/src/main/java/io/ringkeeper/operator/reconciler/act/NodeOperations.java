@@ -1,5 +1,7 @@
-package io.ringkeeper.operator.reconciler.operations;
+package io.ringkeeper.operator.reconciler.act;
 
+import io.ringkeeper.operator.reconciler.observe.VolumeResizes;
+import io.ringkeeper.operator.reconciler.observe.OperationFacts;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -20,12 +22,14 @@ import io.ringkeeper.operator.domain.plan.VolumeResize;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobStatus;
-import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.NoAnswerYet;
+import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.node.NodeEndpoint;
-import io.ringkeeper.operator.reconciler.ClusterMapper;
-import io.ringkeeper.operator.reconciler.apply.KubeWriter;
+import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
+import io.ringkeeper.operator.resources.DesiredCluster;
 import io.ringkeeper.operator.resources.DesiredNode;
 import io.ringkeeper.operator.resources.NodePods;
 import io.ringkeeper.operator.resources.NodeVolumes;
@@ -35,9 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ public final class NodeOperations {
   }
 
   public Result carryOut(CassandraCluster cr, ObservedState observed, List<KnownNode> known, Step step,
-      Operation before, List<NodeEndpoint> endpoints, NodeClient nodes, Caches caches) {
+      Operation before, List<NodeEndpoint> endpoints, Agents nodes, Caches caches, DesiredCluster cluster) {
     List<ClusterEvent> events = new ArrayList<>();
     if (step instanceof Step.FinishOperation f) {
       events.add(ClusterEvent.normal(f.finished().kind() + "Completed", f.finished().node() == null ? ""
@@ -125,11 +126,11 @@ public final class NodeOperations {
             : " (the replacement starts empty)")));
       }
     } else if (step instanceof Step.CreateNode c) {
-      create(cr, observed, known, c.node(), null, caches);
+      create(cr, observed, known, c.node(), null, caches, cluster);
       events.add(ClusterEvent.normal("NodeCreated", c.node().name(), op.kind() + ": created the pod of node "
           + c.node().name()));
     } else if (step instanceof Step.CreateReplacement c) {
-      create(cr, observed, known, c.node(), c.replaceAddress(), caches);
+      create(cr, observed, known, c.node(), c.replaceAddress(), caches, cluster);
       events.add(ClusterEvent.normal("ReplacementCreated", c.node().name(), "Replace: node " + c.node().name()
           + " starts empty with its tokens" + (c.replaceAddress() == null ? ""
           : " and replace_address_first_boot=" + c.replaceAddress())));
@@ -160,7 +161,7 @@ public final class NodeOperations {
     }
   }
 
-  private Operation startJob(Step.StartJob s, List<NodeEndpoint> endpoints, NodeClient nodes,
+  private Operation startJob(Step.StartJob s, List<NodeEndpoint> endpoints, Agents nodes,
       List<ClusterEvent> events) {
     Operation op = s.operation();
     NodeEndpoint endpoint = endpoints.stream().filter(e -> e.node().equals(s.node().name())).findFirst().orElse(null);
@@ -175,23 +176,22 @@ public final class NodeOperations {
     };
     JobRequest request = s.job() == NodeJob.REBUILD ? JobRequest.rebuild(s.sourceDatacenter()) : JobRequest.of(kind);
     try {
-      JobStatus job = nodes.startJob(endpoint, request).get(config.agentTimeout().toMillis() * 2,
-          TimeUnit.MILLISECONDS);
+      JobStatus job = nodes.startJob(endpoint, request, op.kind() + "/" + op.node() + "/" + op.step() + "/"
+          + op.since() + "/attempt-" + op.attempts());
       LOG.info("{}: started {} on {} as job {}", op.kind(), kind, s.node().name(), job.id());
       events.add(ClusterEvent.normal(jobReason(s.job()), s.node().name(), op.kind() + ": started "
           + kind.name().toLowerCase() + " on node " + s.node().name()
           + (s.sourceDatacenter() == null ? "" : " from datacenter " + s.sourceDatacenter())
           + " (job " + job.id() + ")"));
       return op.withJob(job.id());
-    } catch (ExecutionException e) {
-      String message = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+    } catch (NoAnswerYet e) {
+      // Sent, not waited for: its answer triggers the next reconcile, which takes the job id from it.
+      return op.withMessage("asked node " + s.node().name() + " to start " + kind.name().toLowerCase()
+          + "; waiting for its answer");
+    } catch (NodeClientException e) {
+      String message = e.getMessage();
       LOG.warn("{}: {} on {} refused: {}", op.kind(), kind, s.node().name(), message);
       return op.failed(message, clock.instant());
-    } catch (TimeoutException e) {
-      return op.withMessage("node " + s.node().name() + " did not answer the " + kind + " request in time");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return op;
     }
   }
 
@@ -205,15 +205,15 @@ public final class NodeOperations {
   }
 
   private void create(CassandraCluster cr, ObservedState observed, List<KnownNode> known, NodeId id,
-      String replaceAddress, Caches caches) {
+      String replaceAddress, Caches caches, DesiredCluster cluster) {
     KnownNode node = known.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
-    Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
+    Set<NodeId> seeds = cluster.seedSet();
     DesiredNode desired = new DesiredNode(id, node.tokens(), node.initial(), seeds.contains(id), replaceAddress);
     if (!observed.volumes().containsKey(id.name())) {
       writer.create(NodeVolumes.desired(cr, desired), caches.volumes());
     }
     if (!observed.pods().containsKey(id.name())) {
-      writer.create(NodePods.desired(cr, desired, OperationFacts.configHash(cr), config), caches.pods());
+      writer.create(NodePods.desired(cr, desired, cluster.configHash(), config), caches.pods());
     }
   }
 

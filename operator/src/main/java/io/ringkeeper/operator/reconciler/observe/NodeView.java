@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.status;
+package io.ringkeeper.operator.reconciler.observe;
 
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler;
+package io.ringkeeper.operator.reconciler.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +12,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
-import io.ringkeeper.operator.reconciler.apply.JsonPatches;
-import io.ringkeeper.operator.reconciler.apply.StaleWrites;
+import io.ringkeeper.operator.resources.JsonPatches;
+import io.ringkeeper.operator.resources.StaleWrites;
 
 /**
  * Writes a cluster's status: a JSON patch of the status subresource holding exactly the differences from the

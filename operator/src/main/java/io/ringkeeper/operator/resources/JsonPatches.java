@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.apply;
+package io.ringkeeper.operator.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -98,7 +98,7 @@ public final class JsonPatches {
   }
 
   /** RFC 6901: '~' as ~0 and '/' as ~1 (label keys such as app.kubernetes.io/name contain '/'). */
-  static String escape(String name) {
+  public static String escape(String name) {
     return name.replace("~", "~0").replace("/", "~1");
   }
 }

@@ -1,7 +1,8 @@
-package io.ringkeeper.operator.reconciler;
+package io.ringkeeper.operator.reconciler.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
@@ -9,7 +10,7 @@ import io.ringkeeper.api.v1alpha1.OperationStatus;
 import io.ringkeeper.api.v1alpha1.OperationType;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.plan.KnownNode;
-import io.ringkeeper.operator.reconciler.operations.OperationFacts;
+import io.ringkeeper.operator.reconciler.observe.OperationFacts;
 import io.ringkeeper.operator.resources.Names;
 import java.util.List;
 import org.junit.jupiter.api.Test;

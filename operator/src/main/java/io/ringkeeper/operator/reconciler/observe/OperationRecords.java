@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.operations;
+package io.ringkeeper.operator.reconciler.observe;
 
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.OperationStatus;
@@ -8,7 +8,7 @@ import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.OperationStep;
 import io.ringkeeper.operator.domain.plan.Rebuild;
-import io.ringkeeper.operator.reconciler.status.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

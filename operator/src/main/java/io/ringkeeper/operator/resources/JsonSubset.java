@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.apply;
+package io.ringkeeper.operator.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;

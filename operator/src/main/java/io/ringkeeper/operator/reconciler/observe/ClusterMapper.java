@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler;
+package io.ringkeeper.operator.reconciler.observe;
 
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
@@ -15,7 +15,6 @@ import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.domain.plan.NodeFacts;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
-import io.ringkeeper.operator.reconciler.status.NodeView;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.util.ArrayList;
 import java.util.HashMap;

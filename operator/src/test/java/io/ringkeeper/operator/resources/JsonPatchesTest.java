@@ -1,7 +1,9 @@
-package io.ringkeeper.operator.reconciler.apply;
+package io.ringkeeper.operator.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.resources.JsonSubset;
+import io.ringkeeper.operator.resources.JsonPatches;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

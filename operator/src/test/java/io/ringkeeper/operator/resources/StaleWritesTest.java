@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.apply;
+package io.ringkeeper.operator.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

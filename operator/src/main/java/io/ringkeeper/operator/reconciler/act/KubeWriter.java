@@ -1,5 +1,8 @@
-package io.ringkeeper.operator.reconciler.apply;
+package io.ringkeeper.operator.reconciler.act;
 
+import io.ringkeeper.operator.resources.JsonSubset;
+import io.ringkeeper.operator.resources.JsonPatches;
+import io.ringkeeper.operator.resources.StaleWrites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,6 @@
-package io.ringkeeper.operator.reconciler.operations;
+package io.ringkeeper.operator.reconciler.observe;
 
+import io.ringkeeper.operator.reconciler.observe.OperationRecords;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -17,15 +18,17 @@ import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.node.JobStatus;
-import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.NoAnswerYet;
 import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.node.OperationMode;
-import io.ringkeeper.operator.reconciler.ClusterMapper;
+import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
-import io.ringkeeper.operator.reconciler.status.NodeView;
+import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.ringkeeper.operator.resources.CassandraYaml;
+import io.ringkeeper.operator.resources.DesiredCluster;
 import io.ringkeeper.operator.resources.DesiredNode;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
@@ -40,18 +43,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * Builds the planner's {@link ClusterState} with what the day-2 operations need beyond the basics of
- * {@link ClusterMapper#state}: the recorded operation and its job's state (asked of the node, bounded by the agent
- * timeout), each node's restart and replace reasons, operation mode, address and volume size (below the spec,
+ * {@link ClusterMapper#state}: the recorded operation and its job's state (as the poller last saw it: never asked here), each node's restart and replace reasons, operation mode, address and volume size (below the spec,
  * still growing, or refused: {@link VolumeResizes}), the added
- * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (asked of a node of the datacenter
- * it streams from).
+ * datacenters, and, when one of them may be rebuilt, how the keyspaces replicate (as a node of the datacenter it streams
+ * from last reported it).
  */
 public final class OperationFacts {
   private final OperatorConfig config;
@@ -61,13 +60,24 @@ public final class OperationFacts {
   }
 
   public ClusterState state(CassandraCluster cr, List<KnownNode> known, boolean ringFormed, ObservedState observed,
-      Map<String, NodeView> views, List<NodeEndpoint> endpoints, NodeClient client, Instant now) {
+      Map<String, NodeView> views, List<NodeEndpoint> endpoints, Agents agents, Instant now) {
+    return state(cr, known, ringFormed, observed, views, endpoints, agents,
+        DesiredCluster.of(cr, ClusterMapper.seeds(cr, known)), now);
+  }
+
+  /**
+   * @param cluster the desired shared configuration of the cluster, as the reconcile built it once for
+   *     {@code known}
+   */
+  public ClusterState state(CassandraCluster cr, List<KnownNode> known, boolean ringFormed, ObservedState observed,
+      Map<String, NodeView> views, List<NodeEndpoint> endpoints, Agents agents, DesiredCluster cluster,
+      Instant now) {
     ClusterState base = ClusterMapper.state(cr, known, ringFormed, observed, views);
     Operation op = OperationRecords.read(cr);
-    String configHash = configHash(cr);
-    // Computed at most once per reconcile, and only for a pod whose runs-hash differs (one of an earlier build).
-    Supplier<String> legacyHash = memoized(() -> legacyConfigHash(cr, known));
-    Set<NodeId> seeds = new HashSet<>(ClusterMapper.seeds(cr, known));
+    String configHash = cluster.configHash();
+    // Hashed at most once per reconcile, and only for a pod whose runs-hash differs (one of an earlier build).
+    Supplier<String> legacyHash = memoized(cluster::legacyConfigHash);
+    Set<NodeId> seeds = cluster.seedSet();
     Optional<Long> wanted = wantedVolumeBytes(cr);
     Map<String, NodeFacts> facts = new HashMap<>();
     for (KnownNode node : known) {
@@ -103,10 +113,12 @@ public final class OperationFacts {
     }
     Set<String> volumes = new HashSet<>(observed.volumes().keySet());
     List<Rebuild> rebuilds = OperationRecords.rebuilds(cr);
+    // Read (so followed by the poller) from the moment a rebuild is pending: known when it comes due.
+    List<KeyspaceReplication> replication = rebuilds.stream().anyMatch(Rebuild::pending)
+        ? keyspaces(sourceEndpoints(known, rebuilds, endpoints), agents) : null;
     return new ClusterState(base.cluster(), base.numTokens(), base.datacenters(), ringFormed, known, facts, op,
-        job(op, endpoints, client), deleteVolumes(cr), volumes, now)
-        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? keyspaces(sourceEndpoints(known, rebuilds,
-            endpoints), client) : null);
+        job(op, endpoints, agents), deleteVolumes(cr), volumes, now)
+        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? replication : null);
   }
 
   /**
@@ -129,17 +141,14 @@ public final class OperationFacts {
         .map(dc -> dc.size() == base.knownIn(dc.name()).size()).orElse(false));
   }
 
-  /** How the keyspaces replicate, from the first node that answers in time; null when none did. */
-  private List<KeyspaceReplication> keyspaces(List<NodeEndpoint> endpoints, NodeClient client) {
+  /** How the keyspaces replicate, as the first node with an answer last reported it; null when none has one. */
+  private static List<KeyspaceReplication> keyspaces(List<NodeEndpoint> endpoints, Agents agents) {
     for (NodeEndpoint endpoint : endpoints) {
       try {
-        return client.keyspaces(endpoint).get(config.agentTimeout().toMillis() * 2, TimeUnit.MILLISECONDS).stream()
+        return agents.keyspaces(endpoint).stream()
             .map(k -> new KeyspaceReplication(k.name(), k.system(), k.replicationFactors())).toList();
-      } catch (ExecutionException | TimeoutException e) {
-        // ask the next node
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
+      } catch (NodeClientException e) {
+        // the next node
       }
     }
     return null;
@@ -151,19 +160,12 @@ public final class OperationFacts {
    * must restart nobody.
    */
   public static String configHash(CassandraCluster cr) {
-    return Hashes.of(CassandraYaml.render(cr, List.of()));
+    return DesiredCluster.configHash(cr);
   }
 
   private static Supplier<String> memoized(Supplier<String> supplier) {
     String[] value = new String[1];
     return () -> value[0] != null ? value[0] : (value[0] = supplier.get());
-  }
-
-  /** The config hash as earlier builds computed it, with the seed list: their pods are not restarted for it. */
-  static String legacyConfigHash(CassandraCluster cr, List<KnownNode> known) {
-    String namespace = cr.getMetadata().getNamespace();
-    return Hashes.of(CassandraYaml.render(cr, ClusterMapper.seeds(cr, known).stream()
-        .map(s -> Names.nodeAddress(s, namespace)).toList()));
   }
 
   static String restartReason(CassandraCluster cr, Pod pod, String desiredHash) {
@@ -222,7 +224,7 @@ public final class OperationFacts {
     return null;
   }
 
-  private JobFacts job(Operation op, List<NodeEndpoint> endpoints, NodeClient client) {
+  private static JobFacts job(Operation op, List<NodeEndpoint> endpoints, Agents agents) {
     if (op == null || op.jobId() == null || op.node() == null) {
       return null;
     }
@@ -231,24 +233,20 @@ public final class OperationFacts {
       return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "node " + op.node() + " has no address");
     }
     try {
-      JobStatus job = client.job(endpoint, op.jobId()).get(config.agentTimeout().toMillis() * 2,
-          TimeUnit.MILLISECONDS);
+      JobStatus job = agents.job(endpoint, op.jobId());
       JobFacts.Outcome outcome = switch (job.state()) {
         case RUNNING -> JobFacts.Outcome.RUNNING;
         case SUCCEEDED -> JobFacts.Outcome.SUCCEEDED;
         case FAILED -> JobFacts.Outcome.FAILED;
       };
       return new JobFacts(outcome, job.progress(), job.message());
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof NodeClientException nce && nce.kind() == NodeClientException.Kind.NOT_FOUND) {
-        return new JobFacts(JobFacts.Outcome.NOT_FOUND, -1, nce.getMessage());
+    } catch (NoAnswerYet e) {
+      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "no answer from the agent yet");
+    } catch (NodeClientException e) {
+      if (e.kind() == NodeClientException.Kind.NOT_FOUND) {
+        return new JobFacts(JobFacts.Outcome.NOT_FOUND, -1, e.getMessage());
       }
-      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, String.valueOf(e.getCause()));
-    } catch (TimeoutException e) {
-      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "no answer from the agent in time");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "interrupted");
+      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, String.valueOf(e));
     }
   }
 

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.status;
+package io.ringkeeper.operator.reconciler.observe;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,0 +1,34 @@
+package io.ringkeeper.operator.node;
+
+import java.util.List;
+
+/**
+ * What a reconcile may know of the nodes' agents and ask of them without ever waiting: reads return what the
+ * poller's last round saw, commands are fired and their answer recorded for a later reconcile. A call that has no
+ * answer yet throws {@link NoAnswerYet} (a {@link NodeClientException} of kind TIMEOUT), so a node that does not
+ * answer is an observation, never a wait; a finished command or a changed read triggers a reconcile of its cluster.
+ */
+public interface Agents {
+
+  /** The last seen state of a job; asking for it makes the poller follow it each round while it is asked for. */
+  JobStatus job(NodeEndpoint node, String jobId);
+
+  /** The keyspaces as the node last reported them; followed each round while asked for. */
+  List<KeyspaceInfo> keyspaces(NodeEndpoint node);
+
+  /** The node's figures of the poller's last round. */
+  NodeMetrics metrics(NodeEndpoint node);
+
+  /**
+   * Starts a job: the first call sends the request and throws {@link NoAnswerYet}; a later call with the same
+   * request and attempt returns the agent's answer once it arrived (or throws its failure), the same answer each
+   * time, so a reconcile whose status write failed records the job it started instead of starting another.
+   *
+   * @param attempt what makes this start differ from an earlier one of the same request (e.g. the run, the
+   *     segment and its attempt number): a new attempt sends the request again
+   */
+  JobStatus startJob(NodeEndpoint node, JobRequest request, String attempt);
+
+  /** Sets the compaction throughput, fired and recorded like {@link #startJob}; returns the previous value. */
+  int setCompactionThroughput(NodeEndpoint node, int mibPerSecond, String attempt);
+}

@@ -1,0 +1,195 @@
+package io.ringkeeper.operator.node;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link Agents} of the running operator, kept by the {@link NodePoller}: what a reconcile reads was fetched in
+ * the background (jobs and keyspaces are asked each poll round while a reconcile asks for them, figures come with
+ * the poller's own round), and commands are sent at once without waiting, their answers kept for the
+ * reconciles that ask for them again. A read that changed, or a command that was answered, triggers a reconcile of the node's cluster.
+ */
+final class PolledAgents implements Agents {
+  /** A read no reconcile asked for in this long is no longer followed. */
+  static final Duration FOLLOW_FOR = Duration.ofMinutes(2);
+  /** A command's answer is kept this long: asked again for the same attempt, it is the same answer. */
+  static final Duration KEEP_ANSWERS = Duration.ofMinutes(10);
+
+  private final NodePoller poller;
+  private final NodeClient client;
+  private final Duration timeout;
+  private final Clock clock;
+  private final Map<Read, Seen> reads = new ConcurrentHashMap<>();
+  private final Map<Command, Fired> commands = new ConcurrentHashMap<>();
+
+  private enum What { JOB, KEYSPACES }
+
+  private record Read(What what, NodeEndpoint endpoint, String jobId) {}
+
+  private record Command(NodeEndpoint endpoint, Object request) {}
+
+  private record Fired(CompletableFuture<?> answer, Instant at) {}
+
+  /** The last answer of a read (or its failure), when it was last asked for, and whether a call is out. */
+  private static final class Seen {
+    volatile boolean answered;
+    volatile Object value;
+    volatile NodeClientException failure;
+    volatile Instant wanted;
+    final AtomicBoolean inFlight = new AtomicBoolean();
+  }
+
+  PolledAgents(NodePoller poller, NodeClient client, Duration timeout, Clock clock) {
+    this.poller = poller;
+    this.client = client;
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  @Override
+  public JobStatus job(NodeEndpoint node, String jobId) {
+    return (JobStatus) read(new Read(What.JOB, node, Objects.requireNonNull(jobId, "jobId")), "job " + jobId);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<KeyspaceInfo> keyspaces(NodeEndpoint node) {
+    return (List<KeyspaceInfo>) read(new Read(What.KEYSPACES, node, null), "keyspaces");
+  }
+
+  @Override
+  public NodeMetrics metrics(NodeEndpoint node) {
+    ClusterKey cluster = poller.clusterOf(node);
+    NodeMetrics metrics = cluster == null ? null : poller.metrics(cluster, node.node());
+    if (metrics == null) {
+      throw new NoAnswerYet(node.node(), "figures");
+    }
+    return metrics;
+  }
+
+  @Override
+  public JobStatus startJob(NodeEndpoint node, JobRequest request, String attempt) {
+    return command(node, List.of(request, attempt), "start " + request.kind(), () -> client.startJob(node, request));
+  }
+
+  @Override
+  public int setCompactionThroughput(NodeEndpoint node, int mibPerSecond, String attempt) {
+    return command(node, List.of("compaction-throughput", mibPerSecond, attempt), "set compaction throughput",
+        () -> client.setCompactionThroughput(node, mibPerSecond));
+  }
+
+  private Object read(Read read, String what) {
+    Seen seen = reads.computeIfAbsent(read, r -> new Seen());
+    seen.wanted = clock.instant();
+    if (!seen.answered) {
+      ask(read, seen); // asked at once the first time, then every round
+    }
+    if (!seen.answered) {
+      throw new NoAnswerYet(read.endpoint().node(), what);
+    }
+    if (seen.failure != null) {
+      throw seen.failure;
+    }
+    return seen.value;
+  }
+
+  private void ask(Read read, Seen seen) {
+    if (!seen.inFlight.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture<?> call;
+    try {
+      call = read.what() == What.JOB ? client.job(read.endpoint(), read.jobId()) : client.keyspaces(read.endpoint());
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+      NodeClientException failure = error == null ? null : failure(read.endpoint().node(), error);
+      Object before = seen.answered ? signature(read, seen.value, seen.failure) : null;
+      seen.value = error == null ? value : seen.value;
+      seen.failure = failure;
+      seen.answered = true;
+      seen.inFlight.set(false);
+      if (!Objects.equals(before, signature(read, seen.value, failure))) {
+        changed(read.endpoint());
+      }
+    });
+  }
+
+  /** What of a read is worth a reconcile when it changes: a job's state, the keyspaces, the kind of failure. */
+  private static Object signature(Read read, Object value, NodeClientException failure) {
+    if (failure != null) {
+      return failure.kind();
+    }
+    return value instanceof JobStatus job && read.what() == What.JOB ? job.state() : value;
+  }
+
+  private <T> T command(NodeEndpoint node, Object request, String what,
+      java.util.function.Supplier<CompletableFuture<T>> send) {
+    Command key = new Command(node, request);
+    Fired fired = commands.computeIfAbsent(key, k -> {
+      CompletableFuture<T> call;
+      try {
+        call = send.get();
+      } catch (RuntimeException e) {
+        call = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<T> bounded = call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      bounded.whenComplete((v, e) -> changed(node));
+      return new Fired(bounded, clock.instant());
+    });
+    if (!fired.answer().isDone()) {
+      throw new NoAnswerYet(node.node(), what + " (sent, waiting for the agent's answer)");
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<T> answer = (CompletableFuture<T>) fired.answer();
+    try {
+      return answer.join();
+    } catch (CompletionException e) {
+      throw failure(node.node(), e);
+    }
+  }
+
+  private static NodeClientException failure(String node, Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof NodeClientException nce) {
+      return nce;
+    }
+    if (cause instanceof TimeoutException) {
+      return new NodeClientException(NodeClientException.Kind.TIMEOUT, node, "no answer in time");
+    }
+    return new NodeClientException(NodeClientException.Kind.ERROR, node, 0, String.valueOf(cause.getMessage()),
+        cause);
+  }
+
+  private void changed(NodeEndpoint node) {
+    ClusterKey cluster = poller.clusterOf(node);
+    if (cluster != null) {
+      poller.changed(cluster);
+    }
+  }
+
+  /** One poll round: every read still asked for is asked again; forgotten reads and unclaimed answers go. */
+  void round() {
+    Instant now = clock.instant();
+    reads.forEach((read, seen) -> {
+      if (Duration.between(seen.wanted, now).compareTo(FOLLOW_FOR) > 0 || poller.clusterOf(read.endpoint()) == null) {
+        reads.remove(read, seen);
+      } else {
+        ask(read, seen);
+      }
+    });
+    commands.entrySet().removeIf(e -> e.getValue().answer().isDone()
+        && Duration.between(e.getValue().at(), now).compareTo(KEEP_ANSWERS) > 0);
+  }
+}

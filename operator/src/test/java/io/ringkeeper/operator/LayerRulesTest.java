@@ -1,0 +1,117 @@
+package io.ringkeeper.operator;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.operator.layers.bad.cycle.a.PointsToB;
+import io.ringkeeper.operator.layers.bad.cycle.b.PointsToA;
+import io.ringkeeper.operator.layers.bad.domain.ReadsAPod;
+import io.ringkeeper.operator.layers.bad.observe.AsksANode;
+import io.ringkeeper.operator.layers.bad.StatusSetterOutsideStatus;
+import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.JobRequest;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's layers as rules over its compiled classes (ArchUnit), each also shown failing on a deliberately
+ * bad class of the test sources ({@code io.ringkeeper.operator.layers.bad}), so that a rule that cannot fail
+ * does not pass unnoticed.
+ */
+class LayerRulesTest {
+  private static final JavaClasses OPERATOR = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.ringkeeper.operator");
+
+  /** domain/ is pure Java: it knows no Kubernetes, JOSDK or CRD type and nothing of the layers above it. */
+  static ArchRule domainImportsNothingAboveIt(String domain) {
+    return noClasses().that().resideInAPackage(domain + "..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..",
+            "io.ringkeeper.api..", "io.ringkeeper.operator.reconciler..", "io.ringkeeper.operator.resources..",
+            "io.ringkeeper.operator.node..", "io.ringkeeper.operator.metrics..", "io.ringkeeper.operator.config..",
+            "io.ringkeeper.operator.server..", "io.ringkeeper.operator.maintenance..")
+        .because("the decisions are pure functions of values (docs: ARCHITECTURE section 5)");
+  }
+
+  /** observe/ reads the informer caches and the poller's last round; it never calls the API server or a node. */
+  static ArchRule observeNeverCallsOut(String observe) {
+    return noClasses().that().resideInAPackage(observe + "..")
+        .should().dependOnClassesThat().areAssignableTo(KubernetesClient.class)
+        .orShould().dependOnClassesThat().areAssignableTo(NodeClient.class)
+        .orShould().dependOnClassesThat().resideInAnyPackage("java.net.http..", "io.fabric8.kubernetes.client.dsl..")
+        .orShould().callMethod(Agents.class, "startJob", NodeEndpoint.class, JobRequest.class)
+        .orShould().callMethod(Agents.class, "setCompactionThroughput", NodeEndpoint.class, int.class)
+        .because("a reconcile never waits on a node or the API server to know the state");
+  }
+
+  /** Only status/ sets the cluster's status or sends it to the API server. */
+  static ArchRule onlyStatusWritesTheStatus(String status) {
+    return noClasses().that().resideOutsideOfPackages(status + "..", "io.ringkeeper.api..")
+        .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+            com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                com.tngtech.archunit.base.DescribedPredicate.describe("CassandraClusterStatus or CassandraCluster",
+                    o -> o.isEquivalentTo(CassandraClusterStatus.class) || o.isEquivalentTo(CassandraCluster.class))))
+            .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("set.*"))))
+        .orShould().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+            com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
+                "(patch|update|replace|edit)Status")))
+        .because("one stage builds the status and writes it at most once per reconcile");
+  }
+
+  static ArchRule noPackageCycles(String root) {
+    return slices().matching(root + ".(**)").should().beFreeOfCycles();
+  }
+
+  @Test
+  void domainImportsNothingAboveIt() {
+    domainImportsNothingAboveIt("io.ringkeeper.operator.domain").check(OPERATOR);
+  }
+
+  @Test
+  void observeNeverCallsOut() {
+    observeNeverCallsOut("io.ringkeeper.operator.reconciler.observe").check(OPERATOR);
+  }
+
+  @Test
+  void onlyTheStatusStageWritesTheStatus() {
+    onlyStatusWritesTheStatus("io.ringkeeper.operator.reconciler.status").check(OPERATOR);
+  }
+
+  @Test
+  void noPackageOfTheOperatorDependsOnItselfInACycle() {
+    noPackageCycles("io.ringkeeper.operator").check(OPERATOR);
+  }
+
+  @Test
+  void theRulesSeeTheOperatorsClasses() {
+    assertThat(OPERATOR.containPackage("io.ringkeeper.operator.domain.plan")).isTrue();
+    assertThat(OPERATOR.containPackage("io.ringkeeper.operator.reconciler.observe")).isTrue();
+    assertThat(OPERATOR.containPackage("io.ringkeeper.operator.reconciler.status")).isTrue();
+    assertThat(OPERATOR.contain(ReadsAPod.class)).as("test classes are left out").isFalse();
+  }
+
+  @Test
+  void eachRuleFailsOnADeliberatelyBadClass() {
+    JavaClasses bad = new ClassFileImporter().importClasses(ReadsAPod.class, AsksANode.class,
+        StatusSetterOutsideStatus.class, PointsToA.class, PointsToB.class);
+    String root = "io.ringkeeper.operator.layers.bad";
+    assertThat(domainImportsNothingAboveIt(root + ".domain").evaluate(bad).hasViolation())
+        .as("a domain class that reads a Pod").isTrue();
+    assertThat(observeNeverCallsOut(root + ".observe").evaluate(bad).hasViolation())
+        .as("an observer that asks a node").isTrue();
+    assertThat(onlyStatusWritesTheStatus(root + ".status").evaluate(bad).hasViolation())
+        .as("a status setter outside status/").isTrue();
+    assertThat(noPackageCycles(root + ".cycle").evaluate(bad).hasViolation())
+        .as("two packages that point at each other").isTrue();
+  }
+}

@@ -1,0 +1,67 @@
+package io.ringkeeper.operator.testing;
+
+import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.JobRequest;
+import io.ringkeeper.operator.node.JobStatus;
+import io.ringkeeper.operator.node.KeyspaceInfo;
+import io.ringkeeper.operator.node.NoAnswerYet;
+import io.ringkeeper.operator.node.NodeClient;
+import io.ringkeeper.operator.node.NodeClientException;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeMetrics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@link Agents} over a client whose calls complete on the caller's thread ({@link FakeJobs}): every read and
+ * command is answered at once, as if the poller's last round had just seen it. Unit tests of the upkeep decisions
+ * use it so one tick is one reconcile; a call that has not completed is {@link NoAnswerYet}, never waited for.
+ */
+public final class ImmediateAgents implements Agents {
+  private final NodeClient client;
+
+  public ImmediateAgents(NodeClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public JobStatus job(NodeEndpoint node, String jobId) {
+    return now(node, client.job(node, jobId));
+  }
+
+  @Override
+  public List<KeyspaceInfo> keyspaces(NodeEndpoint node) {
+    return now(node, client.keyspaces(node));
+  }
+
+  @Override
+  public NodeMetrics metrics(NodeEndpoint node) {
+    return now(node, client.metrics(node));
+  }
+
+  @Override
+  public JobStatus startJob(NodeEndpoint node, JobRequest request, String attempt) {
+    return now(node, client.startJob(node, request));
+  }
+
+  @Override
+  public int setCompactionThroughput(NodeEndpoint node, int mibPerSecond, String attempt) {
+    return now(node, client.setCompactionThroughput(node, mibPerSecond));
+  }
+
+  private static <T> T now(NodeEndpoint node, CompletableFuture<T> call) {
+    if (!call.isDone()) {
+      throw new NoAnswerYet(node.node(), "the call did not complete at once");
+    }
+    try {
+      return call.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof NodeClientException nce) {
+        throw nce;
+      }
+      throw new NodeClientException(NodeClientException.Kind.ERROR, node.node(), 0,
+          String.valueOf(e.getCause()), e.getCause());
+    }
+  }
+}
