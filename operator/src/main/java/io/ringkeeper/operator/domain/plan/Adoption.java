@@ -16,8 +16,8 @@ import java.util.Set;
  *
  * <p>Algorithm, for one reconcile:
  * <ol>
- *   <li>A volume of a datacenter and rack of the spec with no node recorded in status, that did not decommission,
- *       is adopted: its tokens are those the node reports when it answered, else those its volume records
+ *   <li>A volume of a datacenter and rack of the spec with no node recorded in status, that did not decommission
+ *       (or whose node did but still has its pod, so that its removal is finished), is adopted: its tokens are those the node reports when it answered, else those its volume records
  *       ({@link KnownNode.Identity#VOLUME}). A volume with neither is not adopted, and no new tokens are ever
  *       given to it ({@link #unadoptable}): its name stays taken.
  *   <li>A node adopted from its volume is checked against the node once it reports a full set of tokens: the
@@ -57,11 +57,13 @@ public final class Adoption {
    * @param known the nodes recorded in status
    * @param volumes the record of every volume of the cluster
    * @param reports what the nodes that answered in the last poll round reported, by node name
+   * @param pods the nodes whose pods exist: a node that left the ring but still has its pod is adopted too, so
+   *     that its scale-down is finished (the pod removed)
    * @param numTokens tokens per node (spec.tokens.numTokens)
    * @param datacenters the spec's datacenters: only their racks' volumes are adopted
    */
   public static Result adopt(List<KnownNode> known, Collection<VolumeRecord> volumes, Map<String, NodeReport> reports,
-      int numTokens, List<Datacenter> datacenters) {
+      Set<String> pods, int numTokens, List<Datacenter> datacenters) {
     List<KnownNode> result = new ArrayList<>();
     List<Adopted> adopted = new ArrayList<>();
     List<String> unadoptable = new ArrayList<>();
@@ -83,7 +85,8 @@ public final class Adoption {
     List<VolumeRecord> ordered = volumes.stream().sorted(Comparator.comparing(VolumeRecord::id, NodeId.ORDER))
         .toList();
     for (VolumeRecord volume : ordered) {
-      if (recorded.contains(volume.name()) || volume.decommissioned() || !inSpec(volume.id(), datacenters)) {
+      if (recorded.contains(volume.name()) || (volume.decommissioned() && !pods.contains(volume.name()))
+          || !inSpec(volume.id(), datacenters)) {
         continue;
       }
       NodeReport report = reports.get(volume.name());

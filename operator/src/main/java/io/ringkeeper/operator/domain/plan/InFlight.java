@@ -5,8 +5,7 @@ import java.util.List;
 /**
  * The operation a cluster is visibly in the middle of when none is recorded (status.operation was lost with the
  * status, or the resource was re-created), inferred from the nodes' own operation modes, so that it is finished
- * or waited for and no second disruptive step starts beside it. Only fresh observations count: a stale one says
- * nothing of what a node does now.
+ * or waited for and no second disruptive step starts beside it. A node without a pod shows nothing.
  *
  * <ul>
  *   <li>A node leaving the ring, or that left it while its pod still runs: a ScaleDown of that node at
@@ -26,7 +25,7 @@ public final class InFlight {
   public static Operation infer(ClusterState state) {
     for (KnownNode node : Planner.sorted(state.known())) {
       NodeFacts facts = state.factsOf(node.name());
-      if (!facts.fresh() || !facts.podExists()) {
+      if (!facts.podExists()) {
         continue;
       }
       String dc = node.id().datacenter();

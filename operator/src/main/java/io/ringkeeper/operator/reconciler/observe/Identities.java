@@ -25,7 +25,7 @@ public final class Identities {
 
   public static Adoption.Result known(CassandraCluster cr, ObservedState observed) {
     return Adoption.adopt(ClusterMapper.known(cr), records(cr, observed), reports(observed),
-        SpecDefaults.numTokens(cr), ClusterMapper.datacenters(cr));
+        observed.pods().keySet(), SpecDefaults.numTokens(cr), ClusterMapper.datacenters(cr));
   }
 
   /** The identity record of every node volume of the cluster. */

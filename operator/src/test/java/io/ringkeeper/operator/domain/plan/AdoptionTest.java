@@ -34,7 +34,7 @@ class AdoptionTest {
 
   @Test
   void aNodeWithAVolumeButNoRecordInStatusTakesTheTokensItsVolumeRecords() {
-    Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(), 4, DCS);
+    Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(), Set.of(), 4, DCS);
     assertThat(result.known()).extracting(KnownNode::name).containsExactly(R1.name(), R2.name(), R3.name());
     assertThat(result.known()).allSatisfy(k -> assertThat(k.identity()).isEqualTo(KnownNode.Identity.VOLUME));
     assertThat(result.known().get(1).tokens()).isEqualTo(T2);
@@ -47,7 +47,7 @@ class AdoptionTest {
   void aRunningNodesOwnTokensWinOverItsVolumesRecordAndTheDisagreementIsReported() {
     List<Long> held = List.of(-301L, 101L, 701L, 1301L);
     Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(R1.name(), new NodeReport(held, "h1")),
-        4, DCS);
+        Set.of(R1.name()), 4, DCS);
     KnownNode r1 = result.known().get(0);
     assertThat(r1.tokens()).isEqualTo(held);
     assertThat(r1.identity()).isEqualTo(KnownNode.Identity.NODE);
@@ -60,7 +60,7 @@ class AdoptionTest {
         new KnownNode(R2, T2, true, KnownNode.Identity.VOLUME));
     List<Long> held = List.of(5L, 6L, 7L, 8L);
     Adoption.Result result = Adoption.adopt(known, threeVolumes(),
-        Map.of(R1.name(), new NodeReport(held, "h1"), R2.name(), new NodeReport(T2, "h2")), 4, DCS);
+        Map.of(R1.name(), new NodeReport(held, "h1"), R2.name(), new NodeReport(T2, "h2")), Set.of(), 4, DCS);
     assertThat(result.known().get(0).tokens()).isEqualTo(held);
     assertThat(result.known().get(0).identity()).isEqualTo(KnownNode.Identity.NODE);
     assertThat(result.known().get(1).tokens()).as("a confirmation changes nothing").isEqualTo(T2);
@@ -73,21 +73,29 @@ class AdoptionTest {
   void aNodeTheOperatorRecordedItselfIsNeverRewrittenByAReport() {
     List<KnownNode> known = List.of(new KnownNode(R1, T1, true));
     Adoption.Result result = Adoption.adopt(known, threeVolumes(),
-        Map.of(R1.name(), new NodeReport(List.of(5L, 6L, 7L, 8L), "h1")), 4, DCS);
+        Map.of(R1.name(), new NodeReport(List.of(5L, 6L, 7L, 8L), "h1")), Set.of(), 4, DCS);
     assertThat(result.known().get(0)).isEqualTo(known.get(0));
   }
 
   @Test
   void aVolumeWhoseNodeDecommissionedIsNeverAdopted() {
     Adoption.Result result = Adoption.adopt(List.of(),
-        List.of(new VolumeRecord(R1, T1, "h1", true, true)), Map.of(), 4, DCS);
+        List.of(new VolumeRecord(R1, T1, "h1", true, true)), Map.of(), Set.of(), 4, DCS);
     assertThat(result.known()).isEmpty();
     assertThat(result.unadoptable()).isEmpty();
   }
 
   @Test
+  void aNodeThatLeftTheRingButStillHasItsPodIsAdoptedSoItsRemovalIsFinished() {
+    Adoption.Result result = Adoption.adopt(List.of(),
+        List.of(new VolumeRecord(R1, T1, "h1", true, true)), Map.of(), Set.of(R1.name()), 4, DCS);
+    assertThat(result.known()).extracting(KnownNode::name).containsExactly(R1.name());
+  }
+
+  @Test
   void aVolumeWithoutARecordIsNotAdoptedAndNoNewClusterStartsOnIt() {
-    Adoption.Result result = Adoption.adopt(List.of(), List.of(volume(R1, List.of(), null)), Map.of(), 4, DCS);
+    Adoption.Result result = Adoption.adopt(List.of(), List.of(volume(R1, List.of(), null)), Map.of(), Set.of(), 4,
+        DCS);
     assertThat(result.known()).isEmpty();
     assertThat(result.unadoptable()).singleElement().asString().contains(R1.name());
 
@@ -103,20 +111,20 @@ class AdoptionTest {
   @Test
   void aVolumeOfARackTheSpecNoLongerListsIsLeftToValidation() {
     List<Datacenter> twoRacks = List.of(new Datacenter("dc1", 2, 2, List.of(Rack.of("r1"), Rack.of("r2"))));
-    Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(), 4, twoRacks);
+    Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(), Set.of(), 4, twoRacks);
     assertThat(result.known()).extracting(KnownNode::name).containsExactly(R1.name(), R2.name());
   }
 
   @Test
   void aRecordWithAnotherNumberOfTokensIsNotAdopted() {
-    Adoption.Result result = Adoption.adopt(List.of(), List.of(volume(R1, T1, "h1")), Map.of(), 8, DCS);
+    Adoption.Result result = Adoption.adopt(List.of(), List.of(volume(R1, T1, "h1")), Map.of(), Set.of(), 8, DCS);
     assertThat(result.known()).isEmpty();
     assertThat(result.unadoptable()).singleElement().asString().contains("4 tokens, not 8");
   }
 
   @Test
   void anAdoptedClusterIsPlannedWithItsOwnTokensNeverNewOnes() {
-    Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(), 4, DCS);
+    Adoption.Result result = Adoption.adopt(List.of(), threeVolumes(), Map.of(), Set.of(), 4, DCS);
     Map<String, NodeFacts> facts = new HashMap<>();
     result.known().forEach(k -> facts.put(k.name(), new NodeFacts(false, true, NodeHealth.UNKNOWN)));
     ClusterState state = new ClusterState("demo", 4, DCS, result.ringFormed(), result.known(), facts, null, null,

@@ -93,9 +93,9 @@ class InFlightTest {
   }
 
   @Test
-  void aStaleObservationInfersNothing() {
-    NodeFacts stale = new NodeFacts(true, true, NodeHealth.UP_LEAVING, false, false, false, false, null, false, null,
+  void aNodeWithoutAPodShowsNoOperation() {
+    NodeFacts gone = new NodeFacts(false, true, NodeHealth.UP_LEAVING, false, false, false, false, null, false, null,
         "10.0.0.9", false);
-    assertThat(InFlight.infer(fourNodes(3, stale))).isNull();
+    assertThat(InFlight.infer(fourNodes(3, gone))).isNull();
   }
 }
