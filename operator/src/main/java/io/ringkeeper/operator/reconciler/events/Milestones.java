@@ -37,15 +37,18 @@ public final class Milestones {
 
   /**
    * Events for nodes adopted from what outlived status (Normal Adopted), and for a volume's record the node
-   * contradicted (Warning IdentityDisagreement). A node confirming the record it was adopted with says nothing.
+   * contradicted (Warning IdentityDisagreement), and for the volumes found beside them that could not be adopted
+   * (Warning AdoptionImpossible). A node confirming the record it was adopted with says nothing.
    *
    * @param recorded whether a node was already in status before this reconcile
    */
   public static List<ClusterEvent> forAdoption(Adoption.Result result, Predicate<String> recorded) {
     List<ClusterEvent> events = new ArrayList<>();
+    boolean adoptedNow = false;
     for (Adoption.Adopted a : result.adopted()) {
       String node = a.node().name();
       if (!recorded.test(node)) {
+        adoptedNow = true;
         events.add(ClusterEvent.normal("Adopted", node, "Adopted node " + node + " with the "
             + a.node().tokens().size() + " tokens " + ("node".equals(a.from()) ? "it reports holding"
             : "its volume records") + "; status had no record of it (lost or re-created)"));
@@ -54,6 +57,10 @@ public final class Milestones {
         events.add(ClusterEvent.warning("IdentityDisagreement", node, a.disagreement()
             + " (nothing is restarted for it)"));
       }
+    }
+    // Said once, with the adoption that found it (with no node recorded at all the plan waits and says it).
+    if (!adoptedNow) {
+      return events;
     }
     result.unadoptable().forEach(why -> events.add(ClusterEvent.warning("AdoptionImpossible", "", why
         + "; its name stays taken and it gets no new tokens: restore the status or delete the claim")));
