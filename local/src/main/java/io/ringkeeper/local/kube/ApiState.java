@@ -23,7 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class ApiState implements AutoCloseable {
   public static final String FILE = "api-state.json";
   private static final Logger LOG = LoggerFactory.getLogger(ApiState.class);
-  /** Kinds in the order they are re-created: what a pod mounts exists before the pod. */
-  private static final List<Class<? extends HasMetadata>> KINDS = List.of(Secret.class, ConfigMap.class,
-      Service.class, PersistentVolumeClaim.class, PodDisruptionBudget.class, CassandraCluster.class, Pod.class);
+  /**
+   * Kinds in the order they are re-created: the clusters first (the server gives them new uids, which the owner
+   * references of the others are moved to), and what a pod mounts before the pod.
+   */
+  private static final List<Class<? extends HasMetadata>> KINDS = List.of(CassandraCluster.class, Secret.class,
+      ConfigMap.class, Service.class, PersistentVolumeClaim.class, PodDisruptionBudget.class, Pod.class);
 
   private final KubernetesClient client;
   private final Path file;
@@ -81,9 +86,10 @@ public final class ApiState implements AutoCloseable {
           + " it away to start with an empty API, or `./ringkeeper local down --wipe` to start afresh", e);
     }
     int restored = 0;
+    Map<String, String> uids = new HashMap<>();
     for (Class<? extends HasMetadata> kind : KINDS) {
       for (JsonNode item : root.path(kind.getSimpleName())) {
-        restored += restore(kind, (ObjectNode) item) ? 1 : 0;
+        restored += restore(kind, (ObjectNode) item, uids) ? 1 : 0;
       }
     }
     lastWritten = snapshotText();
@@ -91,9 +97,16 @@ public final class ApiState implements AutoCloseable {
     return restored;
   }
 
-  private boolean restore(Class<? extends HasMetadata> kind, ObjectNode item) {
+  private boolean restore(Class<? extends HasMetadata> kind, ObjectNode item, Map<String, String> uids) {
     ObjectNode metadata = (ObjectNode) item.path("metadata");
     metadata.remove("resourceVersion");
+    String oldUid = metadata.path("uid").asText(null);
+    for (JsonNode owner : metadata.path("ownerReferences")) {
+      String moved = uids.get(owner.path("uid").asText());
+      if (moved != null) {
+        ((ObjectNode) owner).put("uid", moved);
+      }
+    }
     JsonNode status = item.remove("status");
     if (kind == CassandraCluster.class && status instanceof ObjectNode s) {
       notReady(s);
@@ -101,6 +114,9 @@ public final class ApiState implements AutoCloseable {
     HasMetadata object = mapper.convertValue(item, kind);
     try {
       HasMetadata created = client.resource(object).create();
+      if (oldUid != null && created.getMetadata().getUid() != null) {
+        uids.put(oldUid, created.getMetadata().getUid());
+      }
       boolean restoreStatus = status != null && !status.isNull() && kind != Pod.class;
       if (restoreStatus) {
         ArrayNode patch = mapper.createArrayNode();

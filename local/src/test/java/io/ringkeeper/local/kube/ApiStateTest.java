@@ -55,7 +55,9 @@ class ApiStateTest {
       cr.setStatus(status);
       client.resource(cr).updateStatus();
       client.resource(new PodBuilder().withNewMetadata().withName("demo-dc1-r1-0").withNamespace("default")
-          .addToLabels("app", "x").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i")
+          .addToLabels("app", "x").addNewOwnerReference().withApiVersion("ringkeeper.io/v1alpha1")
+          .withKind("CassandraCluster").withName("demo").withUid(cr.getMetadata().getUid()).withController(true)
+          .endOwnerReference().endMetadata().withNewSpec().addNewContainer().withName("c").withImage("i")
           .endContainer().endSpec().build()).create();
       ProcessKubelet.writeStatus(client, "default", "demo-dc1-r1-0", Map.of("phase", "Running", "podIP",
           "127.50.0.2"));
@@ -83,6 +85,9 @@ class ApiStateTest {
       assertThat(cr.getStatus().getReady()).isEqualTo("0/1");
       Pod pod = client.pods().inNamespace("default").withName("demo-dc1-r1-0").get();
       assertThat(pod.getMetadata().getLabels()).containsEntry("app", "x");
+      assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).as("owned by the restored cluster").isEqualTo(cr.getMetadata()
+              .getUid()));
       assertThat(pod.getStatus() == null || pod.getStatus().getPhase() == null)
           .as("the kubelet reports a restored pod's status again").isTrue();
       PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace("default").withName("demo-dc1-r1-0")

@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <p>Algorithm, for one reconcile:
  * <ol>
- *   <li>A volume of a datacenter and rack of the spec with no node recorded in status, that did not decommission
+ *   <li>A volume of a datacenter and rack of the spec, in a datacenter of which status records no node at all (its
+ *       record was lost: a volume beside recorded nodes is one retained by a scale-down, whose node left the ring,
+ *       also when an earlier version did not mark it so), that did not decommission
  *       (or whose node did but still has its pod, so that its removal is finished), is adopted: its tokens are those the node reports when it answered, else those its volume records
  *       ({@link KnownNode.Identity#VOLUME}). A volume with neither is not adopted, and no new tokens are ever
  *       given to it ({@link #unadoptable}): its name stays taken.
@@ -81,11 +83,16 @@ public final class Adoption {
       }
     }
     Set<String> recorded = new HashSet<>();
-    known.forEach(k -> recorded.add(k.name()));
+    Set<String> recordedDatacenters = new HashSet<>();
+    known.forEach(k -> {
+      recorded.add(k.name());
+      recordedDatacenters.add(k.id().datacenter());
+    });
     List<VolumeRecord> ordered = volumes.stream().sorted(Comparator.comparing(VolumeRecord::id, NodeId.ORDER))
         .toList();
     for (VolumeRecord volume : ordered) {
-      if (recorded.contains(volume.name()) || (volume.decommissioned() && !pods.contains(volume.name()))
+      if (recordedDatacenters.contains(volume.id().datacenter())
+          || (volume.decommissioned() && !pods.contains(volume.name()))
           || !inSpec(volume.id(), datacenters)) {
         continue;
       }

@@ -29,9 +29,10 @@ final class RetainedVolumes {
     if (dcs == null || dcs.isEmpty()) {
       return;
     }
-    Set<String> recorded = new HashSet<>();
+    // Only the volumes a lost status leaves behind are adopted: those of datacenters status records no node of.
+    Set<String> recordedDatacenters = new HashSet<>();
     if (cr.getStatus() != null && cr.getStatus().getNodes() != null) {
-      cr.getStatus().getNodes().stream().map(NodeStatus::getName).forEach(recorded::add);
+      cr.getStatus().getNodes().stream().map(NodeStatus::getDatacenter).forEach(recordedDatacenters::add);
     }
     int numTokens = SpecDefaults.numTokens(cr);
     Map<String, List<String>> missingDc = new TreeMap<>();
@@ -39,7 +40,8 @@ final class RetainedVolumes {
     Map<Integer, List<String>> otherTokens = new TreeMap<>();
     for (PersistentVolumeClaim claim : claims.values()) {
       VolumeRecord record = NodeVolumes.record(cr.getMetadata().getName(), claim);
-      if (record == null || record.decommissioned() || recorded.contains(record.name())) {
+      if (record == null || record.decommissioned()
+          || recordedDatacenters.contains(record.id().datacenter())) {
         continue;
       }
       int index = indexOf(dcs, record.id().datacenter());

@@ -78,6 +78,16 @@ class AdoptionTest {
   }
 
   @Test
+  void aVolumeBesideRecordedNodesOfItsDatacenterIsARetainedOneAndNeverAdopted() {
+    // A scale-down with reclaim Retain leaves the volume of a node that left the ring; earlier versions did not
+    // mark it. Only a datacenter whose nodes status lost entirely is adopted.
+    List<KnownNode> known = List.of(new KnownNode(R1, T1, true), new KnownNode(R2, T2, true));
+    Adoption.Result result = Adoption.adopt(known, threeVolumes(), Map.of(), Set.of(), 4, DCS);
+    assertThat(result.known()).extracting(KnownNode::name).containsExactly(R1.name(), R2.name());
+    assertThat(result.adopted()).isEmpty();
+  }
+
+  @Test
   void aVolumeWhoseNodeDecommissionedIsNeverAdopted() {
     Adoption.Result result = Adoption.adopt(List.of(),
         List.of(new VolumeRecord(R1, T1, "h1", true, true)), Map.of(), Set.of(), 4, DCS);

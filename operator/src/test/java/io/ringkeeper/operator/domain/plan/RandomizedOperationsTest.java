@@ -502,8 +502,9 @@ class RandomizedOperationsTest {
 
     void loseStatus() {
       statusLost++;
-      // A node removed but for its record (its pod and volume already deleted) disrupts nobody any more.
-      disrupted.removeIf(name -> nodes.get(name) == null || (!nodes.get(name).pod && !nodes.get(name).volume));
+      // A node removed but for its record (its pod deleted; its volume too, or marked as left) disrupts nobody.
+      disrupted.removeIf(name -> nodes.get(name) == null || (!nodes.get(name).pod
+          && (!nodes.get(name).volume || nodes.get(name).recordDecommissioned)));
       known = new ArrayList<>();
       operation = null;
       ringFormed = false;
