@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -246,7 +247,11 @@ public final class LocalCommand implements Runnable {
       out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
           parent.url(), server.pid(), log);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (!parent.serverUp()) {
+      // The API answers before the saved objects are restored; the server writes its pid file once they are.
+      Path pidFile = work.resolve("server.pid");
+      FileTime started = FileTime.from(Instant.now().minusSeconds(1));
+      while (!parent.serverUp() || !Files.isRegularFile(pidFile)
+          || Files.getLastModifiedTime(pidFile).compareTo(started) < 0) {
         if (!server.isAlive() || System.nanoTime() > deadline) {
           out.println("local mode did not start; the end of " + log + ":");
           tail(log, 20).forEach(line -> out.println("  " + line));
