@@ -9,6 +9,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.local.cassandra.CassandraDistribution;
 import io.ringkeeper.local.cassandra.CassandraLauncher;
+import io.ringkeeper.local.kube.ApiState;
 import io.ringkeeper.local.kube.EmbeddedKube;
 import io.ringkeeper.local.kubelet.AddressPool;
 import io.ringkeeper.local.kubelet.LocalScheduler;
@@ -53,6 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Work directory: {@code volumes/<ns>/<claim>} (the PVCs: Cassandra's data, kept across pods and runs),
+ *       {@code api-state.json} with {@link Builder#keepApiState} (the API's objects, see {@link ApiState}),
  *       {@code pods/<ns>/<pod>} (config copies, {@code logs/system.log}), {@code kubeconfig},
  *       {@code addresses.properties} (pod addresses, stable across runs).
  *   <li>Addresses: pods get {@code base+1, base+2, ...} (default base {@value #DEFAULT_ADDRESS_BASE}); give every
@@ -90,6 +92,7 @@ public final class LocalEnvironment implements AutoCloseable {
   private KubernetesClient operatorClient;
   private RingkeeperOperator operator;
   private final HealthServer http;
+  private final ApiState state;
 
   private LocalEnvironment(Builder b) throws IOException {
     this.settings = b;
@@ -102,6 +105,12 @@ public final class LocalEnvironment implements AutoCloseable {
       this.kubeconfig = kube.writeKubeconfig(workDir.resolve("kubeconfig"));
       this.client = kube.client("ringkeeper-local");
       this.kubeletClient = kube.client("ringkeeper-kubelet");
+      // Before the kubelet and the operator start: they find the objects as they were when local mode stopped.
+      this.state = b.keepApiState ? ApiState.in(workDir, client) : null;
+      if (state != null) {
+        state.restore();
+        state.saveEvery(Duration.ofSeconds(1));
+      }
       AddressPool pool = new AddressPool(b.addressBase, workDir.resolve("addresses.properties"));
       PodTranslator translator = new PodTranslator(version, distribution.agentJar(), b.nodeOptions, b.defaultHeap,
           pool);
@@ -293,6 +302,9 @@ public final class LocalEnvironment implements AutoCloseable {
     }
     stopOperator();
     kubelet.close(settings.stopGrace);
+    if (state != null) {
+      state.close();
+    }
     kubeletClient.close();
     client.close();
     kube.close();
@@ -315,6 +327,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private long nodeMemoryBytes = machineMemory();
     private Map<String, String> nodeLabels = Map.of();
     private boolean inProcessOperator = true;
+    private boolean keepApiState;
     private OperatorConfig operatorConfig = OperatorConfig.defaults()
         .withPollInterval(Duration.ofSeconds(2))
         .withAgentTimeout(Duration.ofSeconds(3))
@@ -366,6 +379,16 @@ public final class LocalEnvironment implements AutoCloseable {
      */
     public Builder inProcessOperator(boolean value) {
       this.inProcessOperator = value;
+      return this;
+    }
+
+    /**
+     * Keep the API's objects (clusters with their status, pods, volumes, config, secrets) in the work directory
+     * across restarts and crashes, and restore them at start ({@link ApiState}). Default: off, every start begins
+     * with an empty API (the CLI's server turns it on).
+     */
+    public Builder keepApiState(boolean value) {
+      this.keepApiState = value;
       return this;
     }
 

@@ -109,15 +109,23 @@ public final class RingkeeperOperator implements AutoCloseable {
 
   /**
    * Which updates of a cluster trigger a reconcile: what generation-aware processing lets through (a spec change,
-   * deletion, the finalizer appearing) plus a new value of the {@code ringkeeper.io/repair} annotation, which
-   * asks for a repair run without changing the spec. JOSDK ANDs this filter with its own, so generation-aware
+   * deletion, the finalizer appearing) plus a new value of the {@code ringkeeper.io/repair} or
+   * {@code ringkeeper.io/restart} annotation, which ask for a repair run or a restart without changing the spec,
+   * and a status that lost its nodes (it is rebuilt from the volumes and the nodes). JOSDK ANDs this filter with its own, so generation-aware
    * processing is off and this filter does its job.
    */
   static boolean worthReconciling(CassandraCluster now, CassandraCluster before) {
     return !java.util.Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration())
         || now.isMarkedForDeletion()
         || !java.util.Objects.equals(now.getMetadata().getFinalizers(), before.getMetadata().getFinalizers())
-        || !java.util.Objects.equals(annotation(now, Labels.REPAIR_REQUEST), annotation(before, Labels.REPAIR_REQUEST));
+        || !java.util.Objects.equals(annotation(now, Labels.REPAIR_REQUEST), annotation(before, Labels.REPAIR_REQUEST))
+        || !java.util.Objects.equals(annotation(now, Labels.RESTART), annotation(before, Labels.RESTART))
+        || (hasNodes(before) && !hasNodes(now));
+  }
+
+  /** Whether a status records nodes: one that lost them (cleared by a patch) is rebuilt at once, not later. */
+  private static boolean hasNodes(CassandraCluster cr) {
+    return cr.getStatus() != null && cr.getStatus().getNodes() != null && !cr.getStatus().getNodes().isEmpty();
   }
 
   private static String annotation(CassandraCluster cr, String key) {

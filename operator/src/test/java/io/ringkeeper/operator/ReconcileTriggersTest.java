@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.operator.resources.Labels;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ class ReconcileTriggersTest {
   }
 
   @Test
-  void aSpecChangeOrANewRepairRequestTriggersAReconcileAStatusWriteDoesNot() {
+  void aSpecChangeANewRepairOrRestartRequestOrALostStatusTriggersAReconcileAStatusWriteDoesNot() {
     CassandraCluster before = cluster(1);
     CassandraCluster statusOnly = cluster(1);
     statusOnly.setStatus(new CassandraClusterStatus());
@@ -36,6 +37,15 @@ class ReconcileTriggersTest {
     CassandraCluster otherAnnotation = cluster(1);
     otherAnnotation.getMetadata().getAnnotations().put("team", "db");
     assertThat(RingkeeperOperator.worthReconciling(otherAnnotation, before)).isFalse();
+
+    CassandraCluster restart = cluster(1);
+    restart.getMetadata().getAnnotations().put(Labels.RESTART, "2026-01-01T00:00:00Z");
+    assertThat(RingkeeperOperator.worthReconciling(restart, before)).isTrue();
+
+    CassandraCluster recorded = cluster(1);
+    recorded.setStatus(new CassandraClusterStatus());
+    recorded.getStatus().setNodes(List.of(new NodeStatus()));
+    assertThat(RingkeeperOperator.worthReconciling(statusOnly, recorded)).as("a status that lost its nodes").isTrue();
 
     CassandraCluster finalizerAdded = cluster(1);
     before.getMetadata().setFinalizers(List.of());

@@ -38,6 +38,12 @@ public class NodeStatus {
           + " joined an existing ring by bootstrapping.")
   private Boolean initial;
 
+  @JsonPropertyDescription(
+      "Set when the node's record in status was lost (status cleared, or the resource re-created while its volumes"
+          + " were retained) and the operator adopted the node again: Volume while its tokens come from the record"
+          + " on its volume, Node once the node itself reported them. Absent for nodes the operator created.")
+  private String adoptedFrom;
+
   @JsonPropertyDescription("Effective ownership of the node in its datacenter, 0..1, given the replication factor.")
   private Double ownership;
 
@@ -62,6 +68,14 @@ public class NodeStatus {
       "While the node is not ready and its Cassandra container has exited before: how it last ended (reason, exit"
           + " code and the end of its output).")
   private ContainerTermination lastTermination;
+
+  public String getAdoptedFrom() {
+    return adoptedFrom;
+  }
+
+  public void setAdoptedFrom(String adoptedFrom) {
+    this.adoptedFrom = adoptedFrom;
+  }
 
   public String getName() {
     return name;

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.local.LocalEnvironment;
+import io.ringkeeper.local.kube.ApiState;
 import io.ringkeeper.local.kube.EmbeddedKube;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.HttpNodeClient;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -188,7 +190,7 @@ public final class LocalCommand implements Runnable {
       io.ringkeeper.local.cassandra.CassandraProcess.setExitGrace(Duration.ofSeconds(60));
       LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
           .metricsPort(parent.metricsPort).relaxScheduling(scheduling.relax).nodeLabels(scheduling.labelMap())
-          .start();
+          .keepApiState(true).start();
       Files.writeString(work.resolve(SCHEDULING_FILE), scheduling.describe() + "\n", StandardCharsets.UTF_8);
       Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
       CountDownLatch stopped = new CountDownLatch(1);
@@ -233,11 +235,12 @@ public final class LocalCommand implements Runnable {
     public Integer call() throws Exception {
       PrintStream out = System.out;
       Path file = manifest != null ? manifest.toAbsolutePath() : home().resolve("examples").resolve("minimal.yaml");
-      if (!Files.isRegularFile(file)) {
+      // Without a manifest, what ran before `down` is resumed (the API's objects are kept in the work directory).
+      boolean resumable = manifest == null && Files.isRegularFile(parent.work().resolve(ApiState.FILE));
+      if (!resumable && !Files.isRegularFile(file)) {
         throw new CommandLine.ParameterException(new CommandLine(this), "no manifest at " + file
             + ": give the path of a CassandraCluster manifest, e.g. examples/minimal.yaml");
       }
-      CassandraCluster desired = Serialization.unmarshal(Files.readString(file), CassandraCluster.class);
       Instant began = Instant.now();
       if (parent.serverUp()) {
         String running = readScheduling(parent.work());
@@ -250,11 +253,22 @@ public final class LocalCommand implements Runnable {
         startServer(out);
       }
       try (KubernetesClient client = parent.client()) {
-        CassandraCluster applied = LocalEnvironment.apply(client, desired);
+        List<CassandraCluster> running = resumable
+            ? client.resources(CassandraCluster.class).inAnyNamespace().list().getItems() : List.of();
+        CassandraCluster applied;
+        if (!running.isEmpty()) {
+          applied = running.get(0);
+          out.printf("resumed %s (cassandraclusters.ringkeeper.io %s/%s) from %s%n", running.size() == 1
+              ? "the cluster" : running.size() + " clusters, following the first", applied.getMetadata()
+              .getNamespace(), applied.getMetadata().getName(), parent.work().resolve(ApiState.FILE));
+        } else {
+          CassandraCluster desired = Serialization.unmarshal(Files.readString(file), CassandraCluster.class);
+          applied = LocalEnvironment.apply(client, desired);
+          out.printf("applied %s (cassandraclusters.ringkeeper.io %s/%s)%n", parent.home().relativize(file),
+              applied.getMetadata().getNamespace(), applied.getMetadata().getName());
+        }
         String namespace = applied.getMetadata().getNamespace();
         String name = applied.getMetadata().getName();
-        out.printf("applied %s (cassandraclusters.ringkeeper.io %s/%s)%n", parent.home().relativize(file), namespace,
-            name);
         Duration limit = io.ringkeeper.operator.domain.schedule.Durations.parse(timeout);
         CassandraCluster ready = follow(client, namespace, name, began, limit, out);
         List<Pod> pods = clusterPods(client, namespace, name);
@@ -309,7 +323,11 @@ public final class LocalCommand implements Runnable {
       out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
           parent.url(), server.pid(), log);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (!parent.serverUp()) {
+      // The API answers before the saved objects are restored; the server writes its pid file once they are.
+      Path pidFile = work.resolve("server.pid");
+      FileTime started = FileTime.from(Instant.now().minusSeconds(1));
+      while (!parent.serverUp() || !Files.isRegularFile(pidFile)
+          || Files.getLastModifiedTime(pidFile).compareTo(started) < 0) {
         if (!server.isAlive() || System.nanoTime() > deadline) {
           out.println("local mode did not start; the end of " + log + ":");
           tail(log, 20).forEach(line -> out.println("  " + line));
@@ -510,7 +528,9 @@ public final class LocalCommand implements Runnable {
         io.ringkeeper.local.kubelet.ProcessKubelet.deleteTree(parent.work());
         System.out.println("wiped " + parent.work());
       } else {
-        System.out.println("data kept in " + parent.work().resolve("volumes") + " (`down --wipe` deletes it)");
+        System.out.println("data kept in " + parent.work().resolve("volumes") + " and the API's objects in "
+            + parent.work().resolve(ApiState.FILE) + "; `./ringkeeper local up` resumes them (`down --wipe` deletes"
+            + " both)");
       }
       return 0;
     }

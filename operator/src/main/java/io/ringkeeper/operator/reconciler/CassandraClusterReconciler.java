@@ -31,9 +31,12 @@ import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.ReclaimPolicy;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.Adoption;
 import io.ringkeeper.operator.domain.plan.Held;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
+import io.ringkeeper.operator.domain.plan.OperationKind;
+import io.ringkeeper.operator.domain.plan.OperationStep;
 import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Planner;
 import io.ringkeeper.operator.domain.plan.Step;
@@ -44,11 +47,13 @@ import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.node.NodePoller;
+import io.ringkeeper.operator.node.OperationMode;
 import io.ringkeeper.operator.reconciler.act.KubeWriter;
 import io.ringkeeper.operator.reconciler.act.KubeWriter.Scope;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.events.EventRecorder;
 import io.ringkeeper.operator.reconciler.events.Milestones;
+import io.ringkeeper.operator.reconciler.observe.Identities;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
 import io.ringkeeper.operator.reconciler.observe.Observer;
 import io.ringkeeper.operator.reconciler.act.NodeOperations;
@@ -71,6 +76,7 @@ import io.ringkeeper.operator.resources.NodePods;
 import io.ringkeeper.operator.resources.NodeVolumes;
 import io.ringkeeper.operator.resources.Secrets;
 import io.ringkeeper.operator.resources.Services;
+import io.ringkeeper.operator.resources.SpecDefaults;
 import java.net.HttpURLConnection;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -192,10 +198,14 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   public UpdateControl<CassandraCluster> reconcile(CassandraCluster cr, Context<CassandraCluster> context) {
     reconciliations.incrementAndGet();
     ObservedState observed = observe(cr, context);
-    List<KnownNode> known = ClusterMapper.known(cr);
+    // Status is a cache: nodes it lost are adopted from their volumes' records and the nodes' own reports.
+    Adoption.Result adoption = Identities.known(cr, observed);
+    List<KnownNode> known = adoption.known();
     Map<String, NodeView> views = views(cr, known, observed);
-    boolean ringFormed = ClusterMapper.ringFormed(cr) || ringFormsNow(known, views);
+    boolean ringFormed = ClusterMapper.ringFormed(cr) || adoption.ringFormed() || ringFormsNow(known, views);
     track(cr, observed, known);
+    Milestones.forAdoption(adoption, node -> ClusterMapper.previous(cr, node).isPresent())
+        .forEach(e -> events.record(cr, e));
 
     List<Problem> problems = SpecValidator.validate(cr, observed.volumes());
     if (!problems.isEmpty()) {
@@ -341,7 +351,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       }
       PersistentVolumeClaim claim = observed.volumes().get(node.name());
       if (claim != null) {
-        PersistentVolumeClaim updated = writer.ensure(labelsOnly(NodeVolumes.desired(cr, desired)), claim,
+        Map<String, String> identity = NodeVolumes.identityUpdate(claim,
+            Identities.report(observed.nodes().get(node.name())), SpecDefaults.numTokens(cr), node.initial(),
+            leftRing(cr, observed, node.name()), clock.instant());
+        PersistentVolumeClaim updated = writer.ensure(labelsOnly(NodeVolumes.desired(cr, desired), identity), claim,
             Scope.METADATA, volumes);
         if (VolumeResizes.stale(claim, wantedVolume)) {
           writer.removeAnnotations(updated != null ? updated : claim, VolumeResizes.KEYS, volumes);
@@ -424,10 +437,23 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         .endMetadata().build();
   }
 
-  private static PersistentVolumeClaim labelsOnly(PersistentVolumeClaim claim) {
+  private static PersistentVolumeClaim labelsOnly(PersistentVolumeClaim claim, Map<String, String> annotations) {
     return new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim.getMetadata().getName())
         .withNamespace(claim.getMetadata().getNamespace()).withLabels(claim.getMetadata().getLabels())
+        .withAnnotations(annotations.isEmpty() ? null : annotations)
         .endMetadata().build();
+  }
+
+  /** The node left the ring: it reports so, or its recorded scale-down is past the decommission. */
+  private static boolean leftRing(CassandraCluster cr, ObservedState observed, String node) {
+    NodeObservation observation = observed.nodes().get(node);
+    if (observation != null && observation.answeredNow()
+        && observation.info().operationMode() == OperationMode.DECOMMISSIONED) {
+      return true;
+    }
+    io.ringkeeper.operator.domain.plan.Operation op = OperationRecords.read(cr);
+    return op != null && op.kind() == OperationKind.ScaleDown && node.equals(op.node())
+        && (op.step() == OperationStep.DeletingPod || op.step() == OperationStep.DeletingVolume);
   }
 
   private static Secret labelsOnly(Secret secret) {

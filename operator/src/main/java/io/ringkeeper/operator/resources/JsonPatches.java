@@ -28,6 +28,13 @@ public final class JsonPatches {
     return ops;
   }
 
+  /** One operation setting the value at {@code path} whole, whether it exists or not (RFC 6902 add). */
+  public static ArrayNode whole(String path, JsonNode value) {
+    ArrayNode ops = F.arrayNode();
+    ops.add(F.objectNode().put("op", "add").put("path", path).set("value", value));
+    return ops;
+  }
+
   /** A test of metadata.resourceVersion followed by the operations: refused when the object moved on. */
   public static ArrayNode guarded(String resourceVersion, ArrayNode ops) {
     ArrayNode result = F.arrayNode();

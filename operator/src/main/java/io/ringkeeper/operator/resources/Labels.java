@@ -25,8 +25,18 @@ public final class Labels {
   public static final String CONFIG_HASH = "ringkeeper.io/config-hash";
   /** Annotation: hash of the pod spec a pod was created with; a difference means the pod runs an old spec. */
   public static final String POD_SPEC_HASH = "ringkeeper.io/pod-spec-hash";
-  /** Annotation on a PVC: the node's tokens, so they survive the loss of the cluster's status. */
+  /**
+   * Annotation on a PVC: the node's tokens (comma-separated), so they survive the loss of the cluster's status.
+   * With {@link #HOST_ID}, {@link #INITIAL} and {@link #DECOMMISSIONED} it is the second record of the node's
+   * identity, from which a lost status is rebuilt (see Adoption).
+   */
   public static final String TOKENS = "ringkeeper.io/tokens";
+  /** PVC annotation: the node's host id, once the node reported it. */
+  public static final String HOST_ID = "ringkeeper.io/host-id";
+  /** PVC annotation: "true" when the node was created with the cluster (started with auto_bootstrap false). */
+  public static final String INITIAL = "ringkeeper.io/initial";
+  /** PVC annotation: when the node left the ring (ISO-8601): a retained volume that is never adopted again. */
+  public static final String DECOMMISSIONED = "ringkeeper.io/decommissioned";
   /** Annotation on a cluster: a new value (e.g. a timestamp) asks for one repair run now. */
   public static final String REPAIR_REQUEST = "ringkeeper.io/repair";
   /**

@@ -110,6 +110,20 @@ public final class NodePods {
     return Hashes.of(Serialization.asJson(container) + "|" + configHash);
   }
 
+  /** The tokens a pod's node was started with (its -Dcassandra.initial_token); empty when it has none. */
+  public static List<Long> startedWithTokens(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+      return List.of();
+    }
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> Names.CASSANDRA_CONTAINER.equals(c.getName()) && c.getEnv() != null)
+        .flatMap(c -> c.getEnv().stream())
+        .filter(e -> "JVM_EXTRA_OPTS".equals(e.getName()) && e.getValue() != null)
+        .findFirst()
+        .map(e -> JvmOptions.initialTokens(JvmOptions.split(e.getValue())))
+        .orElse(List.of());
+  }
+
   /** The cluster's restart annotation, or null. */
   public static String clusterRestart(CassandraCluster cr) {
     Map<String, String> annotations = cr.getMetadata().getAnnotations();

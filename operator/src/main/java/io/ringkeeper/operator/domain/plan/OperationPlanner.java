@@ -250,7 +250,8 @@ final class OperationPlanner {
       return new Step.Await(op, "Draining", "node " + node.name() + " is draining" + progress(job));
     }
     // Restarting: delete the old pod (once it no longer serves), recreate it, wait until it is ready.
-    if (facts.podExists() && facts.restartReason() != null) {
+    // A drained node serves nothing until it restarts, whatever the reason it was drained for.
+    if (facts.podExists() && (facts.restartReason() != null || facts.drained())) {
       if (facts.health().isUp() && !facts.drained()) {
         return new Step.RecordOperation(op.at(OperationStep.Draining, state.now()), null);
       }

@@ -22,12 +22,14 @@ import java.util.Set;
  *
  * <p>Order of decisions:
  * <ol>
- *   <li>No node recorded yet: a brand-new cluster. Allocate every datacenter's tokens together (tokens unique
+ *   <li>No node recorded yet (status refilled by {@link Adoption} first): a brand-new cluster, unless volumes of
+ *       its nodes' names exist (then wait, {@link SafetyRules#volumesInTheWay}). Allocate every datacenter's tokens together (tokens unique
  *       across datacenters) and record them: {@link Step.AssignInitialTokens}.
  *   <li>Recorded nodes without a Pod whose volume survived (other than the operation's node): recreate them
  *       ({@link Step.CreateNodes}); before the ring formed, all missing nodes at once.
  *   <li>The ring has not formed yet: {@link Step.Wait}.
- *   <li>An operation is recorded in status: its next step ({@link OperationPlanner}).
+ *   <li>An operation is recorded in status, or one is visibly under way on the nodes ({@link InFlight}, when the
+ *       record was lost): its next step ({@link OperationPlanner}).
  *   <li>Otherwise a new operation, at most one in the whole cluster, in this order: replace a lost node (it
  *       restores redundancy), scale a datacenter down or up (spec order; a datacenter with no node yet on a formed
  *       ring is added node by node and recorded for a rebuild), rebuild an added datacenter once it is complete
@@ -49,6 +51,13 @@ public final class Planner {
   public Plan plan(ClusterState state) {
     List<Held> held = new ArrayList<>();
     if (state.known().isEmpty()) {
+      List<String> taken = SafetyRules.volumesInTheWay(state);
+      if (!taken.isEmpty()) {
+        return new Plan(new Step.Wait("VolumesNotAdopted", "no node is recorded, but volumes "
+            + String.join(", ", taken) + " exist and carry no record of their node that could be adopted; a new"
+            + " cluster would start on their data with new tokens. Restore the cluster's status, or delete those"
+            + " PersistentVolumeClaims (their data is lost) to start afresh"), held);
+      }
       return new Plan(assignInitialTokens(state), held);
     }
     Operation op = state.operation();
@@ -71,6 +80,9 @@ public final class Planner {
       return new Plan(new Step.Wait("NodesStarting",
           normal + " of " + state.known().size() + " nodes are up and normal; waiting for the rest to form the ring"),
           held);
+    }
+    if (op == null) {
+      op = InFlight.infer(state);
     }
     Step step = op != null ? operations.next(state, op) : newOperation(state, held);
     return new Plan(step, held, rebuildsAfter(state, step));

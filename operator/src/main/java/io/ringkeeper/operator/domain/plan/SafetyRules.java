@@ -1,5 +1,8 @@
 package io.ringkeeper.operator.domain.plan;
 
+import io.ringkeeper.operator.domain.model.Datacenter;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.model.Topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +25,16 @@ import java.util.Set;
  *   <li>A brand-new cluster's nodes are created together (they start with auto_bootstrap false in an empty
  *       ring, so no streaming and no join serialization is needed).
  * </ul>
- * Rules of the day-2 operations (issue 7):
+ * Rules of a lost or re-created status ({@link Adoption}):
+ * <ul>
+ *   <li>A volume that holds a node's data is never given new tokens: it is adopted with the tokens its node holds,
+ *       or its name stays taken ({@link #volumesInTheWay}, {@link Planner#freeIndex}).
+ *   <li>A node adopted from its volume's record takes the tokens the node itself reports once it runs; nothing is
+ *       restarted for it.
+ *   <li>An operation visibly under way on the nodes is finished or waited for before any other starts
+ *       ({@link InFlight}).
+ * </ul>
+ * Rules of the day-2 operations:
  * <ul>
  *   <li>At most one operation runs in the whole cluster, so at most one node of a datacenter is joining, leaving,
  *       restarting or being replaced at a time; it is recorded in status before its first disruptive step.
@@ -47,6 +59,22 @@ public final class SafetyRules {
    */
   public static boolean mayStartWithRecordedTokens(boolean ringFormed, NodeFacts facts) {
     return !ringFormed || facts.volumeExists();
+  }
+
+  /**
+   * The nodes a brand-new cluster would create whose volumes already exist (their names are taken by data the
+   * operator could not adopt); empty when a new cluster may start.
+   */
+  public static List<String> volumesInTheWay(ClusterState state) {
+    List<String> taken = new ArrayList<>();
+    for (Datacenter dc : state.datacenters()) {
+      for (NodeId id : Topology.initialNodes(state.cluster(), dc)) {
+        if (state.volumes().contains(id.name())) {
+          taken.add(id.name());
+        }
+      }
+    }
+    return taken;
   }
 
   /**

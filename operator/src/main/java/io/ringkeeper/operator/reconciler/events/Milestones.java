@@ -5,6 +5,7 @@ import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.Adoption;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.reconciler.status.Conditions;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +32,38 @@ public final class Milestones {
   public static List<ClusterEvent> of(CassandraClusterStatus before, CassandraClusterStatus after, Step applied) {
     List<ClusterEvent> events = new ArrayList<>(forStep(applied));
     events.addAll(forTransition(before, after));
+    return events;
+  }
+
+  /**
+   * Events for nodes adopted from what outlived status (Normal Adopted), and for a volume's record the node
+   * contradicted (Warning IdentityDisagreement), and for the volumes found beside them that could not be adopted
+   * (Warning AdoptionImpossible). A node confirming the record it was adopted with says nothing.
+   *
+   * @param recorded whether a node was already in status before this reconcile
+   */
+  public static List<ClusterEvent> forAdoption(Adoption.Result result, Predicate<String> recorded) {
+    List<ClusterEvent> events = new ArrayList<>();
+    boolean adoptedNow = false;
+    for (Adoption.Adopted a : result.adopted()) {
+      String node = a.node().name();
+      if (!recorded.test(node)) {
+        adoptedNow = true;
+        events.add(ClusterEvent.normal("Adopted", node, "Adopted node " + node + " with the "
+            + a.node().tokens().size() + " tokens " + ("node".equals(a.from()) ? "it reports holding"
+            : "its volume records") + "; status had no record of it (lost or re-created)"));
+      }
+      if (a.disagreement() != null) {
+        events.add(ClusterEvent.warning("IdentityDisagreement", node, a.disagreement()
+            + " (nothing is restarted for it)"));
+      }
+    }
+    // Said once, with the adoption that found it (with no node recorded at all the plan waits and says it).
+    if (!adoptedNow) {
+      return events;
+    }
+    result.unadoptable().forEach(why -> events.add(ClusterEvent.warning("AdoptionImpossible", "", why
+        + "; its name stays taken and it gets no new tokens: restore the status or delete the claim")));
     return events;
   }
 

@@ -51,9 +51,26 @@ public final class ClusterMapper {
     List<KnownNode> known = new ArrayList<>();
     for (NodeStatus node : status.getNodes()) {
       known.add(new KnownNode(nodeId(cr.getMetadata().getName(), node), node.getTokens(),
-          Boolean.TRUE.equals(node.getInitial())));
+          Boolean.TRUE.equals(node.getInitial()), identity(node.getAdoptedFrom())));
     }
     return known;
+  }
+
+  /** The identity of status.nodes[].adoptedFrom ("Volume", "Node", or absent). */
+  public static KnownNode.Identity identity(String adoptedFrom) {
+    if ("Volume".equals(adoptedFrom)) {
+      return KnownNode.Identity.VOLUME;
+    }
+    return "Node".equals(adoptedFrom) ? KnownNode.Identity.NODE : KnownNode.Identity.ASSIGNED;
+  }
+
+  /** status.nodes[].adoptedFrom of an identity. */
+  public static String adoptedFrom(KnownNode.Identity identity) {
+    return switch (identity) {
+      case ASSIGNED -> null;
+      case VOLUME -> "Volume";
+      case NODE -> "Node";
+    };
   }
 
   static NodeId nodeId(String cluster, NodeStatus node) {

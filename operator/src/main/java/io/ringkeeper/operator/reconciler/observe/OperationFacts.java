@@ -90,7 +90,8 @@ public final class OperationFacts {
       OperationMode mode = observation != null && observation.answeredNow() ? observation.info().operationMode()
           : null;
       NodeHealth health = view == null ? NodeHealth.UNKNOWN : view.health();
-      DesiredNode desired = new DesiredNode(node.id(), node.tokens(), node.initial(), seeds.contains(node.id()));
+      DesiredNode desired = new DesiredNode(node.id(), startedWith(node, pod), node.initial(),
+          seeds.contains(node.id()));
       String address = pod != null && pod.getStatus() != null && pod.getStatus().getPodIP() != null
           ? pod.getStatus().getPodIP()
           : ClusterMapper.previous(cr, node.name()).map(n -> n.getPodIP()).orElse(null);
@@ -248,6 +249,19 @@ public final class OperationFacts {
       }
       return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, String.valueOf(e));
     }
+  }
+
+  /**
+   * The tokens to compare the node's pod with: those recorded, except for a node adopted with the tokens it
+   * reports, whose pod may have been started with others (its volume's stale record). initial_token acts on first
+   * boot only, so that difference restarts nothing.
+   */
+  static List<Long> startedWith(KnownNode node, Pod pod) {
+    if (node.identity() != KnownNode.Identity.NODE || pod == null) {
+      return node.tokens();
+    }
+    List<Long> started = NodePods.startedWithTokens(pod);
+    return started.size() == node.tokens().size() ? started : node.tokens();
   }
 
   static boolean deleteVolumes(CassandraCluster cr) {

@@ -164,6 +164,7 @@ public final class StatusBuilder {
       entry.setRack(node.id().rack());
       entry.setTokens(node.tokens());
       entry.setInitial(node.initial());
+      entry.setAdoptedFrom(ClusterMapper.adoptedFrom(node.identity()));
       entry.setOwnership(round(ownership.getOrDefault(node.name(), 0.0), 4));
       entry.setPodIP(pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP());
       NodeHealth health = view == null ? NodeHealth.UNKNOWN : view.health();

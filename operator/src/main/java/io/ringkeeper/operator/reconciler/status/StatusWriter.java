@@ -28,6 +28,16 @@ public final class StatusWriter {
     this.client = client;
   }
 
+  /**
+   * Whether the cached status lacks what every written status has (nodes and conditions): it was cleared or
+   * edited by hand, and the stored object may lack fields the cached one shows with their defaults, on which a
+   * diff's replace operations would fail. Such a status is written whole.
+   */
+  static boolean lost(JsonNode before) {
+    return before == null || !before.path("nodes").isArray() || before.path("nodes").isEmpty()
+        || !before.path("conditions").isArray() || before.path("conditions").isEmpty();
+  }
+
   /** Whether the status would change. */
   public boolean differs(CassandraCluster cr, CassandraClusterStatus status) {
     JsonNode before = cr.getStatus() == null ? null : mapper.valueToTree(cr.getStatus());
@@ -47,8 +57,8 @@ public final class StatusWriter {
     if (after.equals(before)) {
       return null;
     }
-    ArrayNode ops = JsonPatches.guarded(cr.getMetadata().getResourceVersion(),
-        JsonPatches.diff("/status", before, after));
+    ArrayNode ops = JsonPatches.guarded(cr.getMetadata().getResourceVersion(), lost(before)
+        ? JsonPatches.whole("/status", after) : JsonPatches.diff("/status", before, after));
     CassandraCluster updated;
     try {
       updated = client.resource(cr).subresource("status").patch(PatchContext.of(PatchType.JSON), ops.toString());

@@ -69,6 +69,7 @@ public final class SpecValidator {
     config(spec, problems);
     jvm(spec, problems);
     storage(spec, claims, problems);
+    RetainedVolumes.check(cr, claims, problems);
     return problems;
   }
 
