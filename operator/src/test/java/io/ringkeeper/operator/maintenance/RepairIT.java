@@ -70,8 +70,7 @@ class RepairIT {
   }
 
   private static void requestRepair(String ns, String name) {
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName(name)
-        .edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName(name), c -> {
           c.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, Instant.now().toString());
           return c;
         });

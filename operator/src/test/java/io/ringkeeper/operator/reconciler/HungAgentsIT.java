@@ -73,7 +73,7 @@ class HungAgentsIT {
     harness.create(ns, CLUSTER.formatted("hung"));
     harness.awaitPhase(ns, "hung", ClusterPhase.Ready);
 
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("hung").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("hung"), c -> {
       c.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, Instant.now().toString());
       return c;
     });

@@ -3,7 +3,10 @@ package io.ringkeeper.operator.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
@@ -15,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The operator as Main runs it ({@link RingkeeperOperator}), against the mock API server, with a
@@ -91,6 +95,22 @@ public final class OperatorHarness implements AutoCloseable {
 
   public KubernetesClient admin() {
     return kube.admin();
+  }
+
+  /**
+   * Edits an object as a user's client does: read, change, write with the read resourceVersion, and on a 409 (the
+   * operator wrote the object in between, e.g. its status) read again and retry.
+   */
+  public <T extends HasMetadata> T edit(Resource<T> resource, UnaryOperator<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return resource.edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   public FakeKubelet kubelet() {

@@ -83,7 +83,7 @@ class DatacenterAddIT {
     harness.awaitCluster(ns, "demo", Duration.ofSeconds(60),
         c -> c.getStatus() != null && c.getStatus().getPhase() == ClusterPhase.Ready);
     Map<String, String> uids = uids(ns);
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       DatacenterSpec dc2 = new DatacenterSpec();
       dc2.setName("dc2");
       dc2.setReplicationFactor(2);

@@ -62,7 +62,7 @@ class ReplaceIT {
   }
 
   private static void askReplacement(String ns) {
-    harness.admin().pods().inNamespace(ns).withName(NODE).edit(p -> {
+    harness.edit(harness.admin().pods().inNamespace(ns).withName(NODE), p -> {
       p.getMetadata().getAnnotations().put(Labels.REPLACE, "true");
       return p;
     });
@@ -135,7 +135,7 @@ class ReplaceIT {
   void growingStorageSizeExpandsEveryVolumeAndShrinkingIsRefused() {
     String ns = harness.kube().freshNamespace("resize");
     ScaleIT.ready(ns, 3, "Retain");
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       c.getSpec().getStorage().setSize("2Gi");
       return c;
     });
@@ -147,7 +147,7 @@ class ReplaceIT {
     Map<String, String> uids = new java.util.HashMap<>();
     harness.pods(ns).forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid()));
 
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       c.getSpec().getStorage().setSize("1Gi");
       return c;
     });
@@ -161,7 +161,7 @@ class ReplaceIT {
       + " pvc can be resized and the storageclass that provisions the pvc must support resize";
 
   private static void growStorageTo(String ns, String size) {
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       c.getSpec().getStorage().setSize(size);
       return c;
     });

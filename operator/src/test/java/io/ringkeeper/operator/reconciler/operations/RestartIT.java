@@ -54,7 +54,7 @@ class RestartIT {
   }
 
   private static void changeConfig(String ns, int concurrentReads) {
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       ConfigSpec config = new ConfigSpec();
       config.setCassandraYaml(JsonNodeFactory.instance.objectNode().put("concurrent_reads", concurrentReads));
       c.getSpec().setConfig(config);
@@ -188,7 +188,7 @@ class RestartIT {
   void theClustersRestartAnnotationRestartsEveryNodeOnceOneAtATime() {
     String ns = harness.kube().freshNamespace("annotated");
     ScaleIT.ready(ns, 3, "Retain");
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       c.getMetadata().getAnnotations().put(Labels.RESTART, "2026-12-02T01:00:00Z");
       return c;
     });
@@ -204,7 +204,7 @@ class RestartIT {
     String ns = harness.kube().freshNamespace("onenode");
     ScaleIT.ready(ns, 3, "Retain");
     Map<String, String> before = podUids(ns);
-    harness.admin().pods().inNamespace(ns).withName("demo-dc1-r2-0").edit(p -> {
+    harness.edit(harness.admin().pods().inNamespace(ns).withName("demo-dc1-r2-0"), p -> {
       p.getMetadata().getAnnotations().put(Labels.RESTART, "now");
       return p;
     });

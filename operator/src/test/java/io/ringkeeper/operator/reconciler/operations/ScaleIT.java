@@ -64,7 +64,7 @@ class ScaleIT {
   }
 
   static void resize(String ns, int size) {
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       c.getSpec().getDatacenters().get(0).setSize(size);
       return c;
     });

@@ -200,7 +200,7 @@ class StatusLostIT {
     String ns = harness.kube().freshNamespace("midleave");
     ready(ns, manifest(4), 4);
     harness.fleet().jobDuration(Duration.ofSeconds(3));
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").edit(c -> {
+    harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo"), c -> {
       c.getSpec().getDatacenters().get(0).setSize(3);
       return c;
     });
@@ -225,7 +225,7 @@ class StatusLostIT {
     Map<String, List<Long>> before = tokens(ready(ns, manifest(3), 3));
     Map<String, String> pods = podUids(ns);
     harness.stopOperator();
-    harness.admin().persistentVolumeClaims().inNamespace(ns).withName("demo-dc1-r2-0").edit(c -> {
+    harness.edit(harness.admin().persistentVolumeClaims().inNamespace(ns).withName("demo-dc1-r2-0"), c -> {
       String shifted = before.get("demo-dc1-r2-0").stream().map(t -> String.valueOf(t + 7))
           .collect(Collectors.joining(","));
       c.getMetadata().getAnnotations().put(Labels.TOKENS, shifted);
