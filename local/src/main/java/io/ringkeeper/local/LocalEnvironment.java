@@ -1,7 +1,9 @@
 package io.ringkeeper.local;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -88,6 +90,8 @@ public final class LocalEnvironment implements AutoCloseable {
   private final KubernetesClient client;
   private final ProcessKubelet kubelet;
   private final KubernetesClient kubeletClient;
+  /** Restores and saves the kept API state; its writes are not a user's and pass no admission (see ValidatingWrites). */
+  private final KubernetesClient stateClient;
   private final Path kubeconfig;
   private KubernetesClient operatorClient;
   private RingkeeperOperator operator;
@@ -106,7 +110,8 @@ public final class LocalEnvironment implements AutoCloseable {
       this.client = kube.client("ringkeeper-local");
       this.kubeletClient = kube.client("ringkeeper-kubelet");
       // Before the kubelet and the operator start: they find the objects as they were when local mode stopped.
-      this.state = b.keepApiState ? ApiState.in(workDir, client) : null;
+      this.stateClient = kube.client(EmbeddedKube.RESTORE_AGENT);
+      this.state = b.keepApiState ? ApiState.in(workDir, stateClient) : null;
       if (state != null) {
         state.restore();
         state.saveEvery(Duration.ofSeconds(1));
@@ -204,11 +209,36 @@ public final class LocalEnvironment implements AutoCloseable {
 
   /** Creates the cluster of a manifest (YAML or JSON), or replaces the spec of the existing one. */
   public CassandraCluster applyYaml(String manifest) {
-    return apply(client, Serialization.unmarshal(manifest, CassandraCluster.class));
+    return apply(client, manifest, false);
   }
 
-  /** Create-or-replace-spec of a cluster through any client (the CLI's {@code apply} uses it too). */
+  /** Create-or-replace-spec of a cluster through any client. */
   public static CassandraCluster apply(KubernetesClient client, CassandraCluster cr) {
+    return apply(client, Serialization.asJson(cr), false);
+  }
+
+  /**
+   * Create-or-replace-spec of the cluster of a manifest (YAML or JSON) through any client, sent as written (not
+   * through the Java model) so that the API refuses what is wrong in it as a real server does: a value of the
+   * wrong type reaches the door instead of failing here. The CLI's {@code apply} and {@code up} use it.
+   *
+   * @param strict refuse fields the CRD does not declare ({@code fieldValidation=Strict}, as kubectl apply asks);
+   *     otherwise they are dropped with a warning
+   * @throws IllegalArgumentException when the manifest is not a CassandraCluster or has no name
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the API refuses it (422 naming the fields)
+   */
+  public static CassandraCluster apply(KubernetesClient client, String manifest, boolean strict) {
+    GenericKubernetesResource cr;
+    try {
+      cr = Serialization.unmarshal(manifest, GenericKubernetesResource.class);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the manifest is not YAML or JSON: " + e.getMessage(), e);
+    }
+    if (cr == null || !"CassandraCluster".equals(cr.getKind())) {
+      throw new IllegalArgumentException("the manifest is not a CassandraCluster (kind: "
+          + (cr == null ? null : cr.getKind()) + "): start it with `apiVersion: ringkeeper.io/v1alpha1` and "
+          + "`kind: CassandraCluster`");
+    }
     if (cr.getMetadata() == null || cr.getMetadata().getName() == null) {
       throw new IllegalArgumentException("the manifest has no metadata.name: name the cluster, e.g. `name: demo`");
     }
@@ -216,15 +246,20 @@ public final class LocalEnvironment implements AutoCloseable {
       cr.getMetadata().setNamespace("default");
     }
     String namespace = cr.getMetadata().getNamespace();
-    CassandraCluster existing = client.resources(CassandraCluster.class).inNamespace(namespace)
-        .withName(cr.getMetadata().getName()).get();
-    if (existing == null) {
-      cr.setStatus(null);
-      return client.resource(cr).create();
+    Validation validation = strict ? Validation.STRICT : Validation.WARN;
+    var clusters = client.genericKubernetesResources(cr.getApiVersion(), cr.getKind()).inNamespace(namespace);
+    GenericKubernetesResource applied;
+    if (clusters.withName(cr.getMetadata().getName()).get() == null) {
+      cr.getAdditionalProperties().remove("status");
+      applied = clusters.resource(cr).fieldValidation(validation).create();
+    } else {
+      Object spec = cr.getAdditionalProperties().get("spec");
+      String patch = Serialization.asJson(List.of(spec == null ? Map.of("op", "remove", "path", "/spec")
+          : Map.of("op", "replace", "path", "/spec", "value", spec)));
+      applied = clusters.withName(cr.getMetadata().getName()).fieldValidation(validation)
+          .patch(PatchContext.of(PatchType.JSON), patch);
     }
-    String patch = Serialization.asJson(List.of(Map.of("op", "replace", "path", "/spec", "value", cr.getSpec())));
-    return client.resources(CassandraCluster.class).inNamespace(namespace).withName(cr.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON), patch);
+    return Serialization.jsonMapper().convertValue(applied, CassandraCluster.class);
   }
 
   public CassandraCluster get(String namespace, String name) {
@@ -306,6 +341,7 @@ public final class LocalEnvironment implements AutoCloseable {
       state.close();
     }
     kubeletClient.close();
+    stateClient.close();
     client.close();
     kube.close();
   }

@@ -25,9 +25,11 @@ import java.util.function.BooleanSupplier;
  * <p>Anything that keeps it from starting throws with the reason: the real tier fails, it never skips.
  */
 public final class RealApiServer implements AutoCloseable {
-  public static final int ETCD_CLIENT_PORT = 17570;
-  public static final int ETCD_PEER_PORT = 17571;
-  public static final int SECURE_PORT = 17572;
+  /** The first of the three ports (etcd client, etcd peer, API server); {@code -Dringkeeper.apiserver.ports=N}. */
+  private static final int PORT_BASE = Integer.getInteger("ringkeeper.apiserver.ports", 17570);
+  public static final int ETCD_CLIENT_PORT = PORT_BASE;
+  public static final int ETCD_PEER_PORT = PORT_BASE + 1;
+  public static final int SECURE_PORT = PORT_BASE + 2;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration TOOLCHAIN_TIMEOUT = Duration.ofMinutes(45);
 

@@ -1,10 +1,12 @@
 package io.ringkeeper.local.cli;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
@@ -262,8 +264,12 @@ public final class LocalCommand implements Runnable {
               ? "the cluster" : running.size() + " clusters, following the first", applied.getMetadata()
               .getNamespace(), applied.getMetadata().getName(), parent.work().resolve(ApiState.FILE));
         } else {
-          CassandraCluster desired = Serialization.unmarshal(Files.readString(file), CassandraCluster.class);
-          applied = LocalEnvironment.apply(client, desired);
+          try {
+            applied = LocalEnvironment.apply(client, Files.readString(file), true);
+          } catch (KubernetesClientException e) {
+            out.println(Refusals.render(e));
+            return 1;
+          }
           out.printf("applied %s (cassandraclusters.ringkeeper.io %s/%s)%n", parent.home().relativize(file),
               applied.getMetadata().getNamespace(), applied.getMetadata().getName());
         }
@@ -473,13 +479,20 @@ public final class LocalCommand implements Runnable {
         System.out.println("local mode is not running; `./ringkeeper local up " + manifest + "` starts it and applies");
         return 1;
       }
-      CassandraCluster desired = Serialization.unmarshal(Files.readString(manifest), CassandraCluster.class);
+      String text = Files.readString(manifest);
       try (KubernetesClient client = parent.client()) {
-        boolean existed = desired.getMetadata() != null && client.resources(CassandraCluster.class)
-            .inNamespace(desired.getMetadata().getNamespace() == null ? "default"
-                : desired.getMetadata().getNamespace())
-            .withName(desired.getMetadata().getName()).get() != null;
-        CassandraCluster applied = LocalEnvironment.apply(client, desired);
+        GenericKubernetesResource before = Serialization.unmarshal(text, GenericKubernetesResource.class);
+        boolean existed = before != null && before.getMetadata() != null && before.getMetadata().getName() != null
+            && client.resources(CassandraCluster.class).inNamespace(before.getMetadata().getNamespace() == null
+                ? "default" : before.getMetadata().getNamespace()).withName(before.getMetadata().getName())
+            .get() != null;
+        CassandraCluster applied;
+        try {
+          applied = LocalEnvironment.apply(client, text, true);
+        } catch (KubernetesClientException e) {
+          System.out.println(Refusals.render(e));
+          return 1;
+        }
         System.out.printf("cassandracluster.ringkeeper.io/%s %s%n", applied.getMetadata().getName(),
             existed ? "configured" : "created");
       }

@@ -26,7 +26,8 @@ import java.util.logging.Logger;
 /**
  * The Kubernetes API of local mode: the fabric8 mock API server in CRUD mode (plain HTTP, no authentication)
  * on a loopback port, with the CassandraCluster CRD registered so that its status subresource behaves as on a
- * real API server.
+ * real API server, and every CassandraCluster written through the door a real server has (schema, defaults,
+ * CEL rules: {@link ValidatingWrites}).
  *
  * <p>kubectl works against it: {@link KubectlSupport} answers discovery and prints tables.
  *
@@ -36,6 +37,12 @@ import java.util.logging.Logger;
  */
 public final class EmbeddedKube implements AutoCloseable {
   public static final String CRD_RESOURCE = "/META-INF/ringkeeper/cassandraclusters.ringkeeper.io-v1.yml";
+  /**
+   * The User-Agent of the client that restores the kept API state: what a real server keeps in etcd is not
+   * validated again when it restarts, so these writes skip admission (an object stored before a rule tightened
+   * stays, as it would on a real cluster).
+   */
+  public static final String RESTORE_AGENT = "ringkeeper-local-restore";
   private static final String RULES_REVIEW = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
   /** The mock server logs every request at INFO through java.util.logging; held so the level sticks. */
   private static final Logger MOCK_LOG = quiet("io.fabric8.mockwebserver");
@@ -46,6 +53,7 @@ public final class EmbeddedKube implements AutoCloseable {
 
   private EmbeddedKube(String host, int port) {
     KubectlSupport kubectl = new KubectlSupport(loadCrd(), Clock.systemUTC());
+    ValidatingWrites writes = new ValidatingWrites(loadCrd());
     KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -57,7 +65,11 @@ public final class EmbeddedKube implements AutoCloseable {
           return discovery;
         }
         if (kubectl.isMergePatch(request)) {
-          return kubectl.mergePatch(request, r -> super.dispatch(r));
+          return kubectl.mergePatch(request, r -> writes.handles(r) ? writes.dispatch(r, super::dispatch)
+              : super.dispatch(r));
+        }
+        if (writes.handles(request)) {
+          return writes.dispatch(request, super::dispatch);
         }
         if (kubectl.wantsTable(request)) {
           return kubectl.table(request, super.dispatch(request));

@@ -35,7 +35,7 @@ class ApiStateTest {
       kind: CassandraCluster
       metadata: {name: demo, namespace: default}
       spec:
-        datacenters: [{name: dc1, size: 1}]
+        datacenters: [{name: dc1, size: 1, replicationFactor: 1}]
       """;
 
   @Test
