@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KeyspaceSchema {
   private final Agents agents;
   private final Map<String, List<RepairKeyspace>> last = new ConcurrentHashMap<>();
+  private final Map<String, Instant> dueSince = new ConcurrentHashMap<>();
 
   KeyspaceSchema(Agents agents) {
     this.agents = agents;
@@ -41,11 +42,32 @@ final class KeyspaceSchema {
   }
 
   /**
-   * The keyspaces a run is planned from: the poller's last round, like {@link #keyspaces} (a run whose schema
-   * changed after it was planned replans, see {@link RepairRunner}).
+   * The keyspaces a run is planned from: a node's answer to a request sent after the run was first due (at
+   * {@code now} of the first call since the last {@link #planned}), so a keyspace created just before a repair
+   * request is in the run. Empty until such an answer arrived: the request is sent without waiting, and the run
+   * starts in a later reconcile (a run whose schema changed after it was planned replans, see
+   * {@link RepairRunner}).
    */
   Optional<List<RepairKeyspace>> fresh(String cluster, List<MaintenanceNode> nodes, Instant now) {
-    return keyspaces(cluster, nodes, now);
+    Instant since = dueSince.computeIfAbsent(cluster, c -> now);
+    for (MaintenanceNode node : nodes) {
+      if (!node.usable()) {
+        continue;
+      }
+      try {
+        List<RepairKeyspace> keyspaces = of(agents.keyspacesSince(node.endpoint(), since));
+        last.put(cluster, keyspaces);
+        return Optional.of(keyspaces);
+      } catch (NodeClientException e) {
+        // no answer this new from this node (yet): the next one
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The run {@link #fresh} was asked for has started: the next one waits for a schema newer than it. */
+  void planned(String cluster) {
+    dueSince.remove(cluster);
   }
 
   /**
@@ -68,6 +90,7 @@ final class KeyspaceSchema {
 
   void forget(String cluster) {
     last.remove(cluster);
+    dueSince.remove(cluster);
   }
 
   static List<RepairKeyspace> of(List<KeyspaceInfo> infos) {

@@ -106,13 +106,24 @@ public final class Maintenance {
     Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, nodes, now);
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
 
+    boolean awaitingSchema = false;
     if (keyspaces.isPresent()) {
+      RepairStatus beforeDue = copy(repair, RepairStatus.class);
+      List<ClusterEvent> dueEvents = new ArrayList<>();
       Optional<RepairScheduling.Trigger> trigger = RepairScheduling.due(cr, repair, previousNodes,
-          status.getNodes(), hintWindow(observations), now, events);
-      if (trigger.isPresent()) {
-        Optional<List<RepairKeyspace>> current = schema.fresh(key, nodes, now);
-        keyspaces = current.isPresent() ? current : keyspaces;
-        start(repair, trigger.get(), nodes, keyspaces.get(), settings, now, events);
+          status.getNodes(), hintWindow(observations), now, dueEvents);
+      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, nodes, now) : Optional.empty();
+      if (trigger.isPresent() && current.isEmpty()) {
+        // Due, but no node has answered since: leave the trigger unconsumed and look again next tick.
+        repair = beforeDue;
+        awaitingSchema = true;
+      } else {
+        events.addAll(dueEvents);
+        if (trigger.isPresent()) {
+          keyspaces = current;
+          schema.planned(key);
+          start(repair, trigger.get(), nodes, keyspaces.get(), settings, now, events);
+        }
       }
     }
     events.addAll(runner.advance(repair, settings, nodes, keyspaces, now));
@@ -146,7 +157,8 @@ public final class Maintenance {
 
     Duration recheck = recheck(repair, deadline, now);
     // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
-    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now)) || keyspaces.isEmpty()) {
+    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now)) || keyspaces.isEmpty()
+        || awaitingSchema) {
       recheck = tick;
     } else {
       recheck = shorter(recheck, windowCheck, now);

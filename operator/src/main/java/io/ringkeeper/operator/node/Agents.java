@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.node;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,6 +16,14 @@ public interface Agents {
 
   /** The keyspaces as the node last reported them; followed each round while asked for. */
   List<KeyspaceInfo> keyspaces(NodeEndpoint node);
+
+  /**
+   * The keyspaces as the node reported them in answer to a request sent at or after {@code since}: a repair
+   * requested at {@code since} is planned from a schema at least that new (a keyspace created just before the
+   * request is repaired). When the last answer is older, a request is sent (without waiting) and {@link NoAnswerYet}
+   * is thrown.
+   */
+  List<KeyspaceInfo> keyspacesSince(NodeEndpoint node, Instant since);
 
   /** The node's figures of the poller's last round. */
   NodeMetrics metrics(NodeEndpoint node);

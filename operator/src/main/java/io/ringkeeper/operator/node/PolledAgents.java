@@ -46,6 +46,8 @@ final class PolledAgents implements Agents {
     volatile Object value;
     volatile NodeClientException failure;
     volatile Instant wanted;
+    /** When the request of the last answer was sent. */
+    volatile Instant answerAskedAt;
     final AtomicBoolean inFlight = new AtomicBoolean();
   }
 
@@ -65,6 +67,23 @@ final class PolledAgents implements Agents {
   @SuppressWarnings("unchecked")
   public List<KeyspaceInfo> keyspaces(NodeEndpoint node) {
     return (List<KeyspaceInfo>) read(new Read(What.KEYSPACES, node, null), "keyspaces");
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public List<KeyspaceInfo> keyspacesSince(NodeEndpoint node, Instant since) {
+    Read read = new Read(What.KEYSPACES, node, null);
+    Seen seen = reads.computeIfAbsent(read, r -> new Seen());
+    Instant askedAt = seen.answerAskedAt;
+    if (seen.answered && seen.failure == null && askedAt != null && !askedAt.isBefore(since)) {
+      seen.wanted = clock.instant();
+      return (List<KeyspaceInfo>) seen.value;
+    }
+    if (!seen.inFlight.get()) {
+      seen.wanted = clock.instant();
+      ask(read, seen);
+    }
+    throw new NoAnswerYet(node.node(), "keyspaces newer than " + since);
   }
 
   @Override
@@ -107,6 +126,7 @@ final class PolledAgents implements Agents {
     if (!seen.inFlight.compareAndSet(false, true)) {
       return;
     }
+    Instant askedAt = clock.instant();
     CompletableFuture<?> call;
     try {
       call = read.what() == What.JOB ? client.job(read.endpoint(), read.jobId()) : client.keyspaces(read.endpoint());
@@ -118,6 +138,7 @@ final class PolledAgents implements Agents {
       Object before = seen.answered ? signature(read, seen.value, seen.failure) : null;
       seen.value = error == null ? value : seen.value;
       seen.failure = failure;
+      seen.answerAskedAt = error == null ? askedAt : seen.answerAskedAt;
       seen.answered = true;
       seen.inFlight.set(false);
       if (!Objects.equals(before, signature(read, seen.value, failure))) {

@@ -1,10 +1,12 @@
 package io.ringkeeper.operator.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,7 +52,9 @@ class NodePollerTest {
 
     @Override
     public CompletableFuture<List<KeyspaceInfo>> keyspaces(NodeEndpoint node) {
-      throw new UnsupportedOperationException();
+      List<KeyspaceInfo> now = List.copyOf(schema);
+      return CompletableFuture.supplyAsync(() -> now,
+          CompletableFuture.delayedExecutor(20, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -70,6 +74,8 @@ class NodePollerTest {
   }
 
   private final ScriptedClient client = new ScriptedClient();
+  /** The keyspaces the scripted nodes report. */
+  private static final List<KeyspaceInfo> schema = new CopyOnWriteArrayList<>();
   private final List<ClusterKey> changes = new CopyOnWriteArrayList<>();
   private NodePoller poller;
 
@@ -104,6 +110,23 @@ class NodePollerTest {
     assertThat(poller.observations(CLUSTER).get("n0").info().operationMode()).isEqualTo(OperationMode.NORMAL);
     assertThat(poller.observations(CLUSTER).get("n1").failure()).isEqualTo(NodeClientException.Kind.UNREACHABLE);
     assertThat(changes).containsOnly(CLUSTER);
+  }
+
+  @Test
+  void aRepairRequestedJustAfterAKeyspaceWasCreatedIsPlannedFromASchemaThatHasIt() {
+    schema.clear();
+    NodeEndpoint node = endpoints(1).get(0);
+    poller(4, Duration.ofSeconds(1)).track(CLUSTER, List.of(node));
+    Agents agents = poller.agents();
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> agents.keyspaces(node).isEmpty());
+    schema.add(new KeyspaceInfo("orders", false, "NetworkTopologyStrategy", Map.of("dc1", 3), List.of("o"), 864000));
+    Instant requested = Instant.now();
+
+    assertThat(agents.keyspaces(node)).as("the last round, from before the keyspace").isEmpty();
+    assertThatThrownBy(() -> agents.keyspacesSince(node, requested))
+        .as("asked again, not waited for").isInstanceOf(NoAnswerYet.class);
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+        .until(() -> agents.keyspacesSince(node, requested).size() == 1);
   }
 
   @Test

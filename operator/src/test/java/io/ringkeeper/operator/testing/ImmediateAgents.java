@@ -9,6 +9,7 @@ import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeMetrics;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,6 +34,11 @@ public final class ImmediateAgents implements Agents {
   @Override
   public List<KeyspaceInfo> keyspaces(NodeEndpoint node) {
     return now(node, client.keyspaces(node));
+  }
+
+  @Override
+  public List<KeyspaceInfo> keyspacesSince(NodeEndpoint node, Instant since) {
+    return keyspaces(node); // asked now: always newer than since
   }
 
   @Override
