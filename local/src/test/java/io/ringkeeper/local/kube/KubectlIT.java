@@ -76,6 +76,28 @@ class KubectlIT {
         .getDatacenters().get(0).getSize()).isEqualTo(4);
   }
 
+  /** What a real API server answers kubectl (its words, as LocalModeAdmissionApiServerIT compares them). */
+  @Test
+  @Order(0)
+  void applyOfABadManifestIsRefusedWithTheFieldsAndChangesNothing() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, Files.readString(EXAMPLE).replace("size: 3", "size: -1").replace("name: demo",
+        "name: broken"));
+    Run refused = kubectlRaw(command("apply", "-f", bad.toString()));
+    assertThat(refused.exit()).as(refused.out()).isNotZero();
+    assertThat(refused.out()).contains("The CassandraCluster \"broken\" is invalid:",
+        "spec.datacenters[0].size: Invalid value: -1: spec.datacenters[0].size in body should be greater than or"
+            + " equal to 1");
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(typo, Files.readString(EXAMPLE).replace("spec:\n", "spec:\n  sizee: 5\n").replace(
+        "name: demo", "name: typo"));
+    Run strict = kubectlRaw(command("apply", "-f", typo.toString()));
+    assertThat(strict.exit()).as(strict.out()).isNotZero();
+    assertThat(strict.out()).contains("strict decoding error: unknown field \"spec.sizee\"");
+    assertThat(client.resources(CassandraCluster.class).inNamespace("default").list().getItems()).extracting(
+        c -> c.getMetadata().getName()).doesNotContain("broken", "typo");
+  }
+
   @Test
   @Order(2)
   void getCassShowsThePrinterColumns() throws Exception {
@@ -141,11 +163,15 @@ class KubectlIT {
     assertThat(client.resources(CassandraCluster.class).inNamespace("default").withName("demo").get()).isNull();
   }
 
-  private static String kubectl(String... args) throws IOException, InterruptedException {
+  private static List<String> command(String... args) {
     List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
         "--cache-dir", dir.resolve("cache").toString(), "--request-timeout=30s"));
     command.addAll(List.of(args));
-    Run run = kubectlRaw(command);
+    return command;
+  }
+
+  private static String kubectl(String... args) throws IOException, InterruptedException {
+    Run run = kubectlRaw(command(args));
     assertThat(run.exit()).as(String.join(" ", args) + " answered:\n" + run.out()).isZero();
     return run.out();
   }
