@@ -22,12 +22,14 @@ final class HttpApi implements HttpHandler {
   private final Jobs jobs;
   private final BearerToken token;
   private final int maxBodyBytes;
+  private final Access access;
 
   HttpApi(Cassandra cassandra, Jobs jobs, BearerToken token, int maxBodyBytes) {
     this.cassandra = cassandra;
     this.jobs = jobs;
     this.token = token;
     this.maxBodyBytes = maxBodyBytes;
+    this.access = new Access(cassandra);
   }
 
   @Override
@@ -85,6 +87,10 @@ final class HttpApi implements HttpHandler {
           case "keyspaces":
             requireMethod(exchange, "GET");
             send(exchange, 200, cassandra.keyspaces());
+            return;
+          case "access":
+            requireMethod(exchange, "POST");
+            send(exchange, 200, access.apply(bodyObject(exchange)));
             return;
           case "jobs":
             requireMethod(exchange, "GET");

@@ -76,7 +76,7 @@ public final class LocalTestCluster implements AutoCloseable {
       CassandraNodeSpec spec = new CassandraNodeSpec(name, address, nodeDir.resolve("conf"), nodeDir.resolve("data"),
           nodeDir.resolve("logs"), options);
       CassandraConfig.write(spec.configDir(), new CassandraConfig.NodeConfig(clusterName, List.of(seed), address,
-          tokens.get(i), tokens.get(i).size(), false, false), b.datacenter, rack);
+          tokens.get(i), tokens.get(i).size(), false, b.passwordAuth), b.datacenter, rack);
       list.add(new Node(i, name, address, b.datacenter, rack, tokens.get(i), spec));
     }
     this.nodes = List.copyOf(list);
@@ -247,6 +247,7 @@ public final class LocalTestCluster implements AutoCloseable {
     private int tokensPerNode = 4;
     private int agentPort = NodeEndpoint.DEFAULT_PORT;
     private boolean withAgent = true;
+    private boolean passwordAuth;
     private List<String> extraJvmOptions = List.of();
 
     private Builder(String clusterName, Path workDir) {
@@ -287,6 +288,12 @@ public final class LocalTestCluster implements AutoCloseable {
     }
 
     /** Whether the nodes load the agent (true by default; false for overhead comparisons). */
+    /** PasswordAuthenticator and CassandraAuthorizer instead of allowing everyone (as the operator configures). */
+    public Builder passwordAuth(boolean passwordAuth) {
+      this.passwordAuth = passwordAuth;
+      return this;
+    }
+
     public Builder withAgent(boolean withAgent) {
       this.withAgent = withAgent;
       return this;

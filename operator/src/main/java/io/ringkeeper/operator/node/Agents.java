@@ -40,4 +40,7 @@ public interface Agents {
 
   /** Sets the compaction throughput, fired and recorded like {@link #startJob}; returns the previous value. */
   int setCompactionThroughput(NodeEndpoint node, int mibPerSecond, String attempt);
+
+  /** Sets roles and the auth keyspaces' replication, fired and recorded like {@link #startJob}. */
+  AccessResult access(NodeEndpoint node, AccessRequest request, String attempt);
 }

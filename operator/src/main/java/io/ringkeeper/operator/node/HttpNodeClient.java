@@ -134,6 +134,49 @@ public final class HttpNodeClient implements NodeClient {
         json -> required(json, "previousMibPerSecond").asInt());
   }
 
+  @Override
+  public CompletableFuture<AccessResult> access(NodeEndpoint node, AccessRequest request) {
+    Objects.requireNonNull(request, "request");
+    return call(node, "POST", "/v1/access", accessBody(request), HttpNodeClient::toAccess);
+  }
+
+  static ObjectNode accessBody(AccessRequest request) {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode roles = body.putArray("roles");
+    for (AccessRequest.Role role : request.roles()) {
+      roles.addObject().put("name", role.name()).put("password", role.password()).put("superuser", role.superuser())
+          .put("login", role.login());
+    }
+    body.put("disableDefaultSuperuser", request.disableDefaultSuperuser());
+    if (request.as() != null) {
+      body.put("as", request.as());
+    }
+    if (!request.keyspaces().isEmpty()) {
+      ObjectNode replication = body.putObject("replication");
+      ArrayNode keyspaces = replication.putArray("keyspaces");
+      request.keyspaces().forEach(keyspaces::add);
+      ObjectNode factors = replication.putObject("factors");
+      new java.util.TreeMap<>(request.factors()).forEach(factors::put);
+    }
+    return body;
+  }
+
+  static AccessResult toAccess(JsonNode json) {
+    List<String> created = new ArrayList<>();
+    for (JsonNode role : array(required(json, "roles"))) {
+      if (required(role, "created").asBoolean()) {
+        created.add(required(role, "name").asText());
+      }
+    }
+    List<String> changed = new ArrayList<>();
+    for (JsonNode ks : array(required(json, "keyspaces"))) {
+      if (required(ks, "changed").asBoolean()) {
+        changed.add(required(ks, "name").asText());
+      }
+    }
+    return new AccessResult(created, required(json, "defaultSuperuser").asText(), changed);
+  }
+
   /** The agent's URL segment of a job kind: the kind's name in lower case without underscores. */
   static String operationPath(JobKind kind) {
     return kind.name().toLowerCase(java.util.Locale.ROOT).replace("_", "");

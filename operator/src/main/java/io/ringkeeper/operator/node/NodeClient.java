@@ -26,4 +26,7 @@ public interface NodeClient {
 
   /** Sets the node's compaction throughput in MiB/s (0 = unthrottled) and returns the previous value. */
   CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond);
+
+  /** Creates or alters roles, disables the default superuser, sets the replication of the auth keyspaces. */
+  CompletableFuture<AccessResult> access(NodeEndpoint node, AccessRequest request);
 }

@@ -107,6 +107,11 @@ final class PolledAgents implements Agents {
         () -> client.setCompactionThroughput(node, mibPerSecond));
   }
 
+  @Override
+  public AccessResult access(NodeEndpoint node, AccessRequest request, String attempt) {
+    return command(node, List.of(request, attempt), "set access", () -> client.access(node, request));
+  }
+
   private Object read(Read read, String what) {
     Seen seen = reads.computeIfAbsent(read, r -> new Seen());
     seen.wanted = clock.instant();

@@ -85,6 +85,12 @@ class ClusterMetricsTest {
     public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public CompletableFuture<io.ringkeeper.operator.node.AccessResult> access(NodeEndpoint node,
+        io.ringkeeper.operator.node.AccessRequest request) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private final NodePoller poller = new NodePoller(new TwoNodes(), Duration.ofHours(1), Duration.ofSeconds(1), 4,

@@ -71,6 +71,12 @@ class NodePollerTest {
     public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public CompletableFuture<io.ringkeeper.operator.node.AccessResult> access(NodeEndpoint node,
+        io.ringkeeper.operator.node.AccessRequest request) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private final ScriptedClient client = new ScriptedClient();

@@ -213,6 +213,74 @@ public final class FakeJobs implements NodeClient {
     return call(() -> setThroughput(node.node(), mibPerSecond));
   }
 
+  @Override
+  public CompletableFuture<io.ringkeeper.operator.node.AccessResult> access(NodeEndpoint node,
+      io.ringkeeper.operator.node.AccessRequest request) {
+    return call(() -> applyAccess(request));
+  }
+
+  /** A role as the fake cluster keeps it (one store for the whole fleet, as system_auth is one table). */
+  public record FakeRole(String password, boolean superuser, boolean login) {}
+
+  private final Map<String, FakeRole> roles = new ConcurrentHashMap<>(
+      Map.of("cassandra", new FakeRole("cassandra", true, true)));
+  private final List<io.ringkeeper.operator.node.AccessRequest> accessRequests = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failAccess = new AtomicInteger();
+
+  /** The roles of the fake cluster by name. */
+  public Map<String, FakeRole> roles() {
+    return Map.copyOf(roles);
+  }
+
+  /** Every access request received, in order. */
+  public List<io.ringkeeper.operator.node.AccessRequest> accessRequests() {
+    return List.copyOf(accessRequests);
+  }
+
+  /** The next {@code n} access requests fail as a node that cannot reach a quorum would. */
+  public void failNextAccess(int n) {
+    failAccess.set(n);
+  }
+
+  /** Sets roles, the default role and system keyspace replication as the agent does (idempotently). */
+  public io.ringkeeper.operator.node.AccessResult applyAccess(io.ringkeeper.operator.node.AccessRequest request) {
+    accessRequests.add(request);
+    if (failAccess.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new io.ringkeeper.operator.node.NodeClientException(
+          io.ringkeeper.operator.node.NodeClientException.Kind.ERROR, "fake", 500,
+          "createRole failed: Cannot achieve consistency level QUORUM", null);
+    }
+    List<String> created = new ArrayList<>();
+    for (io.ringkeeper.operator.node.AccessRequest.Role role : request.roles()) {
+      if (roles.put(role.name(), new FakeRole(role.password(), role.superuser(), role.login())) == null) {
+        created.add(role.name());
+      }
+    }
+    String state = "absent";
+    if (request.roles().stream().anyMatch(r -> r.name().equals("cassandra"))) {
+      state = "managed";
+    } else if (roles.containsKey("cassandra")) {
+      if (request.disableDefaultSuperuser()) {
+        roles.put("cassandra", new FakeRole(roles.get("cassandra").password(), false, false));
+      }
+      state = roles.get("cassandra").login() ? "enabled" : "disabled";
+    }
+    List<String> changed = new ArrayList<>();
+    for (String ks : request.keyspaces()) {
+      KeyspaceInfo current = keyspaces.stream().filter(k -> k.name().equals(ks)).findFirst().orElse(null);
+      if (current == null || !current.replicationStrategy().equals("NetworkTopologyStrategy")
+          || !current.replicationFactors().equals(request.factors())) {
+        changed.add(ks);
+        List<KeyspaceInfo> next = new ArrayList<>(keyspaces);
+        next.removeIf(k -> k.name().equals(ks));
+        next.add(new KeyspaceInfo(ks, true, "NetworkTopologyStrategy", request.factors(),
+            current == null ? List.of() : current.tables(), 0));
+        keyspaces = List.copyOf(next);
+      }
+    }
+    return new io.ringkeeper.operator.node.AccessResult(created, state, changed);
+  }
+
   private static <T> CompletableFuture<T> call(java.util.function.Supplier<T> body) {
     try {
       return CompletableFuture.completedFuture(body.get());

@@ -59,7 +59,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
   private final List<CompletableFuture<?>> unanswered = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** The agent calls {@link #hang} can make never answer. */
-  public enum Call { NODE_INFO, METRICS, KEYSPACES, START_JOB, JOB, SET_COMPACTION_THROUGHPUT }
+  public enum Call { NODE_INFO, METRICS, KEYSPACES, START_JOB, JOB, SET_COMPACTION_THROUGHPUT, ACCESS }
   private final Map<String, List<KeyspaceInfo>> schemas = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final FakeJobs jobs = new FakeJobs(java.time.Clock.systemUTC());
@@ -305,6 +305,15 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
       return never();
     }
     return answer(endpoint, () -> jobs.setThroughput(endpoint.node(), mibPerSecond));
+  }
+
+  @Override
+  public CompletableFuture<io.ringkeeper.operator.node.AccessResult> access(NodeEndpoint endpoint,
+      io.ringkeeper.operator.node.AccessRequest request) {
+    if (hung.contains(Call.ACCESS)) {
+      return never();
+    }
+    return answer(endpoint, () -> jobs.applyAccess(request));
   }
 
   /** The jobs, pending compactions, throughput and schema of the fleet's nodes (on the system clock). */

@@ -56,6 +56,12 @@ public final class ImmediateAgents implements Agents {
     return now(node, client.setCompactionThroughput(node, mibPerSecond));
   }
 
+  @Override
+  public io.ringkeeper.operator.node.AccessResult access(NodeEndpoint node,
+      io.ringkeeper.operator.node.AccessRequest request, String attempt) {
+    return now(node, client.access(node, request));
+  }
+
   private static <T> T now(NodeEndpoint node, CompletableFuture<T> call) {
     if (!call.isDone()) {
       throw new NoAnswerYet(node.node(), "the call did not complete at once");
