@@ -55,6 +55,11 @@ calls from a run against the mock API server and fails when a rule is missing or
 - apiGroups: [""]
   resources: [pods, persistentvolumeclaims, services, configmaps, secrets]
   verbs: [list, watch, create, patch]
+# A user's Secret named by spec.auth (superuserSecretRef, roles[].secretRef) is read once by name, then labelled
+# for the cluster so the Secret informer sees its changes.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
 # Pods are deleted to restart or replace a node and after their node left the ring; volumes only with
 # storage.reclaim Delete, after their node left the ring.
 - apiGroups: [""]

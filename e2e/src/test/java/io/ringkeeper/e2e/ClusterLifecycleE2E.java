@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * steps build on each other, in order, on one cluster: create (with an operator restart in the middle), check the
  * tokens, write 10,000 rows at QUORUM, kill a node and see Degraded then Ready, delete a pod (it drains; the
  * operator recreates it and it finds its data again), read every row back at ALL. Zero
- * lost rows is the pass mark. CQL uses the default superuser cassandra/cassandra (see E2eSupport#cql).
+ * lost rows is the pass mark. CQL logs in as the superuser of the generated Secret (see E2eSupport#cql).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLifecycleE2E {
@@ -110,7 +110,7 @@ class ClusterLifecycleE2E {
   @Test
   @Order(3)
   void tenThousandRowsAreWrittenAtQuorum() throws Exception {
-    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS e2e WITH replication ="
           + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS e2e.rows (id int PRIMARY KEY,"
@@ -178,7 +178,7 @@ class ClusterLifecycleE2E {
   void everyRowReadsBackAtConsistencyAll() throws Exception {
     int found = 0;
     List<Integer> missing = new ArrayList<>();
-    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       PreparedStatement select = session.prepare("SELECT value FROM e2e.rows WHERE id = ?");
       Semaphore inFlight = new Semaphore(64);
       List<CompletableFuture<Void>> reads = new ArrayList<>();

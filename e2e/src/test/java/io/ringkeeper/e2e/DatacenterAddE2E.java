@@ -88,7 +88,7 @@ class DatacenterAddE2E {
   @Test
   @Order(1)
   void rowsWrittenToAKeyspaceReplicatedInDc1Only() throws Exception {
-    try (CqlSession session = E2eSupport.cql(address("dcadd-dc1-r1-0"), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address("dcadd-dc1-r1-0"), "dc1")) {
       replication(session, "CREATE KEYSPACE IF NOT EXISTS", "'dc1': 1");
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS dcadd.rows (id int PRIMARY KEY,"
           + " value text)"));
@@ -130,7 +130,7 @@ class DatacenterAddE2E {
   @Test
   @Order(3)
   void alteringTheKeyspaceRebuildsTheNewDatacenterFromTheExistingOne() throws Exception {
-    try (CqlSession session = E2eSupport.cql(address("dcadd-dc1-r1-0"), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address("dcadd-dc1-r1-0"), "dc1")) {
       replication(session, "ALTER KEYSPACE", "'dc1': 1, 'dc2': 1");
     }
     Set<String> steps = new LinkedHashSet<>();
@@ -158,7 +158,7 @@ class DatacenterAddE2E {
     String dc2 = address("dcadd-dc2-r1-0");
     List<Integer> missing = new ArrayList<>();
     Set<String> coordinators = new LinkedHashSet<>();
-    try (CqlSession session = E2eSupport.cqlOnly(dc2, "dc2")) {
+    try (CqlSession session = E2eSupport.cqlOnly(env, NAMESPACE, CLUSTER, dc2, "dc2")) {
       assertThat(session.getMetadata().getNodes().values()).extracting(Node::getDatacenter).contains("dc1", "dc2");
       assertThat(session.getMetadata().getNodes().values()).filteredOn(n -> "dc1".equals(n.getDatacenter()))
           .allSatisfy(n -> assertThat(n.getDistance()).isEqualTo(NodeDistance.IGNORED));

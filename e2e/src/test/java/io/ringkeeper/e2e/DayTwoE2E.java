@@ -93,7 +93,7 @@ class DayTwoE2E {
     CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
     assertThat(cr.getStatus().getNodes()).hasSize(3)
         .allSatisfy(n -> assertThat(n.getPodIP()).startsWith("127.3.0."));
-    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS day2 WITH replication ="
           + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS day2.rows (id int PRIMARY KEY,"
@@ -177,7 +177,7 @@ class DayTwoE2E {
 
   private static List<Integer> missingRowsAtAll() throws InterruptedException {
     List<Integer> missing = new ArrayList<>();
-    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       PreparedStatement select = session.prepare("SELECT value FROM day2.rows WHERE id = ?");
       for (int id = 0; id < ROWS; id++) {
         Row row = read(session, select.bind(id));

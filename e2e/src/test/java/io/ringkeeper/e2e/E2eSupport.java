@@ -57,26 +57,41 @@ final class E2eSupport {
   }
 
   /**
-   * CQL as the default superuser cassandra/cassandra (the operator generates a superuser Secret but does not
-   * create that role in Cassandra yet), with the long timeouts DDL needs on a 2-core machine (FACTS.md).
+   * CQL as the cluster's superuser, with the credentials of its Secret (spec.auth.superuserSecretRef or the
+   * generated {@code <cluster>-superuser}), as a user would connect; with the long timeouts DDL needs on a 2-core
+   * machine (FACTS.md). The default cassandra/cassandra no longer logs in once the operator set the roles.
    */
-  static CqlSession cql(String address, String datacenter) {
-    return builder(address, datacenter).build();
+  static CqlSession cql(LocalEnvironment env, String namespace, String cluster, String address, String datacenter) {
+    return builder(env, namespace, cluster, address, datacenter).build();
   }
 
   /** As {@link #cql}, but requests go to the nodes of {@code datacenter} only: the others are IGNORED. */
-  static CqlSession cqlOnly(String address, String datacenter) {
-    return builder(address, datacenter)
+  static CqlSession cqlOnly(LocalEnvironment env, String namespace, String cluster, String address,
+      String datacenter) {
+    return builder(env, namespace, cluster, address, datacenter)
         .withNodeDistanceEvaluator((node, local) -> datacenter.equals(node.getDatacenter()) ? null
             : NodeDistance.IGNORED)
         .build();
   }
 
-  private static CqlSessionBuilder builder(String address, String datacenter) {
+  /** The superuser's name and password, from the Secret the cluster's spec names (or the generated one). */
+  static Map.Entry<String, String> superuser(LocalEnvironment env, String namespace, String cluster) {
+    CassandraCluster cr = env.get(namespace, cluster);
+    Secret secret = env.client().secrets().inNamespace(namespace)
+        .withName(io.ringkeeper.operator.reconciler.observe.AccessFacts.superuserSecret(cr)).get();
+    if (secret == null) {
+      throw new IllegalStateException("cluster " + cluster + " has no superuser Secret yet");
+    }
+    return Map.entry(Secrets.value(secret, "username"), Secrets.value(secret, "password"));
+  }
+
+  private static CqlSessionBuilder builder(LocalEnvironment env, String namespace, String cluster, String address,
+      String datacenter) {
+    Map.Entry<String, String> superuser = superuser(env, namespace, cluster);
     return CqlSession.builder()
         .addContactPoint(new InetSocketAddress(address, 9042))
         .withLocalDatacenter(datacenter)
-        .withAuthCredentials("cassandra", "cassandra")
+        .withAuthCredentials(superuser.getKey(), superuser.getValue())
         .withConfigLoader(DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
             .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))

@@ -138,6 +138,13 @@ class ExamplesE2E {
         CassandraCluster.class);
     cr.getMetadata().setNamespace("relaxed");
     cr.getSpec().getDatacenters().get(0).setSize(3); // one node per rack: what 2 cores hold
+    // The Secret production.yaml names (spec.auth.superuserSecretRef), created as its comment says.
+    env.client().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        .withName("orders-superuser").withNamespace("relaxed").endMetadata()
+        .addToData("username", java.util.Base64.getEncoder().encodeToString("orders_admin".getBytes()))
+        .addToData("password", java.util.Base64.getEncoder().encodeToString("e2e-orders-password".getBytes()))
+        .build())
+        .create();
     LocalEnvironment.apply(env.client(), cr);
     env.awaitReady("relaxed", "orders", Duration.ofMinutes(6));
     PHASES.done("production.yaml relaxed, 3 nodes: Ready");

@@ -74,7 +74,7 @@ class MetricsE2E {
     assertThat(cr.getStatus().getNodes()).allSatisfy(n -> assertThat(n.getPodIP()).startsWith("127.6.0."));
     PHASES.done("apply examples/minimal.yaml -> Ready");
 
-    try (CqlSession session = E2eSupport.cql(cr.getStatus().getNodes().get(0).getPodIP(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, cr.getStatus().getNodes().get(0).getPodIP(), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS metrics WITH replication ="
           + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS metrics.kv (id int PRIMARY KEY,"

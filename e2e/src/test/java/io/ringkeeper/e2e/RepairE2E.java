@@ -63,7 +63,7 @@ class RepairE2E {
     env.applyYaml(MANIFEST);
     CassandraCluster cr = env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5));
     PHASES.done("3 nodes on 127.4.0.x -> Ready");
-    try (CqlSession session = E2eSupport.cql(cr.getStatus().getNodes().get(0).getPodIP(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, cr.getStatus().getNodes().get(0).getPodIP(), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS shop WITH replication ="
           + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS shop.orders (id int PRIMARY KEY,"

@@ -95,7 +95,7 @@ class StateRecoveryE2E {
   @Test
   @Order(1)
   void rowsWrittenThenScaledToFourNodes() throws Exception {
-    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS recover WITH replication ="
           + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS recover.rows (id int PRIMARY KEY,"
@@ -232,7 +232,7 @@ class StateRecoveryE2E {
 
   static List<Integer> missingRowsAtAll() throws InterruptedException {
     List<Integer> missing = new ArrayList<>();
-    try (CqlSession session = E2eSupport.cql(firstNodeAddress(), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       PreparedStatement select = session.prepare("SELECT value FROM recover.rows WHERE id = ?");
       for (int id = 0; id < ROWS; id++) {
         Row row = read(session, select.bind(id));

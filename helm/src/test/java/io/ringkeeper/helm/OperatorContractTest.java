@@ -74,6 +74,8 @@ class OperatorContractTest {
             size: 3
             racks: [{name: r1}, {name: r2}, {name: r3}]
         storage: {size: 1Gi, reclaim: Delete}
+        auth:
+          roles: [{name: contract_app, secretRef: contract-app}]
       """;
 
   static Set<String> calls;
@@ -86,6 +88,10 @@ class OperatorContractTest {
       HealthServer server = new HealthServer(0, () -> true, () -> harness.operator().metrics().scrape()).start();
       try {
         String ns = harness.kube().freshNamespace("contract");
+        // A user's Secret for spec.auth.roles: read by name once, then labelled for the informer.
+        harness.admin().resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+            .withName("contract-app").withNamespace(ns).endMetadata()
+            .addToData("password", java.util.Base64.getEncoder().encodeToString("app".getBytes())).build()).create();
         harness.create(ns, CLUSTER);
         harness.awaitCluster(ns, "contract", Duration.ofSeconds(120),
             c -> c.getStatus() != null && c.getStatus().getPhase() == ClusterPhase.Ready);
@@ -140,7 +146,7 @@ class OperatorContractTest {
     victims.add(admin.persistentVolumeClaims().inNamespace(ns).list().getItems().get(0));
     victims.add(admin.services().inNamespace(ns).list().getItems().get(0));
     victims.add(admin.configMaps().inNamespace(ns).list().getItems().get(0));
-    victims.add(admin.secrets().inNamespace(ns).list().getItems().get(0));
+    victims.add(admin.secrets().inNamespace(ns).withName("contract-agent-token").get()); // not the user's Secret
     victims.add(admin.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems().get(0));
     for (HasMetadata victim : victims) {
       admin.resource(victim).edit(o -> {

@@ -62,6 +62,9 @@ public class CassandraClusterStatus {
           + " source datacenter) after its keyspaces replicate to it.")
   private List<RebuildStatus> rebuilds;
 
+  @JsonPropertyDescription("Roles and the replication of the keyspaces that hold them, as last set on the nodes.")
+  private AccessStatus access;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -180,5 +183,13 @@ public class CassandraClusterStatus {
 
   public void setRebuilds(List<RebuildStatus> rebuilds) {
     this.rebuilds = rebuilds;
+  }
+
+  public AccessStatus getAccess() {
+    return access;
+  }
+
+  public void setAccess(AccessStatus access) {
+    this.access = access;
   }
 }

@@ -75,6 +75,11 @@ import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.NodePods;
 import io.ringkeeper.operator.resources.NodeVolumes;
 import io.ringkeeper.operator.resources.Secrets;
+import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.reconciler.observe.AccessFacts;
+import io.ringkeeper.operator.reconciler.act.AccessSync;
+import io.ringkeeper.api.v1alpha1.AccessStatus;
+import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.resources.Services;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.net.HttpURLConnection;
@@ -118,6 +123,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final Maintenance maintenance;
   private final NodeOperations operations;
   private final OperationFacts operationFacts;
+  private final AccessSync accessSync;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciliations = new AtomicLong();
   private volatile BiConsumer<ClusterKey, CassandraClusterStatus> statusListener = (key, status) -> {};
@@ -143,6 +149,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     this.events = new EventRecorder(client, clock);
     this.maintenance = new Maintenance(poller.agents(), config.pollInterval());
     this.operations = new NodeOperations(client, writer, config, clock);
+    this.accessSync = new AccessSync(clock);
     this.operationFacts = new OperationFacts(config);
     poller.setListener(this::nodesChanged);
   }
@@ -217,8 +224,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
 
     // The shared configuration the cluster should have, rendered once for this reconcile.
     DesiredCluster desired = DesiredCluster.of(cr, ClusterMapper.seeds(cr, known));
+    Map<String, Secret> roleSecrets = roleSecrets(cr, observed);
     Plan plan = planner.plan(operationFacts.state(cr, known, ringFormed, observed, views,
-        poller.endpoints(Observer.key(cr)), poller.agents(), desired, clock.instant()));
+        poller.endpoints(Observer.key(cr)), poller.agents(), desired, clock.instant())
+        .withAccess(AccessFacts.of(cr, roleSecrets)));
     Step step = plan.step();
     if (step instanceof Step.AssignInitialTokens assign) {
       // Recorded before any pod exists: a restarted operator finds the same tokens and never re-allocates.
@@ -231,15 +240,25 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     if (NodeOperations.handles(step)) {
       return operate(cr, context, observed, problems, known, views, ringFormed, plan, desired);
     }
+    List<ClusterEvent> stepEvents = new ArrayList<>();
+    AccessStatus access = step instanceof Step.SetAccess set
+        ? accessSync.carryOut(cr, roleSecrets, set, cr.getStatus() == null ? null : cr.getStatus().getAccess(),
+            poller.endpoints(Observer.key(cr)), poller.agents(), stepEvents)
+        : null;
     apply(cr, observed, known, step, desired);
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
-        ringFormed, plan, clock.instant()), step);
+        ringFormed, plan, clock.instant()), step, status -> StatusBuilder.withAccess(status, access));
+    stepEvents.forEach(e -> events.record(cr, e));
     boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
     // E.g. a rebuild waiting for the user to alter the keyspaces, a refused volume resize waiting for its retry:
     // no Kubernetes or node event tells when that is due.
     boolean recheckHeld = plan.held().stream().anyMatch(Held::recheck);
     if ((operating || recheckHeld) && (recheck == null || recheck.compareTo(config.pollInterval()) > 0)) {
       recheck = config.pollInterval();
+    }
+    // The agent's answer triggers a reconcile that records it; one more then sees the roles set (Ready).
+    if (step instanceof Step.SetAccess && (recheck == null || recheck.compareTo(Duration.ofSeconds(1)) > 0)) {
+      recheck = Duration.ofSeconds(1);
     }
     return recheck == null ? UpdateControl.noUpdate()
         : UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(recheck);
@@ -374,9 +393,37 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         }
       }
       Milestones.forStep(step).forEach(e -> events.record(cr, e));
-    } else if (!(step instanceof Step.Wait) && !(step instanceof Step.Idle) && !NodeOperations.handles(step)) {
+    } else if (!(step instanceof Step.Wait) && !(step instanceof Step.Idle) && !(step instanceof Step.SetAccess)
+        && !NodeOperations.handles(step)) {
       throw new IllegalStateException("no way to apply step " + step);
     }
+  }
+
+  /**
+   * The Secrets the spec names for roles, by name. A user's Secret not labelled for the cluster yet is read once and
+   * labelled, so the Secret informer sees it (and its changes trigger a reconcile) from then on.
+   */
+  private Map<String, Secret> roleSecrets(CassandraCluster cr, ObservedState observed) {
+    Map<String, Secret> result = new java.util.TreeMap<>(observed.secrets());
+    String cluster = cr.getMetadata().getName();
+    for (String name : AccessFacts.referencedSecrets(cr)) {
+      if (result.containsKey(name)
+          || (AccessFacts.generatesSuperuser(cr) && name.equals(AccessFacts.superuserSecret(cr)))) {
+        continue;
+      }
+      Secret secret = client.secrets().inNamespace(cr.getMetadata().getNamespace()).withName(name).get();
+      if (secret == null) {
+        continue;
+      }
+      Map<String, String> labels = new java.util.LinkedHashMap<>(
+          secret.getMetadata().getLabels() == null ? Map.of() : secret.getMetadata().getLabels());
+      labels.putAll(Labels.cluster(cluster));
+      Secret labelled = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName(name)
+          .withNamespace(cr.getMetadata().getNamespace()).withLabels(labels).endMetadata().build();
+      writer.ensure(labelled, secret, Scope.METADATA, secrets);
+      result.put(name, secret);
+    }
+    return result;
   }
 
   private void ensureSecrets(CassandraCluster cr, ObservedState observed) {
@@ -401,8 +448,15 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   /** Builds and writes the status; returns when to reconcile again for repair and maintenance (or null). */
   private Duration finish(CassandraCluster cr, Context<CassandraCluster> context, StatusBuilder.Inputs inputs,
       Step applied) {
+    return finish(cr, context, inputs, applied, status -> {});
+  }
+
+  /** As above, with what the step itself recorded put into the status built ({@code amend}). */
+  private Duration finish(CassandraCluster cr, Context<CassandraCluster> context, StatusBuilder.Inputs inputs,
+      Step applied, java.util.function.Consumer<CassandraClusterStatus> amend) {
     CassandraClusterStatus before = cr.getStatus();
     CassandraClusterStatus status = StatusBuilder.build(inputs);
+    amend.accept(status);
     Maintenance.Outcome upkeep = inputs.plan() == null ? new Maintenance.Outcome(List.of(), null)
         : maintenance.update(cr, status, poller.endpoints(Observer.key(cr)), inputs.observed().nodes(),
             inputs.now());

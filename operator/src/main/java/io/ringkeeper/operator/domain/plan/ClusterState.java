@@ -26,6 +26,7 @@ import java.util.Set;
  * @param now the reconcile's time
  * @param rebuilds the datacenters added to the running cluster, pending or rebuilt, as recorded in status
  * @param keyspaces how the keyspaces replicate, asked of a node while a rebuild may be due; null when unknown
+ * @param access the roles wanted and set; null when the operator does not manage them (tests of other rules)
  */
 public record ClusterState(
     String cluster,
@@ -40,7 +41,8 @@ public record ClusterState(
     Set<String> volumes,
     Instant now,
     List<Rebuild> rebuilds,
-    List<KeyspaceReplication> keyspaces) {
+    List<KeyspaceReplication> keyspaces,
+    Access access) {
 
   public ClusterState {
     Objects.requireNonNull(cluster, "cluster");
@@ -51,6 +53,19 @@ public record ClusterState(
     Objects.requireNonNull(now, "now");
     rebuilds = rebuilds == null ? List.of() : List.copyOf(rebuilds);
     keyspaces = keyspaces == null ? null : List.copyOf(keyspaces);
+  }
+
+  public ClusterState(String cluster, int numTokens, List<Datacenter> datacenters, boolean ringFormed,
+      List<KnownNode> known, Map<String, NodeFacts> facts, Operation operation, JobFacts job, boolean deleteVolumes,
+      Set<String> volumes, Instant now, List<Rebuild> rebuilds, List<KeyspaceReplication> keyspaces) {
+    this(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes, volumes, now,
+        rebuilds, keyspaces, null);
+  }
+
+  /** The same state with these roles wanted and set. */
+  public ClusterState withAccess(Access wanted) {
+    return new ClusterState(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes,
+        volumes, now, rebuilds, keyspaces, wanted);
   }
 
   /** A state without added datacenters. */
@@ -70,7 +85,7 @@ public record ClusterState(
   /** The same state with these added datacenters and keyspaces. */
   public ClusterState withRebuilds(List<Rebuild> added, List<KeyspaceReplication> replication) {
     return new ClusterState(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes,
-        volumes, now, added, replication);
+        volumes, now, added, replication, access);
   }
 
   /** The pending rebuild of a datacenter added to the running cluster, if it was not rebuilt yet. */

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -50,6 +51,9 @@ public final class Planner {
 
   public Plan plan(ClusterState state) {
     List<Held> held = new ArrayList<>();
+    if (state.access() != null) {
+      held.addAll(state.access().problems());
+    }
     if (state.known().isEmpty()) {
       List<String> taken = SafetyRules.volumesInTheWay(state);
       if (!taken.isEmpty()) {
@@ -84,7 +88,17 @@ public final class Planner {
     if (op == null) {
       op = InFlight.infer(state);
     }
-    Step step = op != null ? operations.next(state, op) : newOperation(state, held);
+    Step step = op != null ? operations.next(state, op) : null;
+    // Roles are set when no operation is under way or the one under way waits: it takes nothing down.
+    if (op == null || step instanceof Step.Await) {
+      Optional<Step> access = Access.next(state, held);
+      if (access.isPresent()) {
+        return new Plan(access.get(), held);
+      }
+    }
+    if (step == null) {
+      step = newOperation(state, held);
+    }
     return new Plan(step, held, rebuildsAfter(state, step));
   }
 

@@ -125,4 +125,21 @@ public sealed interface Step {
       nodes = List.copyOf(nodes);
     }
   }
+
+  /**
+   * Sets roles from their Secrets, disables the default superuser and sets the replication of the keyspaces holding
+   * roles, through one node's agent. Not an operation: it takes nothing down, and runs only while none is under way
+   * or the one under way waits.
+   *
+   * @param via the node whose agent is asked (up and normal)
+   * @param roles every wanted role, the superuser first
+   * @param factors replication factor per datacenter of {@link Access#SYSTEM_KEYSPACES}
+   * @param attempt failed attempts before this one
+   */
+  record SetAccess(NodeId via, List<Access.Role> roles, Map<String, Integer> factors, int attempt) implements Step {
+    public SetAccess {
+      roles = List.copyOf(roles);
+      factors = Map.copyOf(factors);
+    }
+  }
 }

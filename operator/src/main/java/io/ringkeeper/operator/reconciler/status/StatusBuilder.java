@@ -17,6 +17,7 @@ import io.ringkeeper.api.v1alpha1.OperationType;
 import io.ringkeeper.api.v1alpha1.RingStatus;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.plan.Held;
+import io.ringkeeper.operator.domain.plan.Access;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Plan;
@@ -115,6 +116,7 @@ public final class StatusBuilder {
     status.setOperation(operation(in, previous));
     status.setRepair(previous.getRepair());
     status.setMaintenance(previous.getMaintenance());
+    status.setAccess(previous.getAccess());
     status.setRebuilds(in.plan() != null && in.plan().rebuilds() != null
         ? OperationRecords.write(in.plan().rebuilds()) : previous.getRebuilds());
     conditionsAndPhase(in, status, previous, generation);
@@ -134,6 +136,13 @@ public final class StatusBuilder {
     }
     if (repair != null && repair.getRunning() != null && status.getPhase() == ClusterPhase.Ready) {
       status.setPhase(ClusterPhase.Repairing);
+    }
+  }
+
+  /** Puts the access record a {@code SetAccess} step produced into the status just built (null: keeps it). */
+  public static void withAccess(CassandraClusterStatus status, io.ringkeeper.api.v1alpha1.AccessStatus access) {
+    if (access != null) {
+      status.setAccess(access);
     }
   }
 
@@ -278,12 +287,20 @@ public final class StatusBuilder {
         .sorted().toList();
     List<Held> held = in.plan() == null ? List.of() : in.plan().held();
     List<Held> lost = held.stream().filter(h -> h.reason().equals("NodeVolumeLost")).toList();
-    List<Held> pendingChanges = held.stream().filter(h -> !h.reason().equals("NodeVolumeLost")).toList();
+    List<Held> access = held.stream().filter(h -> Access.REASONS.contains(h.reason())).toList();
+    List<Held> pendingChanges = held.stream().filter(h -> !h.reason().equals("NodeVolumeLost"))
+        .filter(h -> !Access.REASONS.contains(h.reason())).toList();
     boolean formed = in.ringFormed();
     boolean allReady = formed && !nodes.isEmpty() && notReady.isEmpty();
     String readyCount = status.getReadyNodes() + "/" + nodes.size() + " nodes are ready";
 
-    Condition ready = allReady
+    // A new cluster is Ready once its superuser can log in: the nodes are up before the roles are set.
+    boolean firstRoles = in.plan() != null && in.plan().step() instanceof Step.SetAccess
+        && (previous.getAccess() == null || previous.getAccess().getDefaultSuperuser() == null);
+    Condition ready = allReady && firstRoles
+        ? Conditions.of(before, Conditions.READY, false, "SettingRoles", readyCount + "; the superuser is being"
+            + " created from its Secret", generation, now)
+        : allReady
         ? Conditions.of(before, Conditions.READY, true, "AllNodesReady", readyCount, generation, now)
         : Conditions.of(before, Conditions.READY, false, !formed ? "Creating" : "NodesNotReady",
             nodes.isEmpty() ? "No node exists yet" : readyCount + "; not ready: " + String.join(", ", notReady),
@@ -296,6 +313,9 @@ public final class StatusBuilder {
     } else if (!lost.isEmpty()) {
       degraded = Conditions.of(before, Conditions.DEGRADED, true, "NodeVolumeLost",
           lost.stream().map(Held::message).collect(Collectors.joining("; ")), generation, now);
+    } else if (!access.isEmpty()) {
+      degraded = Conditions.of(before, Conditions.DEGRADED, true, access.get(0).reason(),
+          access.stream().map(Held::message).collect(Collectors.joining("; ")), generation, now);
     } else if (formed && nodes.stream().anyMatch(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)) {
       degraded = Conditions.of(before, Conditions.DEGRADED, true, "NodesDown", nodes.stream()
           .filter(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)
@@ -322,7 +342,7 @@ public final class StatusBuilder {
       status.setPhase(ClusterPhase.Invalid);
     } else if (!identity.isEmpty()) {
       status.setPhase(ClusterPhase.Degraded);
-    } else if (!formed) {
+    } else if (!formed || firstRoles) {
       status.setPhase(ClusterPhase.Creating);
     } else if (status.getOperation() != null && status.getOperation().getType() != OperationType.Create) {
       status.setPhase(switch (status.getOperation().getType()) {
@@ -370,6 +390,11 @@ public final class StatusBuilder {
     }
     if (step instanceof Step.Wait s) {
       return Conditions.of(before, Conditions.PROGRESSING, true, s.reason(), s.message(), generation, now);
+    }
+    if (step instanceof Step.SetAccess a) {
+      return Conditions.of(before, Conditions.PROGRESSING, true, "SettingRoles", "Setting " + a.roles().size()
+          + " role(s) from their Secrets and the replication of system_auth, system_distributed and system_traces "
+          + new java.util.TreeMap<>(a.factors()) + " through node " + a.via().name(), generation, now);
     }
     if (step instanceof Step.Idle) {
       return pending.isEmpty()
