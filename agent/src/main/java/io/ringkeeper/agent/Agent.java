@@ -79,12 +79,22 @@ public final class Agent {
    * Binds and starts the server now. Call it from a daemon thread: the server's dispatcher thread inherits
    * the daemon flag of the caller.
    */
+  /** How long a client may take to send a request, headers and body. */
+  static final long MAX_REQUEST_SECONDS = 10;
+
   public static Agent start(AgentConfig config) throws IOException {
     // The JDK server writes response headers and body separately; with Nagle's algorithm on, the body then
     // waits for the client's delayed ACK (~40 ms per request, measured). This property is read once by
     // the JDK's HTTP server only, which Cassandra does not use; an explicit setting is left alone.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+    // A client that sends its headers, or a body, slowly or never held a worker thread forever: with as many such
+    // clients as threads, even /healthz went unanswered and the kubelet would restart a healthy node (found by
+    // HttpApiFuzzTest). The JDK server closes a connection whose request (headers and body) is not read within
+    // this many seconds, which frees the thread. Read once by the JDK's HTTP server only.
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_SECONDS));
     }
     AtomicInteger n = new AtomicInteger();
     ExecutorService workers = Executors.newFixedThreadPool(config.threads(), r -> {

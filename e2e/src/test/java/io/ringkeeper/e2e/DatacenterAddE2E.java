@@ -13,6 +13,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
@@ -177,6 +178,26 @@ class DatacenterAddE2E {
     assertThat(coordinators).containsExactly("dc2");
     assertThat(missing).as("rows dc2 does not hold").isEmpty();
     assertThat(uids()).as("dc1 not restarted").containsAllEntriesOf(dc1Pods);
+  }
+
+  @Test
+  @Order(5)
+  void theKeyspacesHoldingRolesReplicateToTheNewDatacenterAndSystemAuthIsRepairedOnce() throws Exception {
+    CassandraCluster repaired = env.await(NAMESPACE, CLUSTER, c -> c.getStatus().getAccess() != null
+        && java.util.Map.of("dc1", 1, "dc2", 1).equals(c.getStatus().getAccess().getSystemReplication())
+        && c.getStatus().getAccess().getReplicationChangedAt() != null && c.getStatus().getRepair() != null
+        && c.getStatus().getAccess().getReplicationChangedAt().equals(c.getStatus().getRepair().getLastAuthRepairFor())
+        && c.getStatus().getRepair().getRunning() == null, Duration.ofMinutes(3),
+        "system_auth on dc1 and dc2, then repaired");
+    assertThat(repaired.getStatus().getRepair().getLastMessage()).contains("AuthReplication", "system_auth");
+    assertThat(repaired.getStatus().getRepair().getLastResult()).isEqualTo("Succeeded");
+    for (NodeEndpoint node : E2eSupport.agents(env, repaired).values()) {
+      io.ringkeeper.operator.node.KeyspaceInfo auth = new io.ringkeeper.operator.node.HttpNodeClient(
+          Duration.ofSeconds(2), Duration.ofSeconds(30), 2).keyspaces(node).get(30, java.util.concurrent.TimeUnit.SECONDS)
+          .stream().filter(k -> k.name().equals("system_auth")).findFirst().orElseThrow();
+      assertThat(auth.replicationFactors()).as(node.node()).isEqualTo(java.util.Map.of("dc1", 1, "dc2", 1));
+    }
+    PHASES.done("system_auth on dc1=1, dc2=1 and repaired (AuthReplication)");
   }
 
   /** Retried: on this shared 2-core machine a node under load misses a timeout now and then. */

@@ -21,6 +21,11 @@ public class AccessStatus {
           + " (NetworkTopologyStrategy, min(3, nodes) per datacenter).")
   private Map<String, Integer> systemReplication;
 
+  @JsonPropertyDescription(
+      "When the replication of system_auth last grew on a cluster that already had roles (RFC 3339): a repair of"
+          + " system_auth follows once, so the roles written before reach the new replicas.")
+  private String replicationChangedAt;
+
   @JsonPropertyDescription("Failed attempts in a row to set access; 0 or absent when the last one held.")
   private Integer attempts;
 
@@ -52,6 +57,14 @@ public class AccessStatus {
 
   public void setSystemReplication(Map<String, Integer> systemReplication) {
     this.systemReplication = systemReplication;
+  }
+
+  public String getReplicationChangedAt() {
+    return replicationChangedAt;
+  }
+
+  public void setReplicationChangedAt(String replicationChangedAt) {
+    this.replicationChangedAt = replicationChangedAt;
   }
 
   public Integer getAttempts() {

@@ -17,6 +17,10 @@ public class RepairStatus {
   @JsonPropertyDescription("The value of the ringkeeper.io/repair annotation last acted upon.")
   private String lastRequest;
 
+  @JsonPropertyDescription(
+      "The status.access.replicationChangedAt a repair of system_auth was started for (each change is repaired once).")
+  private String lastAuthRepairFor;
+
   @JsonPropertyDescription("The run in progress, if any.")
   private RepairRunStatus running;
 
@@ -50,6 +54,14 @@ public class RepairStatus {
 
   public String getLastRequest() {
     return lastRequest;
+  }
+
+  public String getLastAuthRepairFor() {
+    return lastAuthRepairFor;
+  }
+
+  public void setLastAuthRepairFor(String lastAuthRepairFor) {
+    this.lastAuthRepairFor = lastAuthRepairFor;
   }
 
   public void setLastRequest(String lastRequest) {

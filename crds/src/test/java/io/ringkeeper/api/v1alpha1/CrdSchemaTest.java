@@ -110,6 +110,20 @@ class CrdSchemaTest {
   }
 
   @Test
+  void schemaRejectsARoleWithAQuoteInItsNameOrWithoutItsSecret() {
+    ObjectNode doc = base();
+    ObjectNode role = ((ObjectNode) doc.get("spec")).putObject("auth").putArray("roles").addObject();
+    role.put("name", "app'; DROP ROLE x");
+    role.put("secretRef", "app");
+    assertThat(SchemaValidator.validate(doc)).anyMatch(m -> m.contains("name"));
+    role.put("name", "app");
+    role.remove("secretRef");
+    assertThat(SchemaValidator.validate(doc)).anyMatch(m -> m.contains("secretRef"));
+    role.put("secretRef", "app");
+    assertThat(SchemaValidator.validate(doc)).isEmpty();
+  }
+
+  @Test
   void schemaRejectsARackWithoutName() {
     ObjectNode doc = base();
     ((ObjectNode) doc.at("/spec/datacenters/0/racks/0")).remove("name");

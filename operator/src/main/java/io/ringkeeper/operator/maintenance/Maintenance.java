@@ -207,7 +207,8 @@ public final class Maintenance {
 
   private void start(RepairStatus repair, RepairScheduling.Trigger trigger, List<MaintenanceNode> nodes,
       List<RepairKeyspace> keyspaces, RepairSettings settings, Instant now, List<ClusterEvent> events) {
-    RepairPlan plan = runner.plan(nodes, keyspaces, settings.keyspaces(), settings.segmentsPerNode(),
+    RepairPlan plan = runner.plan(nodes, keyspaces,
+        trigger.keyspaces().isEmpty() ? settings.keyspaces() : trigger.keyspaces(), settings.segmentsPerNode(),
         trigger.nodes());
     String skipped = plan.skipped().isEmpty() ? "" : "; skipped " + plan.skipped().entrySet().stream()
         .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));

@@ -30,6 +30,7 @@ final class RepairScheduling {
   static final String SCHEDULE = "Schedule";
   static final String ANNOTATION = "Annotation";
   static final String HINT_WINDOW = "HintWindow";
+  static final String AUTH_REPLICATION = "AuthReplication";
 
   private RepairScheduling() {}
 
@@ -83,6 +84,14 @@ final class RepairScheduling {
     if (request != null && !request.equals(repair.getLastRequest()) && idle && start == null) {
       repair.setLastRequest(request);
       start = new Trigger(ANNOTATION, Set.of());
+    }
+
+    // The replication of system_auth grew on a cluster that had roles: those rows reach the new replicas by repair.
+    String authChange = cr.getStatus() == null || cr.getStatus().getAccess() == null ? null
+        : cr.getStatus().getAccess().getReplicationChangedAt();
+    if (authChange != null && !authChange.equals(repair.getLastAuthRepairFor()) && idle && start == null) {
+      repair.setLastAuthRepairFor(authChange);
+      return Optional.of(new Trigger(AUTH_REPLICATION, Set.of(), List.of("system_auth")));
     }
 
     if (start != null) {
@@ -159,5 +168,13 @@ final class RepairScheduling {
   }
 
   /** What starts a run, and the nodes whose ranges it is limited to (empty: the whole ring). */
-  record Trigger(String name, Set<String> nodes) {}
+  /**
+   * @param nodes only these nodes' ranges (empty: the whole ring)
+   * @param keyspaces only these keyspaces (empty: spec.repair.keyspaces or every user keyspace)
+   */
+  record Trigger(String name, Set<String> nodes, List<String> keyspaces) {
+    Trigger(String name, Set<String> nodes) {
+      this(name, nodes, List.of());
+    }
+  }
 }

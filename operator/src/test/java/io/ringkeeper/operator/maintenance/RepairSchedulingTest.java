@@ -96,6 +96,35 @@ class RepairSchedulingTest {
   }
 
   @Test
+  void aGrownSystemAuthReplicationIsRepairedOnceAndOnlySystemAuthAfterARunningRun() {
+    cr.setStatus(new io.ringkeeper.api.v1alpha1.CassandraClusterStatus());
+    cr.getStatus().setAccess(new io.ringkeeper.api.v1alpha1.AccessStatus());
+    cr.getStatus().getAccess().setReplicationChangedAt("2026-01-01T10:00:00Z");
+    repair.setRunning(new RepairRunStatus());
+    assertThat(due("2026-01-01T10:00:01Z")).isEmpty();
+    repair.setRunning(null);
+    assertThat(due("2026-01-01T10:00:02Z"))
+        .hasValue(new RepairScheduling.Trigger("AuthReplication", Set.of(), List.of("system_auth")));
+    assertThat(repair.getLastAuthRepairFor()).isEqualTo("2026-01-01T10:00:00Z");
+    assertThat(due("2026-01-01T10:00:03Z")).isEmpty();
+    cr.getStatus().getAccess().setReplicationChangedAt("2026-01-02T10:00:00Z");
+    assertThat(due("2026-01-02T10:00:01Z")).hasValueSatisfying(t -> assertThat(t.keyspaces())
+        .containsExactly("system_auth"));
+  }
+
+  @Test
+  void anAuthRepairLeavesThePendingHintWindowRepairsForTheirOwnRun() {
+    cr.setStatus(new io.ringkeeper.api.v1alpha1.CassandraClusterStatus());
+    cr.getStatus().setAccess(new io.ringkeeper.api.v1alpha1.AccessStatus());
+    cr.getStatus().getAccess().setReplicationChangedAt("2026-01-01T10:00:00Z");
+    repair.getPendingHintRepairs().add("n1");
+    List<NodeStatus> down = List.of(node("n1", NodeState.DN, "2025-12-31T00:00:00Z"));
+    assertThat(due("2026-01-01T10:00:01Z", down, down)).hasValueSatisfying(
+        t -> assertThat(t.name()).isEqualTo("AuthReplication"));
+    assertThat(repair.getPendingHintRepairs()).containsExactly("n1");
+  }
+
+  @Test
   void aNodeDownLongerThanTheHintWindowGetsItsRangesRepairedOnceBack() {
     List<NodeStatus> before = List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z"),
         node("n2", NodeState.DN, "2026-01-01T02:00:00Z"));

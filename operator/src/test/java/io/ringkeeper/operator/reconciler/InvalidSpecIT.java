@@ -121,7 +121,21 @@ class InvalidSpecIT {
             """), "spec.jvm.heapSize: 4Gi is not below the memory limit 4Gi"),
         Arguments.of("memory request above limit", manifest("demo", DC + """
             resources: {requests: {memory: 8Gi}, limits: {memory: 4Gi}}
-            """), "spec.resources.requests.memory: exceeds spec.resources.limits.memory"));
+            """), "spec.resources.requests.memory: exceeds spec.resources.limits.memory"),
+        Arguments.of("a role listed twice", manifest("demo", DC + """
+            auth:
+              roles:
+                - {name: app, secretRef: app-1}
+                - {name: app, secretRef: app-2}
+            """), "spec.auth.roles[1].name: role 'app' is listed twice"),
+        Arguments.of("a role name that could break out of CQL", manifest("demo", DC + """
+            auth:
+              roles: [{name: "x'; DROP ROLE admin; --", secretRef: s}]
+            """), "spec.auth.roles[0].name: 'x'; DROP ROLE admin; --' is not a role name"),
+        Arguments.of("a role without its Secret", manifest("demo", DC + """
+            auth:
+              roles: [{name: app}]
+            """), "spec.auth.roles[0].secretRef: is missing; name a Secret with key password"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *
  * <p>Rules: the superuser (from spec.auth.superuserSecretRef or the generated Secret) is the first role and must
  * exist before anything else is set; Cassandra's default {@code cassandra} role is then disabled. system_auth,
- * system_distributed and system_traces replicate with NetworkTopologyStrategy, {@code min(3, nodes)} in every
- * datacenter that has nodes ({@link #systemFactors}). Roles removed from the spec are never dropped (a role may own
+ * system_distributed and system_traces replicate with NetworkTopologyStrategy, {@code min(3, size)} in every
+ * datacenter that has its nodes ({@link #systemFactors}). Roles removed from the spec are never dropped (a role may own
  * data a user relies on); only the ones listed are kept in step. A failed attempt is retried after
  * {@link SafetyRules#retryDelay}.
  *
@@ -68,13 +68,19 @@ public record Access(List<Role> wanted, List<Held> problems, Applied applied) {
     }
   }
 
-  /** The replication factor per datacenter of the keyspaces holding roles: min(3, nodes) where there are nodes. */
+  /**
+   * The replication factor per datacenter of the keyspaces holding roles: {@code min(3, spec size)}, for every
+   * datacenter that has that many nodes recorded. A datacenter still being added is left out until it has them (one
+   * change, not one per node), and a datacenter scaled down gets its lower factor before its first node leaves
+   * (planned before the scale-down starts): Cassandra refuses to decommission a node that would leave fewer nodes
+   * than a keyspace's replicas.
+   */
   public static Map<String, Integer> systemFactors(ClusterState state) {
     Map<String, Integer> factors = new TreeMap<>();
     for (Datacenter dc : state.datacenters()) {
-      int nodes = state.knownIn(dc.name()).size();
-      if (nodes > 0) {
-        factors.put(dc.name(), Math.min(MAX_SYSTEM_RF, nodes));
+      int target = Math.min(MAX_SYSTEM_RF, dc.size());
+      if (target > 0 && state.knownIn(dc.name()).size() >= target) {
+        factors.put(dc.name(), target);
       }
     }
     return factors;

@@ -120,6 +120,11 @@ public final class AccessSync {
     }
     record.setRoles(applied);
     record.setDefaultSuperuser(result.defaultSuperuser());
+    boolean hadRoles = before != null && before.getSystemReplication() != null
+        && !before.getSystemReplication().isEmpty();
+    if (hadRoles && result.changedKeyspaces().contains("system_auth")) {
+      record.setReplicationChangedAt(StatusTimes.format(clock.instant()));
+    }
     record.setSystemReplication(new TreeMap<>(step.factors()));
     record.setAttempts(null);
     record.setLastAttempt(StatusTimes.format(clock.instant()));
@@ -136,6 +141,7 @@ public final class AccessSync {
       copy.setDefaultSuperuser(before.getDefaultSuperuser());
       copy.setSystemReplication(before.getSystemReplication());
       copy.setAttempts(before.getAttempts());
+      copy.setReplicationChangedAt(before.getReplicationChangedAt());
       copy.setLastAttempt(before.getLastAttempt());
       copy.setMessage(before.getMessage());
     }

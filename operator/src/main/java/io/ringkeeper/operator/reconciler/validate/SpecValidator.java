@@ -69,8 +69,39 @@ public final class SpecValidator {
     config(spec, problems);
     jvm(spec, problems);
     storage(spec, claims, problems);
+    auth(spec, problems);
     RetainedVolumes.check(cr, claims, problems);
     return problems;
+  }
+
+  /**
+   * spec.auth.roles: each has a name Cassandra and the agent accept and a Secret, and no name is listed twice (one
+   * role cannot have two passwords).
+   */
+  private static void auth(CassandraClusterSpec spec, List<Problem> problems) {
+    if (spec.getAuth() == null || spec.getAuth().getRoles() == null) {
+      return;
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<io.ringkeeper.api.v1alpha1.RoleSpec> roles = spec.getAuth().getRoles();
+    for (int i = 0; i < roles.size(); i++) {
+      io.ringkeeper.api.v1alpha1.RoleSpec role = roles.get(i);
+      String field = "spec.auth.roles[" + i + "]";
+      if (role == null || role.getName() == null || role.getName().isBlank()) {
+        problems.add(new Problem(field + ".name", "is missing; give the role's name, e.g. orders_app"));
+        continue;
+      }
+      if (!io.ringkeeper.operator.reconciler.observe.AccessFacts.ROLE.matcher(role.getName()).matches()) {
+        problems.add(new Problem(field + ".name", "'" + role.getName() + "' is not a role name: letters, digits,"
+            + " _ . @ - (starting with a letter, digit or _), at most 128"));
+      } else if (!seen.add(role.getName())) {
+        problems.add(new Problem(field + ".name", "role '" + role.getName() + "' is listed twice; give each role"
+            + " one entry"));
+      }
+      if (role.getSecretRef() == null || role.getSecretRef().isBlank()) {
+        problems.add(new Problem(field + ".secretRef", "is missing; name a Secret with key password"));
+      }
+    }
   }
 
   private static void name(String name, List<Problem> problems) {

@@ -56,10 +56,29 @@ class AccessPlanTest {
   }
 
   @Test
-  void theSystemReplicationFactorIsAtMostThreeAndAtMostTheNodesOfTheDatacenter() {
+  void theSystemReplicationFactorIsAtMostThreeAndAtMostTheSizeOfTheDatacenter() {
     ClusterState state = formed(List.of(dc("dc1", 1), dc("dc2", 2), dc("dc3", 7)), UP, null,
         wanted(Access.Applied.NONE, ADMIN));
     assertThat(Access.systemFactors(state)).isEqualTo(Map.of("dc1", 1, "dc2", 2, "dc3", 3));
+  }
+
+  @Test
+  void aDatacenterStillBeingAddedJoinsTheSystemReplicationOnceItHasItsNodes() {
+    ClusterState three = formed(List.of(dc("dc1", 3)), UP, null, wanted(Access.Applied.NONE, ADMIN));
+    ClusterState adding = new ClusterState("demo", 16, List.of(dc("dc1", 3), dc("dc2", 3)), true, three.known(),
+        three.facts(), null, null, false, Set.of(), NOW).withAccess(three.access());
+    assertThat(Access.systemFactors(adding)).isEqualTo(Map.of("dc1", 3));
+  }
+
+  @Test
+  void aDatacenterScaledDownGetsItsLowerFactorBeforeItsFirstNodeLeaves() {
+    Access.Applied applied = new Access.Applied(List.of(ADMIN), "disabled", Map.of("dc1", 3), 0, NOW);
+    ClusterState three = formed(List.of(dc("dc1", 3)), UP, null, wanted(applied, ADMIN));
+    ClusterState toTwo = new ClusterState("demo", 16, List.of(new Datacenter("dc1", 1, 2,
+        List.of(Rack.of("r1"), Rack.of("r2")))), true, three.known(), three.facts(), null, null, false, Set.of(), NOW)
+        .withAccess(three.access());
+    assertThat(planner.plan(toTwo).step()).isInstanceOfSatisfying(Step.SetAccess.class,
+        s -> assertThat(s.factors()).isEqualTo(Map.of("dc1", 2)));
   }
 
   @Test
