@@ -160,6 +160,27 @@ class SecurityE2E {
   }
 
   @Test
+  @Order(4)
+  void theCliPrintsTheAddressAndTheSuperuserFromItsSecret() {
+    Map.Entry<String, String> superuser = E2eSupport.superuser(env, NAMESPACE, CLUSTER);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.out;
+    int code;
+    System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      String port = env.apiUrl().substring(env.apiUrl().lastIndexOf(':') + 1);
+      code = new picocli.CommandLine(new io.ringkeeper.local.cli.LocalCommand())
+          .execute("--port", port, "credentials", CLUSTER);
+    } finally {
+      System.setOut(before);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isZero();
+    assertThat(printed).contains("address:  " + addresses().get(0) + ":9042", "username: " + superuser.getKey(),
+        "password: " + superuser.getValue(), "secret:   default/demo-superuser").doesNotContain("not created yet");
+  }
+
+  @Test
   @Order(5)
   void aChangedSecretChangesThePasswordWithNoNodeRestarted() {
     Map<String, String> podUids = env.client().pods().inNamespace(NAMESPACE).list().getItems().stream()

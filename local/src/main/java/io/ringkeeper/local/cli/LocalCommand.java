@@ -60,7 +60,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "ringkeeper local", mixinStandardHelpOptions = true, version = "ringkeeper 0.1.0",
     description = "Ringkeeper and real Cassandra nodes on this machine, no Kubernetes needed.",
     subcommands = {LocalCommand.Up.class, LocalCommand.Status.class, LocalCommand.Apply.class,
-        LocalCommand.Down.class, LocalCommand.Server.class})
+        LocalCommand.Credentials.class, LocalCommand.Down.class, LocalCommand.Server.class})
 public final class LocalCommand implements Runnable {
   static final String HOME_PROPERTY = "ringkeeper.home";
 
@@ -459,6 +459,54 @@ public final class LocalCommand implements Runnable {
             System.out.println(StatusTable.render(c, metrics(client, c)));
           }
         }
+      }
+      return 0;
+    }
+  }
+
+  /** Prints how to log in with CQL: a node's address and the superuser's name and password from its Secret. */
+  @Command(name = "credentials", description = "Print the CQL address and the superuser of a local cluster (from"
+      + " its Secret).")
+  static final class Credentials implements Callable<Integer> {
+    @ParentCommand
+    LocalCommand parent;
+
+    @Parameters(arity = "0..1", paramLabel = "CLUSTER", defaultValue = "demo", description = "Default: demo.")
+    String cluster;
+
+    @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Default: ${DEFAULT-VALUE}.")
+    String namespace;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!parent.serverUp()) {
+        System.out.println("local mode is not running; start it with `./ringkeeper local up`");
+        return 1;
+      }
+      try (KubernetesClient client = parent.client()) {
+        CassandraCluster cr = client.resources(CassandraCluster.class).inNamespace(namespace).withName(cluster).get();
+        if (cr == null) {
+          System.out.println("no CassandraCluster " + cluster + " in namespace " + namespace);
+          return 2;
+        }
+        String name = io.ringkeeper.operator.reconciler.observe.AccessFacts.superuserSecret(cr);
+        Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+        if (secret == null) {
+          System.out.println("Secret " + name + " does not exist yet" + (io.ringkeeper.operator.reconciler.observe
+              .AccessFacts.generatesSuperuser(cr) ? " (the operator creates it with the cluster)"
+              : " (spec.auth.superuserSecretRef: create it with keys username and password)"));
+          return 1;
+        }
+        String address = cr.getStatus() == null || cr.getStatus().getNodes() == null
+            ? null : cr.getStatus().getNodes().stream().map(n -> n.getPodIP()).filter(ip -> ip != null)
+            .findFirst().orElse(null);
+        boolean set = cr.getStatus() != null && cr.getStatus().getAccess() != null
+            && cr.getStatus().getAccess().getDefaultSuperuser() != null;
+        System.out.println("address:  " + (address == null ? "(no node has an address yet)" : address + ":9042"));
+        System.out.println("username: " + Secrets.value(secret, "username"));
+        System.out.println("password: " + Secrets.value(secret, "password"));
+        System.out.println("secret:   " + namespace + "/" + name + (set ? "" : " (the role is not created yet:"
+            + " wait for Ready)"));
       }
       return 0;
     }
