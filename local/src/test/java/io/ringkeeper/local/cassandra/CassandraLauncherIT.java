@@ -90,7 +90,14 @@ class CassandraLauncherIT {
       // -Dcassandra.settings.listen_address overrode the yaml's 127.0.5.29.
       assertThat(info.endpoint()).isEqualTo(ADDRESS);
       assertThat(info.liveNodes()).containsExactly(ADDRESS);
+      // Cassandra logs "Startup complete" just after it opens the native transport, so the agent can report NORMAL
+      // with native transport running a moment before the line is written: wait for it (bounded).
       String log = Files.readString(first.logFile());
+      long logDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!log.contains("Startup complete") && System.nanoTime() < logDeadline) {
+        Thread.sleep(100);
+        log = Files.readString(first.logFile());
+      }
       assertThat(log).contains("auto_bootstrap=false").contains("listen_address=" + ADDRESS)
           .contains("Startup complete");
       String hostId = info.hostId();
