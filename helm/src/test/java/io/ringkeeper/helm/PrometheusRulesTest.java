@@ -30,16 +30,23 @@ class PrometheusRulesTest {
   static Path rulesFile;
 
   @BeforeAll
-  @SuppressWarnings("unchecked")
   static void writeTheRenderedRulesAsAPlainRulesFile() throws Exception {
-    Map<String, Object> rule = Chart.maps(Chart.renderAllOn()).stream()
-        .filter(m -> "PrometheusRule".equals(m.get("kind"))).findFirst().orElseThrow();
-    groups = (List<Map<String, Object>>) ((Map<String, Object>) rule.get("spec")).get("groups");
     Files.createDirectories(WORK);
     rulesFile = WORK.resolve("rules.yaml");
-    Files.writeString(rulesFile, Serialization.asYaml(Map.of("groups", groups)));
+    groups = writeRenderedRules(rulesFile);
     // promtool resolves rule_files relative to the test file: both side by side.
     Files.copy(testsFile(), WORK.resolve("alerts.test.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** spec.groups of the chart's PrometheusRule, written to {@code file} as a Prometheus rules file; returns them. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> writeRenderedRules(Path file) throws Exception {
+    Map<String, Object> rule = Chart.maps(Chart.renderAllOn()).stream()
+        .filter(m -> "PrometheusRule".equals(m.get("kind"))).findFirst().orElseThrow();
+    List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) rule.get("spec"))
+        .get("groups");
+    Files.writeString(file, Serialization.asYaml(Map.of("groups", groups)));
+    return groups;
   }
 
   static Path testsFile() {
