@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,9 +35,13 @@ final class PrometheusTools {
         throw new IllegalStateException(dir + " holds no prometheus/promtool and " + script + " is missing");
       }
       System.out.println("[PrometheusTools] unpacking Debian's prometheus (" + script + ")");
-      Result r = run(List.of(script.toString()), Chart.dir().getParent().getParent(), TOOLCHAIN_TIMEOUT);
+      Result r = run(List.of(script.toString()), Chart.dir().getParent().getParent(),
+          Map.of("RINGKEEPER_PROMETHEUS_HOME", home), TOOLCHAIN_TIMEOUT);
       if (r.exit() != 0) {
         throw new IllegalStateException(script + " failed (exit " + r.exit() + "):\n" + r.output());
+      }
+      if (!Files.isExecutable(dir.resolve("prometheus")) || !Files.isExecutable(dir.resolve("promtool"))) {
+        throw new IllegalStateException(script + " left no prometheus/promtool in " + dir + ":\n" + r.output());
       }
     }
     bin = dir;
@@ -55,10 +60,17 @@ final class PrometheusTools {
   record Result(int exit, String output) {}
 
   static Result run(List<String> command, Path dir, Duration timeout) throws IOException, InterruptedException {
+    return run(command, dir, Map.of(), timeout);
+  }
+
+  static Result run(List<String> command, Path dir, Map<String, String> env, Duration timeout)
+      throws IOException, InterruptedException {
     Path log = Files.createTempFile("prometheus-tool", ".log");
     try {
-      Process p = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile()).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor();
         throw new IllegalStateException(command + " did not finish within " + timeout + ":\n"
