@@ -174,6 +174,23 @@ public final class LocalCommand implements Runnable {
     }
   }
 
+  /** A Prometheus beside local mode; given to {@code up} and passed on to the server it starts. */
+  static final class PrometheusOptions {
+    @Option(names = "--prometheus", description = "Also run Debian's Prometheus (from .ci/prometheus-toolchain),"
+        + " scraping the operator's /metrics every 5 s, and print its URL. It stops with `local down`.")
+    boolean enabled;
+
+    @Option(names = "--prometheus-port", defaultValue = "9090", description = "Its port on 127.0.0.1; 0: any free"
+        + " port. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    List<String> args() {
+      return enabled ? List.of("--prometheus", "--prometheus-port", String.valueOf(port)) : List.of();
+    }
+  }
+
+  static final String PROMETHEUS_ERROR_FILE = "prometheus.error";
+
   static final String SCHEDULING_FILE = "scheduling";
 
   /** Runs the local environment in this process until it is stopped (SIGTERM from `down`, or Ctrl-C). */
@@ -185,18 +202,32 @@ public final class LocalCommand implements Runnable {
     @CommandLine.Mixin
     Scheduling scheduling = new Scheduling();
 
+    @CommandLine.Mixin
+    PrometheusOptions prometheusOptions = new PrometheusOptions();
+
     @Override
     public Integer call() throws Exception {
       Path work = parent.work();
+      LocalPrometheus.forget(work);
+      Files.deleteIfExists(work.resolve(PROMETHEUS_ERROR_FILE));
       // SIGTERM (`down`, Ctrl-C) stops the nodes gracefully: they drain, so no commit log replays at the next up.
       io.ringkeeper.local.cassandra.CassandraProcess.setExitGrace(Duration.ofSeconds(60));
       LocalEnvironment env = LocalEnvironment.builder(work).addressBase(parent.addressBase).apiPort(parent.port)
           .metricsPort(parent.metricsPort).relaxScheduling(scheduling.relax).nodeLabels(scheduling.labelMap())
           .keepApiState(true).start();
       Files.writeString(work.resolve(SCHEDULING_FILE), scheduling.describe() + "\n", StandardCharsets.UTF_8);
+      LocalPrometheus prometheus = prometheusOptions.enabled ? startPrometheus(work) : null;
       Files.writeString(work.resolve("server.pid"), ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (prometheus != null) {
+          prometheus.close();
+          try {
+            LocalPrometheus.forget(work);
+          } catch (IOException ignored) {
+            // best effort
+          }
+        }
         System.out.println("ringkeeper local: stopping every node (they drain first)");
         env.close();
         try {
@@ -211,6 +242,32 @@ public final class LocalCommand implements Runnable {
           + ProcessHandle.current().pid());
       stopped.await();
       return 0;
+    }
+
+    /** Local mode runs on without Prometheus when it cannot start; the reason is left for `up` to print. */
+    private LocalPrometheus startPrometheus(Path work) throws IOException, InterruptedException {
+      String reason;
+      if (parent.metricsPort < 0) {
+        reason = "--prometheus needs the operator's metrics: drop --metrics-port -1";
+      } else {
+        Optional<Path> binary = LocalPrometheus.binary(System.getenv(), Paths.get(System.getProperty("user.home")));
+        if (binary.isEmpty()) {
+          reason = "no prometheus binary in $RINGKEEPER_PROMETHEUS_HOME/bin, ~/.cache/ringkeeper/prometheus/bin or"
+              + " on the PATH: run .ci/prometheus-toolchain (it unpacks Debian's prometheus package there)";
+        } else {
+          try {
+            LocalPrometheus started = LocalPrometheus.start(binary.get(), work, prometheusOptions.port,
+                parent.metricsPort);
+            System.out.println("ringkeeper local: Prometheus " + started.url());
+            return started;
+          } catch (IllegalStateException e) {
+            reason = e.getMessage();
+          }
+        }
+      }
+      System.out.println("ringkeeper local: Prometheus not started: " + reason);
+      Files.writeString(work.resolve(PROMETHEUS_ERROR_FILE), reason + "\n", StandardCharsets.UTF_8);
+      return null;
     }
   }
 
@@ -233,6 +290,9 @@ public final class LocalCommand implements Runnable {
     @CommandLine.Mixin
     Scheduling scheduling = new Scheduling();
 
+    @CommandLine.Mixin
+    PrometheusOptions prometheusOptions = new PrometheusOptions();
+
     @Override
     public Integer call() throws Exception {
       PrintStream out = System.out;
@@ -250,6 +310,12 @@ public final class LocalCommand implements Runnable {
         if (!running.equals(scheduling.describe())) {
           out.println("  it was started with other scheduling than asked (" + scheduling.describe()
               + "); `./ringkeeper local down` first to change it");
+        }
+        Optional<String> prometheus = LocalPrometheus.runningUrl(parent.work());
+        if (prometheus.isPresent()) {
+          out.println("Prometheus: " + prometheus.get());
+        } else if (prometheusOptions.enabled) {
+          out.println("  it runs no Prometheus; `./ringkeeper local down` first, then `up --prometheus`");
         }
       } else {
         startServer(out);
@@ -324,6 +390,7 @@ public final class LocalCommand implements Runnable {
           "--work-dir", work.toString(), "--port", String.valueOf(parent.port), "--address-base", parent.addressBase,
           "--metrics-port", String.valueOf(parent.metricsPort), "server"));
       command.addAll(scheduling.args());
+      command.addAll(prometheusOptions.args());
       Process server = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
       out.printf("starting local mode: embedded Kubernetes API on %s, kubelet and operator (pid %d, log %s)%n",
@@ -344,6 +411,16 @@ public final class LocalCommand implements Runnable {
       out.println("kubeconfig of the embedded API: " + work.resolve("kubeconfig"));
       if (parent.metricsPort >= 0) {
         out.println("operator metrics: http://127.0.0.1:" + parent.metricsPort + "/metrics");
+      }
+      if (prometheusOptions.enabled) {
+        Optional<String> prometheus = LocalPrometheus.runningUrl(work);
+        if (prometheus.isPresent()) {
+          out.println("Prometheus (scrapes the operator every 5 s): " + prometheus.get());
+        } else {
+          Path error = work.resolve(PROMETHEUS_ERROR_FILE);
+          out.println("Prometheus not started: " + (Files.isRegularFile(error) ? Files.readString(error).trim()
+              : "see " + log));
+        }
       }
     }
 
