@@ -88,12 +88,13 @@ final class LocalPrometheus implements AutoCloseable {
             + tail(log));
       }
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
+        // Bounded: whatever else listens on a port in use may accept the connection and never answer.
+        if (http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).timeout(Duration.ofSeconds(2)).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           break;
         }
       } catch (IOException notYet) {
-        // not listening yet
+        // not listening yet, or not answering (HttpTimeoutException)
       }
       if (System.nanoTime() > deadline) {
         process.destroyForcibly();
