@@ -33,6 +33,7 @@ import io.ringkeeper.operator.resources.DesiredNode;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.NodePods;
+import io.ringkeeper.operator.resources.RunsHashes;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.time.Duration;
@@ -80,6 +81,7 @@ public final class OperationFacts {
     Set<NodeId> seeds = cluster.seedSet();
     Optional<Long> wanted = wantedVolumeBytes(cr);
     Map<String, NodeFacts> facts = new HashMap<>();
+    RunsHashes runsHashes = RunsHashes.forSpec(cr, config);
     for (KnownNode node : known) {
       NodeView view = views.get(node.name());
       Pod pod = observed.pods().get(node.name());
@@ -103,8 +105,8 @@ public final class OperationFacts {
           view != null && view.fresh(),
           mode == OperationMode.DECOMMISSIONED,
           mode == OperationMode.DRAINED,
-          restartReason(cr, pod, NodePods.runsHash(cr, desired, configHash, config),
-              () -> NodePods.runsHash(cr, desired, legacyHash.get(), config)),
+          restartReason(cr, pod, runsHashes.of(desired, configHash),
+              () -> runsHashes.of(desired, legacyHash.get())),
           pod != null && annotation(pod, Labels.RESTART) != null,
           replaceReason(pod, now),
           address,
