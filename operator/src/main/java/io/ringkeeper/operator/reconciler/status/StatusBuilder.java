@@ -22,7 +22,6 @@ import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Step;
-import io.ringkeeper.operator.domain.tokens.OwnershipCalculator;
 import io.ringkeeper.operator.domain.tokens.RingNode;
 import io.ringkeeper.operator.domain.tokens.RingOwnership;
 import io.ringkeeper.operator.node.NodeInfo;
@@ -155,7 +154,7 @@ public final class StatusBuilder {
     }
     Map<String, Double> ownership = new LinkedHashMap<>();
     members.forEach((dc, list) -> ownership.putAll(
-        OwnershipCalculator.calculate(list, replicationFactor(cr, dc)).byNode()));
+        Ownerships.of(list, replicationFactor(cr, dc)).byNode()));
 
     List<NodeStatus> result = new ArrayList<>();
     List<KnownNode> ordered = in.known().stream()
@@ -228,7 +227,7 @@ public final class StatusBuilder {
       }
       List<RingNode> members = dc.getValue().stream()
           .map(n -> new RingNode(n.getName(), n.getRack(), n.getTokens())).toList();
-      RingOwnership summary = OwnershipCalculator.calculate(members, replicationFactor(cr, dc.getKey()));
+      RingOwnership summary = Ownerships.of(members, replicationFactor(cr, dc.getKey()));
       double min = summary.byNode().values().stream().mapToDouble(Double::doubleValue).min().orElse(0);
       double max = summary.byNode().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
       DatacenterRingStatus entry = new DatacenterRingStatus();
