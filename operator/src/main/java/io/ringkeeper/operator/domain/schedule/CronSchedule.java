@@ -34,8 +34,15 @@ public final class CronSchedule {
       "@hourly", "0 * * * *");
   private static final String[] MONTHS = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
   private static final String[] DAYS = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
-  /** Leap days recur every 4 years (8 across a skipped century year); search a little further than that. */
-  private static final int SEARCH_YEARS = 9;
+  /**
+   * How far a search looks. A date of a month falls on a given weekday again only after up to 11 years (28 for
+   * 29 February), and an expression whose day-of-month starts with {@code *} (e.g. {@code * /7}) and whose
+   * day-of-week is restricted fires only on such coincidences (Vixie cron ANDs them then). Weekdays repeat every 28
+   * years between 1901 and 2099; one more year covers a search that starts late in a year. 9 years was too few:
+   * {@code 21,25 * /8 * /7 4 3-5/3} (April Wednesdays on the 1st, 8th... ) was refused as never firing because
+   * after 2000 it first fires in April 2009 (found against cron-utils, CronScheduleOracleTest).
+   */
+  private static final int SEARCH_YEARS = 29;
 
   private final String expression;
   private final BitSet minutes;
