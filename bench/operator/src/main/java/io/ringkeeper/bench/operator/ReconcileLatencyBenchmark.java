@@ -87,6 +87,7 @@ final class ReconcileLatencyBenchmark {
         progress("latency: " + WARM_UP + " warm-up and " + NO_OPS + " measured no-op reconciles");
         kube.clearRequests();
         List<Double> noOps = new ArrayList<>();
+        List<Double> noOpsCpu = new ArrayList<>();
         for (int i = 0; i < WARM_UP + NO_OPS; i++) {
           reconciler.requestReconcile(key);
           TimedReconciler.Sample sample = timed.samples().poll(30, TimeUnit.SECONDS);
@@ -95,14 +96,17 @@ final class ReconcileLatencyBenchmark {
           }
           if (i >= WARM_UP) {
             noOps.add(sample.nanos() / 1e6);
+            noOpsCpu.add(sample.cpuNanos() / 1e6);
           }
         }
         long writes = kube.writesBy(MockKube.OPERATOR_AGENT).size();
         progress("latency: no-op p50 " + Stats.fmt(Stats.of(noOps).median(), 2) + " ms, p99 "
-            + Stats.fmt(Stats.of(noOps).percentile(99), 2) + " ms, writes " + writes);
+            + Stats.fmt(Stats.of(noOps).percentile(99), 2) + " ms (CPU p50 " + Stats.fmt(Stats.of(noOpsCpu).median(), 2)
+            + ", p99 " + Stats.fmt(Stats.of(noOpsCpu).percentile(99), 2) + " ms), writes " + writes);
 
         progress("latency: " + STEPS + " reconciles that re-create a deleted pod");
         List<Double> steps = new ArrayList<>();
+        List<Double> stepsCpu = new ArrayList<>();
         List<Double> others = new ArrayList<>();
         List<String> missed = new ArrayList<>();
         Random random = new Random(2);
@@ -133,6 +137,7 @@ final class ReconcileLatencyBenchmark {
             continue;
           }
           steps.add(step.nanos() / 1e6);
+          stepsCpu.add(step.cpuNanos() / 1e6);
           awaitReady(kube, ns, "big", 96, Duration.ofSeconds(60));
           if (i % 50 == 49) {
             progress("latency: " + (i + 1) + " steps");
@@ -156,6 +161,8 @@ final class ReconcileLatencyBenchmark {
         System.out.println(row("no-op", noOp));
         System.out.println(row("one step: re-create a pod", step));
         System.out.println(row("status changes while a node comes back", other));
+        System.out.println(row("no-op, CPU time of the reconcile", Stats.of(noOpsCpu)));
+        System.out.println(row("one step, CPU time of the reconcile", Stats.of(stepsCpu)));
         System.out.println();
         if (!missed.isEmpty()) {
           System.out.println("Deleted pods no reconcile found missing within 30 s (re-created later, by the"
