@@ -373,7 +373,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         Map<String, String> identity = NodeVolumes.identityUpdate(claim,
             Identities.report(observed.nodes().get(node.name())), SpecDefaults.numTokens(cr), node.initial(),
             leftRing(cr, observed, node.name()), clock.instant());
-        PersistentVolumeClaim updated = writer.ensure(labelsOnly(NodeVolumes.desired(cr, desired), identity), claim,
+        // Built from the labels and the identity update alone, not from a whole desired claim.
+        PersistentVolumeClaim updated = writer.ensure(labelsOnly(claim, NodeVolumes.labels(desired), identity), claim,
             Scope.METADATA, volumes);
         if (VolumeResizes.stale(claim, wantedVolume)) {
           writer.removeAnnotations(updated != null ? updated : claim, VolumeResizes.KEYS, volumes);
@@ -491,9 +492,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         .endMetadata().build();
   }
 
-  private static PersistentVolumeClaim labelsOnly(PersistentVolumeClaim claim, Map<String, String> annotations) {
+  private static PersistentVolumeClaim labelsOnly(PersistentVolumeClaim claim, Map<String, String> labels,
+      Map<String, String> annotations) {
     return new PersistentVolumeClaimBuilder().withNewMetadata().withName(claim.getMetadata().getName())
-        .withNamespace(claim.getMetadata().getNamespace()).withLabels(claim.getMetadata().getLabels())
+        .withNamespace(claim.getMetadata().getNamespace()).withLabels(labels)
         .withAnnotations(annotations.isEmpty() ? null : annotations)
         .endMetadata().build();
   }

@@ -36,7 +36,7 @@ public final class NodeVolumes {
         .withNewMetadata()
         .withName(Names.node(node.id()))
         .withNamespace(cr.getMetadata().getNamespace())
-        .withLabels(Labels.node(node.id(), false))
+        .withLabels(labels(node))
         .withAnnotations(identity(node))
         .endMetadata()
         .withNewSpec()
@@ -47,6 +47,11 @@ public final class NodeVolumes {
         .endResources()
         .endSpec()
         .build();
+  }
+
+  /** The labels of a node's claim: what the operator keeps in line on an existing claim. */
+  public static Map<String, String> labels(DesiredNode node) {
+    return Labels.node(node.id(), false);
   }
 
   private static Map<String, String> identity(DesiredNode node) {
