@@ -104,6 +104,15 @@ final class FakeAgents implements AutoCloseable {
 
   private void answer(HttpExchange exchange, String address) {
     try (exchange) {
+      if (exchange.getRequestURI().getPath().equals("/v1/access") && "POST".equals(exchange.getRequestMethod())) {
+        byte[] body = accessAnswer(exchange.getRequestBody().readAllBytes());
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+        return;
+      }
       NodeInfo node = exchange.getRequestURI().getPath().equals("/v1/node") ? info.apply(address) : null;
       byte[] body = node == null ? "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8) : json(node);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -114,6 +123,23 @@ final class FakeAgents implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // The client gave up (timeout); nothing to answer.
     }
+  }
+
+  /**
+   * The agent's answer to {@code POST /v1/access} (see HttpNodeClient.toAccess), as a cluster that accepts every
+   * role: each requested role reported created, the default superuser as the request leaves it, no keyspace
+   * changed. Clusters become Ready only once their roles are set (issue 15).
+   */
+  static byte[] accessAnswer(byte[] request) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode asked = JSON.readTree(request);
+    ObjectNode o = JSON.createObjectNode();
+    ArrayNode roles = o.putArray("roles");
+    asked.path("roles").forEach(r -> roles.addObject().put("name", r.path("name").asText()).put("created", true));
+    o.put("defaultSuperuser", asked.path("disableDefaultSuperuser").asBoolean() ? "disabled" : "enabled");
+    ArrayNode keyspaces = o.putArray("keyspaces");
+    asked.path("replication").path("keyspaces").forEach(k -> keyspaces.addObject().put("name", k.asText())
+        .put("changed", false));
+    return JSON.writeValueAsBytes(o);
   }
 
   /** The agent's JSON for a node (see HttpNodeClient.toNodeInfo): tokens and ring keys as strings. */

@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * Runs the operator benchmarks of issue 10 and prints their results as Markdown on stdout (progress goes to
- * stderr). Argument: {@code all} or a comma-separated subset of {@code requests,polling,latency,startup,scale}.
+ * stderr). Argument: {@code all} or a comma-separated subset of {@code requests,polling,latency,startup,scale,isolation}.
  * Every figure is measured, never assumed; where a measurement is repeated, min / median / max are printed.
  */
 public final class OperatorBenchmarks {
@@ -32,6 +32,9 @@ public final class OperatorBenchmarks {
     }
     if (run(only, "scale")) {
       ScaleBenchmark.run();
+    }
+    if (run(only, "isolation")) {
+      IsolationBenchmark.run();
     }
     System.exit(0); // informer and HTTP threads of the fakes are not all daemons
   }
