@@ -36,8 +36,8 @@ public class PodTemplate {
   private String serviceAccountName;
 
   @JsonPropertyDescription(
-      "Pod-level security context; replaces the operator's default (runAsUser, runAsGroup and fsGroup 999, the"
-          + " cassandra user of the official image). The Cassandra container must still be able to write its data"
+      "Pod-level security context. runAsUser, runAsGroup and fsGroup default to 999 (the cassandra user of the"
+          + " official image) when left out. The Cassandra container must still be able to write its data"
           + " volume.")
   private PodSecurityContext securityContext;
 
