@@ -78,6 +78,9 @@ final class ValidationCases {
             t -> set(t, "/metadata/name", "c" + "x".repeat(24))),
         refused("a clusterName with upper case", "spec.clusterName", "should match",
             t -> set(t, "/spec/clusterName", "Demo")),
+        refused("a sidecar port written as text", "spec.podTemplate.containers[0].ports[0].containerPort", "integer",
+            t -> set(t, "/spec/podTemplate", yaml("{containers: [{name: s, image: busybox,"
+                + " ports: [{containerPort: twenty}]}]}"))),
         refused("a spec that is a string", "spec", "object",
             t -> set(t, "/spec", "datacenters: 3")));
   }
