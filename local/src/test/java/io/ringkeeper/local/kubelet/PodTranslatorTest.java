@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.JvmSpec;
+import io.ringkeeper.api.v1alpha1.PodTemplate;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.resources.CassandraYaml;
@@ -180,7 +181,7 @@ class PodTranslatorTest {
         containers:
           - {name: log-shipper, image: fluent/fluent-bit:3.0, volumeMounts: [{name: host-logs, mountPath: /h}]}
         initContainers: [{name: prep, image: busybox:1.36, command: [sh, -c, "true"]}]
-        """, io.ringkeeper.api.v1alpha1.PodTemplate.class));
+        """, PodTemplate.class));
     PodTranslator.Translation t = translate(pod());
     assertThat(t.notRun()).containsExactly(
         "container log-shipper (image fluent/fluent-bit:3.0) is not run: local mode runs only the Cassandra"
@@ -203,7 +204,7 @@ class PodTranslatorTest {
     cr.getSpec().setPodTemplate(Serialization.unmarshal("""
         volumes: [{name: host-logs, hostPath: {path: /var/log/pods}}]
         volumeMounts: [{name: host-logs, mountPath: /var/log/extra}]
-        """, io.ringkeeper.api.v1alpha1.PodTemplate.class));
+        """, PodTemplate.class));
     assertThatThrownBy(() -> translate(pod())).isInstanceOf(PodTranslator.Refusal.class)
         .hasMessageContaining("volume host-logs is neither a persistentVolumeClaim")
         .satisfies(e -> assertThat(((PodTranslator.Refusal) e).reason()).isEqualTo("UnsupportedVolume"));

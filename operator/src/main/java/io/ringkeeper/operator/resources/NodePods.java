@@ -1,5 +1,8 @@
 package io.ringkeeper.operator.resources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -140,10 +143,26 @@ public final class NodePods {
    */
   public static String runsHash(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     Container container = cassandraContainer(cr.getSpec(), node.withoutReplace(), config);
-    String template = Serialization.asJson(template(cr.getSpec()));
+    String template = canonical(template(cr.getSpec()));
     String added = "{}".equals(template) ? "" : "|" + template;
     return Hashes.of(Serialization.asJson(container) + "|" + configHash + added);
   }
+
+  /**
+   * The template as JSON with every map's keys sorted: the same template written in another key order (or read back
+   * from an API server that sorts them) is the same template, and restarts nothing.
+   */
+  private static String canonical(PodTemplate template) {
+    try {
+      Object tree = SORTED.readValue(Serialization.asJson(template), Object.class);
+      return SORTED.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot hash spec.podTemplate", e);
+    }
+  }
+
+  private static final ObjectMapper SORTED =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   /** The tokens a pod's node was started with (its -Dcassandra.initial_token); empty when it has none. */
   public static List<Long> startedWithTokens(Pod pod) {

@@ -158,6 +158,15 @@ class NodePodsTemplateTest {
   }
 
   @Test
+  void theSameTemplateInAnotherKeyOrderRestartsNothing() {
+    assertThat(runsHash(withTemplate("labels: {b: \"2\", a: \"1\"}\nannotations: {y: \"2\", x: \"1\"}")))
+        .isEqualTo(runsHash(withTemplate("annotations: {x: \"1\", y: \"2\"}\nlabels: {a: \"1\", b: \"2\"}")));
+    assertThat(runsHash(withTemplate("containers: [{image: busybox, name: s, resources: {limits: {memory: 1Gi,"
+        + " cpu: \"1\"}}}]"))).isEqualTo(runsHash(withTemplate("containers: [{name: s, image: busybox,"
+        + " resources: {limits: {cpu: \"1\", memory: 1Gi}}}]")));
+  }
+
+  @Test
   void changingTheTemplateChangesTheRunsHashSoTheNodesRollOneAtATime() {
     String absent = runsHash(Manifests.threeRacks());
     String full = runsHash(withTemplate(TEMPLATE));
