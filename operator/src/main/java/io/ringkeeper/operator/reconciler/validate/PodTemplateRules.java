@@ -3,6 +3,7 @@ package io.ringkeeper.operator.reconciler.validate;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -46,6 +47,7 @@ final class PodTemplateRules {
     annotations(template.getAnnotations(), problems);
     name(template.getPriorityClassName(), FIELD + ".priorityClassName", "PriorityClass", problems);
     name(template.getServiceAccountName(), FIELD + ".serviceAccountName", "ServiceAccount", problems);
+    securityContext(template.getSecurityContext(), problems);
     env(template.getEnv(), problems);
     Set<String> volumes = volumes(template.getVolumes(), problems);
     cassandraMounts(template.getVolumeMounts(), volumes, problems);
@@ -111,6 +113,20 @@ final class PodTemplateRules {
       } else if (!seen.add(name)) {
         problems.add(new Problem(field, "\"" + name + "\" is listed twice; give each variable one entry"));
       }
+      EnvVar var = env.get(i);
+      if (var != null && var.getValue() != null && !var.getValue().isEmpty() && var.getValueFrom() != null) {
+        problems.add(new Problem(FIELD + ".env[" + i + "]", "sets both value and valueFrom; keep one"));
+      }
+    }
+  }
+
+  /** A root user cannot also be required to be non-root: the kubelet would refuse to start every container. */
+  private static void securityContext(PodSecurityContext context, List<Problem> problems) {
+    if (context != null && Boolean.TRUE.equals(context.getRunAsNonRoot()) && Long.valueOf(0).equals(
+        context.getRunAsUser())) {
+      problems.add(new Problem(FIELD + ".securityContext.runAsUser", "is 0 (root) while runAsNonRoot is true; the"
+          + " kubelet would start no container: leave runAsUser out (the cassandra user 999) or give a non-zero"
+          + " user"));
     }
   }
 
@@ -234,9 +250,14 @@ final class PodTemplateRules {
     if (constraints == null) {
       return;
     }
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < constraints.size(); i++) {
       String field = FIELD + ".topologySpreadConstraints[" + i + "]";
       TopologySpreadConstraint c = constraints.get(i);
+      if (c != null && c.getTopologyKey() != null && !seen.add(c.getTopologyKey() + "|" + c.getWhenUnsatisfiable())) {
+        problems.add(new Problem(field, "repeats topologyKey " + c.getTopologyKey() + " with whenUnsatisfiable "
+            + c.getWhenUnsatisfiable() + ", which the API server refuses; merge the two constraints"));
+      }
       if (c == null || c.getTopologyKey() == null || c.getTopologyKey().isBlank()) {
         problems.add(new Problem(field + ".topologyKey", "is missing; give a node label, e.g. "
             + NodePods.TOPOLOGY_ZONE));

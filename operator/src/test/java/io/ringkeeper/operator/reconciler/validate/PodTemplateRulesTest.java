@@ -194,6 +194,20 @@ class PodTemplateRulesTest {
   }
 
   @Test
+  void contradictoryValuesAreRefused() {
+    refused("securityContext: {runAsNonRoot: true, runAsUser: 0}", "spec.podTemplate.securityContext.runAsUser",
+        "is 0 (root) while runAsNonRoot is true");
+    refused("env: [{name: NODE, value: x, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]",
+        "spec.podTemplate.env[0]", "sets both value and valueFrom");
+    refused("""
+        topologySpreadConstraints:
+          - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}
+          - {maxSkew: 2, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}
+        """, "spec.podTemplate.topologySpreadConstraints[1]", "repeats topologyKey zone");
+    assertThat(problems("securityContext: {runAsNonRoot: true}")).isEmpty();
+  }
+
+  @Test
   void everyProblemOfATemplateIsReportedAtOnce() {
     assertThat(problems("""
         labels: {ringkeeper.io/node: x}
