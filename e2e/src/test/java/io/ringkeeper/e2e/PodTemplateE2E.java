@@ -1,6 +1,7 @@
 package io.ringkeeper.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -8,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * spec.podTemplate on a real node in local mode (one node on 127.70.0.1): the template lands on the pod, its
- * sidecar is left out with a NotRunLocally event while Cassandra runs, a changed template rolls the node with its
- * data kept, and an owned-field override is refused with the field while the node keeps running untouched.
+ * sidecar is left out with a NotRunLocally event while Cassandra runs, an owned-field override is refused with the
+ * field (at the door by the CRD's CEL rules, or by the operator) while the node keeps running untouched, and a
+ * changed template rolls the node with its data kept.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodTemplateE2E {
@@ -109,16 +112,23 @@ class PodTemplateE2E {
 
   @Test
   @Order(2)
-  void aTemplateOverridingTheDataVolumeIsRefusedWithTheFieldAndTheNodeKeepsRunning() throws Exception {
+  void anOwnedOverrideIsRefusedWithTheFieldAtTheDoorOrByTheOperatorAndTheNodeKeepsRunning() throws Exception {
     String uid = pod().getMetadata().getUid();
-    setTemplate("labels: {team: payments}\nvolumes: [{name: data, emptyDir: {}}]");
+    // What the CRD's CEL rules can see is refused at the door (422), and nothing is stored.
+    assertThatThrownBy(() -> setTemplate("volumes: [{name: data, emptyDir: {}}]"))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.podTemplate.volumes")
+        .hasMessageContaining("the volumes data, config, agent and agent-token are the operator's");
+    // The rest by the operator: Valid=False naming the field.
+    setTemplate("labels: {team: payments}\nvolumes: [{name: extra, emptyDir: {}}]\n"
+        + "volumeMounts: [{name: extra, mountPath: /var/lib/cassandra/data}]");
     CassandraCluster invalid = env.await(NAMESPACE, CLUSTER, c -> LocalEnvironment.phaseIs(c, ClusterPhase.Invalid),
         Duration.ofSeconds(60), "Invalid");
     assertThat(invalid.getStatus().getConditions()).anySatisfy(c -> {
       assertThat(c.getType()).isEqualTo("Valid");
       assertThat(c.getStatus()).isEqualTo("False");
-      assertThat(c.getMessage()).contains(
-          "spec.podTemplate.volumes[0].name: \"data\" is the operator's data volume; choose another name");
+      assertThat(c.getMessage()).contains("spec.podTemplate.volumeMounts[0].mountPath: \"/var/lib/cassandra/data\""
+          + " is at or under /var/lib/cassandra, where the operator mounts the node's data; mount the volume elsewhere");
     });
     await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
         .until(() -> uid.equals(pod().getMetadata().getUid()));

@@ -2,6 +2,8 @@ package io.ringkeeper.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -48,6 +50,11 @@ public class PodTemplate {
 
   @JsonPropertyDescription(
       "Extra volumes of the node pods. The names data, config, agent and agent-token are the operator's.")
+  @Size(max = 64)
+  @ValidationRule(
+      value = "self.all(v, !has(v.name) || !(v.name in ['data', 'config', 'agent', 'agent-token']))",
+      reason = "FieldValueInvalid",
+      message = "the volumes data, config, agent and agent-token are the operator's; give the volume another name")
   private List<Volume> volumes = new ArrayList<>();
 
   @JsonPropertyDescription(
@@ -57,10 +64,20 @@ public class PodTemplate {
 
   @JsonPropertyDescription(
       "Sidecar containers, run beside the Cassandra container. The name cassandra is the operator's.")
+  @Size(max = 16)
+  @ValidationRule(
+      value = "self.all(c, !has(c.name) || (c.name != 'cassandra' && c.name != 'agent'))",
+      reason = "FieldValueInvalid",
+      message = "the containers cassandra and agent are the operator's; give the sidecar another name")
   private List<Container> containers = new ArrayList<>();
 
   @JsonPropertyDescription(
       "Init containers, run after the operator's agent init container and before Cassandra starts.")
+  @Size(max = 16)
+  @ValidationRule(
+      value = "self.all(c, !has(c.name) || (c.name != 'cassandra' && c.name != 'agent'))",
+      reason = "FieldValueInvalid",
+      message = "the containers cassandra and agent are the operator's; give the init container another name")
   private List<Container> initContainers = new ArrayList<>();
 
   @JsonPropertyDescription("Topology spread constraints of the node pods, beside the rack zones and anti-affinity.")
