@@ -96,6 +96,12 @@ public class CassandraClusterSpec {
   @Default("{}")
   private MaintenanceSpec maintenance = new MaintenanceSpec();
 
+  @JsonPropertyDescription(
+      "Additions to every node pod: labels, annotations, priority class, service account, security context, env,"
+          + " volumes and mounts, sidecars, init containers, topology spread. Fields the operator owns are refused."
+          + " Changing it restarts the nodes one at a time.")
+  private PodTemplate podTemplate;
+
   public String getCassandraVersion() {
     return cassandraVersion;
   }
@@ -214,5 +220,13 @@ public class CassandraClusterSpec {
 
   public void setMaintenance(MaintenanceSpec maintenance) {
     this.maintenance = maintenance;
+  }
+
+  public PodTemplate getPodTemplate() {
+    return podTemplate;
+  }
+
+  public void setPodTemplate(PodTemplate podTemplate) {
+    this.podTemplate = podTemplate;
   }
 }

@@ -3,6 +3,7 @@ package io.ringkeeper.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,17 @@ class CrdGoldenTest {
         "Age=.metadata.creationTimestamp");
   }
 
+  /**
+   * kubectl apply (client side) keeps the whole object in the last-applied-configuration annotation, which may hold
+   * 256 KiB; the embedded Kubernetes types of spec.podTemplate make up most of the CRD.
+   */
+  @Test
+  void theCrdFitsTheLastAppliedAnnotationOfAClientSideApply() throws IOException {
+    String json = new ObjectMapper().writeValueAsString(
+        CrdFiles.readYaml(CrdFiles.generated()));
+    assertThat(json.length()).as("CRD as JSON, bytes").isLessThan(256 * 1024);
+  }
+
   /** Every field of our own types documents itself: that text is what kubectl explain shows. */
   @Test
   void everyFieldOfTheApiHasADescription() {
@@ -58,7 +70,10 @@ class CrdGoldenTest {
 
   // Subtrees whose schema comes from Kubernetes' own types (documented upstream, not by us).
   private static final List<String> UPSTREAM_TYPES = List.of(
-      "spec.imagePullSecrets", "spec.resources", "spec.placement.tolerations", "status.conditions");
+      "spec.imagePullSecrets", "spec.resources", "spec.placement.tolerations", "status.conditions",
+      "spec.podTemplate.securityContext", "spec.podTemplate.env", "spec.podTemplate.volumes",
+      "spec.podTemplate.volumeMounts", "spec.podTemplate.containers", "spec.podTemplate.initContainers",
+      "spec.podTemplate.topologySpreadConstraints");
 
   private static void collectUndocumented(String path, JsonNode schema, List<String> missing) {
     if (UPSTREAM_TYPES.contains(path)) {

@@ -124,6 +124,33 @@ class CrdSchemaTest {
   }
 
   @Test
+  void aPodTemplateWithEveryFieldPassesAndItsKubernetesTypesAreChecked() throws Exception {
+    ObjectNode doc = base();
+    ((ObjectNode) doc.get("spec")).set("podTemplate", CrdFiles.YAML.readTree("""
+        labels: {team: payments}
+        annotations: {example.com/owner: payments}
+        priorityClassName: high
+        serviceAccountName: cassandra
+        securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+        env: [{name: TZ, value: UTC}, {name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]
+        volumes: [{name: logs, emptyDir: {sizeLimit: 1Gi}}]
+        volumeMounts: [{name: logs, mountPath: /var/log/cassandra}]
+        containers:
+          - name: shipper
+            image: fluent/fluent-bit:3.0
+            ports: [{containerPort: 2020, name: http}]
+            readinessProbe: {httpGet: {path: /, port: http}}
+            resources: {limits: {memory: 64Mi}}
+        initContainers: [{name: prep, image: busybox, command: [sh, -c, "true"]}]
+        topologySpreadConstraints:
+          - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway}
+        """));
+    assertThat(SchemaValidator.validate(doc)).isEmpty();
+    set(doc, "/spec/podTemplate/containers/0/ports/0/containerPort", "twenty");
+    assertThat(SchemaValidator.validate(doc)).anyMatch(m -> m.contains("containerPort"));
+  }
+
+  @Test
   void schemaRejectsARackWithoutName() {
     ObjectNode doc = base();
     ((ObjectNode) doc.at("/spec/datacenters/0/racks/0")).remove("name");

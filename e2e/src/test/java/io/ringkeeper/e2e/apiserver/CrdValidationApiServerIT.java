@@ -74,6 +74,34 @@ class CrdValidationApiServerIT {
     }
   }
 
+  @Test
+  void aPodTemplateIsStoredWithEveryFieldNothingPruned() {
+    String name = name();
+    ObjectNode tree = set(minimal(name), "/spec/podTemplate", yaml("""
+        labels: {team: payments}
+        annotations: {example.com/owner: payments}
+        priorityClassName: high
+        serviceAccountName: cassandra
+        securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+        env: [{name: NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]
+        volumes: [{name: logs, emptyDir: {sizeLimit: 1Gi}}]
+        volumeMounts: [{name: logs, mountPath: /var/log/cassandra}]
+        containers:
+          - name: shipper
+            image: fluent/fluent-bit:3.0
+            ports: [{containerPort: 2020, name: http}]
+            readinessProbe: {httpGet: {path: /, port: http}}
+            resources: {limits: {memory: 64Mi}}
+        initContainers: [{name: prep, image: busybox, command: [sh, -c, "true"]}]
+        topologySpreadConstraints:
+          - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway}
+        """));
+    JsonNode sent = tree.at("/spec/podTemplate");
+    GenericKubernetesResource created = clusters(client).inNamespace(ns).resource(generic(tree)).create();
+    JsonNode stored = Manifests.tree(created).at("/spec/podTemplate");
+    assertThat(stored).isEqualTo(sent);
+  }
+
   @ParameterizedTest(name = "{0} is refused with 422 naming {1}")
   @MethodSource("io.ringkeeper.e2e.apiserver.ValidationCases#refused")
   void badInputIsRefusedAtTheDoorNamingTheField(String what, String field, String reason,

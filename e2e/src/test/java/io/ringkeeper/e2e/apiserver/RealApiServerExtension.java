@@ -64,8 +64,9 @@ public final class RealApiServerExtension implements ParameterResolver {
   static String condition(KubernetesClient client, String type) {
     CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
         .withName("cassandraclusters.ringkeeper.io").get();
+    // Right after the create the status exists with no conditions yet (seen once the CRD grew to 150 KB).
     List<CustomResourceDefinitionCondition> conditions = crd == null || crd.getStatus() == null
-        ? List.of() : crd.getStatus().getConditions();
+        || crd.getStatus().getConditions() == null ? List.of() : crd.getStatus().getConditions();
     return conditions.stream().filter(c -> type.equals(c.getType())).map(CustomResourceDefinitionCondition::getStatus)
         .findFirst().orElse(null);
   }

@@ -78,6 +78,21 @@ final class ValidationCases {
             t -> set(t, "/metadata/name", "c" + "x".repeat(24))),
         refused("a clusterName with upper case", "spec.clusterName", "should match",
             t -> set(t, "/spec/clusterName", "Demo")),
+        refused("a sidecar port written as text", "spec.podTemplate.containers[0].ports[0].containerPort", "integer",
+            t -> set(t, "/spec/podTemplate", yaml("{containers: [{name: s, image: busybox,"
+                + " ports: [{containerPort: twenty}]}]}"))),
+        refused("a sidecar named cassandra", "spec.podTemplate.containers",
+            "the containers cassandra and agent are the operator's",
+            t -> set(t, "/spec/podTemplate", yaml("{containers: [{name: cassandra, image: busybox}]}"))),
+        refused("an init container named agent", "spec.podTemplate.initContainers",
+            "the containers cassandra and agent are the operator's",
+            t -> set(t, "/spec/podTemplate", yaml("{initContainers: [{name: agent, image: busybox}]}"))),
+        refused("a volume named data", "spec.podTemplate.volumes", "the volumes data, config, agent and agent-token",
+            t -> set(t, "/spec/podTemplate",
+                yaml("{volumes: [{name: logs, emptyDir: {}}, {name: data, emptyDir: {}}]}"))),
+        refused("17 sidecars", "spec.podTemplate.containers", "must have at most 16 items",
+            t -> set(t, "/spec/podTemplate",
+                yaml("{containers: [" + "{name: s, image: busybox},".repeat(17) + "]}"))),
         refused("a spec that is a string", "spec", "object",
             t -> set(t, "/spec", "datacenters: 3")));
   }

@@ -21,11 +21,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +49,12 @@ import java.util.regex.Pattern;
  *       itself (the collector, a {@code -XX:} flag, a system property) are left out ({@link JvmOptions#compose});
  *   <li>a headless-Service DNS name {@code <pod>.<service>.<namespace>.svc} in a ConfigMap file or an option
  *       becomes that pod's loopback address (local mode has no DNS);
- *   <li>the readiness probe's HTTP GET is kept for the kubelet to run.
+ *   <li>the readiness probe's HTTP GET is kept for the kubelet to run;
+ *   <li>sidecars and init containers other than the agent's (a {@code spec.podTemplate}'s) are not run: local mode
+ *       has no container images, only Cassandra's jars. Rather than hold the node Pending forever, the node
+ *       starts without them and each one left out is listed in {@link Translation#notRun} (the kubelet reports
+ *       it as a Warning event); so are volumes of a kind local mode cannot provide that the Cassandra container
+ *       does not mount.
  * </ul>
  * Anything else it cannot translate is refused with a {@link Refusal} naming the field and the fix.
  */
@@ -67,9 +74,15 @@ public final class PodTranslator {
    * @param files files to write before the start (ConfigMap and Secret contents, the agent jar), by host path
    * @param readiness the readiness probe, or null when the pod has none
    * @param gracePeriod how long a SIGTERM'd node may drain before it is killed
+   * @param notRun what of the pod local mode leaves out (sidecars, the user's init containers, volumes only they
+   *     use), one sentence each
    */
   public record Translation(String address, CassandraNodeSpec spec, Map<Path, byte[]> files, ReadinessProbe readiness,
-      Duration gracePeriod) {}
+      Duration gracePeriod, List<String> notRun) {
+    public Translation {
+      notRun = List.copyOf(notRun);
+    }
+  }
 
   /** Where the objects a pod refers to come from (the API server). */
   public interface Lookup {
@@ -160,12 +173,21 @@ public final class PodTranslator {
       Long heapCapBytes) throws Refusal {
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    List<Container> containers = pod.getSpec().getContainers();
-    if (containers == null || containers.size() != 1) {
-      throw new Refusal("UnsupportedPod", "pod " + name + ": local mode runs pods of exactly one Cassandra container"
-          + " (spec.containers has " + (containers == null ? 0 : containers.size()) + ")", false);
+    List<Container> containers = pod.getSpec().getContainers() == null ? List.of() : pod.getSpec().getContainers();
+    Container container = containers.size() == 1 ? containers.get(0) : containers.stream()
+        .filter(c -> Names.CASSANDRA_CONTAINER.equals(c.getName())).findFirst().orElse(null);
+    if (container == null) {
+      throw new Refusal("UnsupportedPod", "pod " + name + ": local mode runs the Cassandra container, named "
+          + Names.CASSANDRA_CONTAINER + " when the pod has several (spec.containers has " + containers.size()
+          + ", none of that name)", false);
     }
-    Container container = containers.get(0);
+    List<String> notRun = new ArrayList<>();
+    for (Container sidecar : containers) {
+      if (sidecar != container) {
+        notRun.add("container " + sidecar.getName() + " (image " + sidecar.getImage() + ") is not run: local mode"
+            + " runs only the Cassandra container, as a JVM process");
+      }
+    }
     if (!knowsImage(container.getImage())) {
       throw new Refusal("UnsupportedImage", "pod " + name + ": local mode runs only the image cassandra:"
           + cassandraVersion + " (Cassandra " + cassandraVersion + " from Maven Central), not '" + container.getImage()
@@ -182,6 +204,11 @@ public final class PodTranslator {
     Map<Path, byte[]> files = new LinkedHashMap<>();
     Map<String, Path> volumeDirs = new LinkedHashMap<>();
     String claimVolume = null;
+    Set<String> mountedHere = new HashSet<>();
+    for (Container c : runnable(pod, container)) {
+      (c.getVolumeMounts() == null ? List.<VolumeMount>of() : c.getVolumeMounts())
+          .forEach(m -> mountedHere.add(m.getName()));
+    }
     for (Volume volume : pod.getSpec().getVolumes() == null ? List.<Volume>of() : pod.getSpec().getVolumes()) {
       Path dir = podDir.resolve("volumes").resolve(volume.getName());
       if (volume.getPersistentVolumeClaim() != null) {
@@ -212,6 +239,10 @@ public final class PodTranslator {
         for (Map.Entry<String, String> e : select(data, volume.getSecret().getItems()).entrySet()) {
           files.put(dir.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
         }
+      } else if (volume.getEmptyDir() == null && !mountedHere.contains(volume.getName())) {
+        notRun.add("volume " + volume.getName() + " is not provided: local mode cannot provide its kind, and only"
+            + " containers it does not run mount it");
+        continue;
       } else if (volume.getEmptyDir() == null) {
         throw new Refusal("UnsupportedVolume", "pod " + name + ": volume " + volume.getName() + " is neither a"
             + " persistentVolumeClaim, configMap, secret nor emptyDir; local mode cannot provide it", false);
@@ -239,6 +270,11 @@ public final class PodTranslator {
     // The agent jar's init container.
     for (Container init : pod.getSpec().getInitContainers() == null ? List.<Container>of()
         : pod.getSpec().getInitContainers()) {
+      if (!Names.AGENT_INIT_CONTAINER.equals(init.getName())) {
+        notRun.add("init container " + init.getName() + " (image " + init.getImage() + ") is not run: local mode"
+            + " runs only the operator's agent copy");
+        continue;
+      }
       List<String> command = init.getCommand() == null ? List.of() : init.getCommand();
       if (command.size() != 3 || !command.get(0).equals("cp")
           || !command.get(1).equals(Names.AGENT_JAR_IN_OPERATOR_IMAGE)) {
@@ -287,7 +323,17 @@ public final class PodTranslator {
         podDir.resolve("logs"), options);
     long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
         : pod.getSpec().getTerminationGracePeriodSeconds();
-    return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace));
+    return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace), notRun);
+  }
+
+  /** The containers local mode runs: the Cassandra container and the agent's init container. */
+  private static List<Container> runnable(Pod pod, Container cassandra) {
+    List<Container> runnable = new ArrayList<>(List.of(cassandra));
+    if (pod.getSpec().getInitContainers() != null) {
+      pod.getSpec().getInitContainers().stream().filter(c -> Names.AGENT_INIT_CONTAINER.equals(c.getName()))
+          .forEach(runnable::add);
+    }
+    return runnable;
   }
 
   /** A cassandra-env.sh heap size (1024M, 8G, 512k, bytes) in bytes; unreadable sizes count as 0. */

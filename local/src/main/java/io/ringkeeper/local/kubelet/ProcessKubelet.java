@@ -397,6 +397,10 @@ public final class ProcessKubelet implements AutoCloseable {
       probeFailures = 0;
       LOG.info("started pod {}/{} at {} (pid {}, restarts {})", namespace, name, t.address(), process.pid(), restarts);
       event("Normal", "Started", "Started container cassandra at " + t.address() + " (pid " + process.pid() + ")");
+      for (String left : t.notRun()) {
+        LOG.info("pod {}/{}: {}", namespace, name, left);
+        event("Warning", "NotRunLocally", left);
+      }
       patchStatus(runningStatus());
       CassandraProcess started = process;
       started.onExit().thenAccept(p -> executor.execute(() -> exited(started)));

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.JvmSpec;
+import io.ringkeeper.api.v1alpha1.PodTemplate;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.resources.CassandraYaml;
@@ -166,6 +167,56 @@ class PodTranslatorTest {
     assertThatThrownBy(() -> translate(pod())).isInstanceOf(PodTranslator.Refusal.class)
         .satisfies(e -> assertThat(((PodTranslator.Refusal) e).waiting()).isTrue())
         .hasMessageContaining("demo-config");
+  }
+
+  @Test
+  void aPodTemplatesSidecarsAndInitContainersAreLeftOutAndNamedWhileTheNodeStartsWithItsEnvAndMounts()
+      throws Exception {
+    cr.getSpec().setPodTemplate(Serialization.unmarshal("""
+        env: [{name: TZ, value: UTC}]
+        volumes:
+          - {name: logs, emptyDir: {}}
+          - {name: host-logs, hostPath: {path: /var/log/pods}}
+        volumeMounts: [{name: logs, mountPath: /var/log/extra}]
+        containers:
+          - {name: log-shipper, image: fluent/fluent-bit:3.0, volumeMounts: [{name: host-logs, mountPath: /h}]}
+        initContainers: [{name: prep, image: busybox:1.36, command: [sh, -c, "true"]}]
+        """, PodTemplate.class));
+    PodTranslator.Translation t = translate(pod());
+    assertThat(t.notRun()).containsExactly(
+        "container log-shipper (image fluent/fluent-bit:3.0) is not run: local mode runs only the Cassandra"
+            + " container, as a JVM process",
+        "volume host-logs is not provided: local mode cannot provide its kind, and only containers it does not"
+            + " run mount it",
+        "init container prep (image busybox:1.36) is not run: local mode runs only the operator's agent copy");
+    assertThat(t.files()).containsKey(dir.resolve("pod/volumes/agent/ringkeeper-agent.jar"));
+    assertThat(t.spec().jvmOptions()).contains("-Dcassandra.initial_token=-9000,-3000,3000,9000");
+    assertThat(translate(pod()).notRun()).as("the same pod, the same notes").isEqualTo(t.notRun());
+  }
+
+  @Test
+  void aPodWithoutATemplateLeavesNothingOut() throws Exception {
+    assertThat(translate(pod()).notRun()).isEmpty();
+  }
+
+  @Test
+  void aVolumeLocalModeCannotProvideIsRefusedWhenTheCassandraContainerMountsIt() {
+    cr.getSpec().setPodTemplate(Serialization.unmarshal("""
+        volumes: [{name: host-logs, hostPath: {path: /var/log/pods}}]
+        volumeMounts: [{name: host-logs, mountPath: /var/log/extra}]
+        """, PodTemplate.class));
+    assertThatThrownBy(() -> translate(pod())).isInstanceOf(PodTranslator.Refusal.class)
+        .hasMessageContaining("volume host-logs is neither a persistentVolumeClaim")
+        .satisfies(e -> assertThat(((PodTranslator.Refusal) e).reason()).isEqualTo("UnsupportedVolume"));
+  }
+
+  @Test
+  void aPodOfSeveralContainersNoneNamedCassandraIsRefused() {
+    Pod pod = new PodBuilder(pod()).editSpec().editFirstContainer().withName("db").endContainer()
+        .addNewContainer().withName("other").withImage("busybox").endContainer().endSpec().build();
+    assertThatThrownBy(() -> translate(pod)).isInstanceOf(PodTranslator.Refusal.class)
+        .hasMessageContaining("none of that name")
+        .satisfies(e -> assertThat(((PodTranslator.Refusal) e).reason()).isEqualTo("UnsupportedPod"));
   }
 
   @Test

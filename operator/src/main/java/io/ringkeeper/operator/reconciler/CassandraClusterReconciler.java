@@ -214,7 +214,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Milestones.forAdoption(adoption, node -> ClusterMapper.previous(cr, node).isPresent())
         .forEach(e -> events.record(cr, e));
 
-    List<Problem> problems = SpecValidator.validate(cr, observed.volumes());
+    List<Problem> problems = SpecValidator.validate(cr, observed.volumes(), config.agentPort());
     if (!problems.isEmpty()) {
       LOG.info("spec is invalid: {}", problems);
       finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views, ringFormed, null,

@@ -40,8 +40,9 @@ public final class Labels {
   /** Annotation on a cluster: a new value (e.g. a timestamp) asks for one repair run now. */
   public static final String REPAIR_REQUEST = "ringkeeper.io/repair";
   /**
-   * Pod annotation: hash of what the node runs (the Cassandra container: image, JVM options, env, resources; and
-   * the rendered cassandra.yaml). Not the operator's own image, so an operator upgrade restarts nothing.
+   * Pod annotation: hash of what the node runs (the Cassandra container: image, JVM options, env, resources; the
+   * rendered cassandra.yaml; and spec.podTemplate when it sets anything). Not the operator's own image, so an
+   * operator upgrade restarts nothing.
    */
   public static final String RUNS_HASH = "ringkeeper.io/runs-hash";
   /** On the cluster: restart every node, one at a time (value: any new value, e.g. a timestamp). On a pod: that node. */

@@ -1,5 +1,8 @@
 package io.ringkeeper.operator.resources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -14,11 +17,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodAffinityTermBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTermBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -27,6 +33,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterSpec;
 import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.PlacementSpec;
+import io.ringkeeper.api.v1alpha1.PodTemplate;
 import io.ringkeeper.api.v1alpha1.RackSpec;
 import io.ringkeeper.operator.config.OperatorConfig;
 import java.util.ArrayList;
@@ -34,11 +41,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A node's Pod: the stock Cassandra image with its own entrypoint, configured through the mounted ConfigMap and
  * env {@code JVM_EXTRA_OPTS} (see {@link JvmOptions}); the node agent jar placed by an init container from the
  * operator image and loaded with {@code -javaagent}; readiness from the agent's {@code /readyz}.
+ *
+ * <p>{@code spec.podTemplate} is added to what the operator builds: its labels, annotations, sidecars, init
+ * containers (after the agent's), volumes, env and mounts (after the operator's) and pod settings. The validator
+ * refuses a template that touches what the operator owns ({@link #OWNED_ENV}, {@link #OWNED_VOLUMES},
+ * {@link #OWNED_MOUNT_PATHS}, the container names and the operator's label and annotation keys), so the merge
+ * never has to choose between the two.
  */
 public final class NodePods {
   public static final String TOPOLOGY_ZONE = "topology.kubernetes.io/zone";
@@ -51,22 +65,43 @@ public final class NodePods {
    */
   public static final long TERMINATION_GRACE_SECONDS = 300;
 
+  /** Env vars of the Cassandra container the operator sets (the heap pair only when a heap is known). */
+  public static final Set<String> OWNED_ENV =
+      Set.of(JvmOptions.POD_IP_ENV, "MAX_HEAP_SIZE", "HEAP_NEWSIZE", "JVM_EXTRA_OPTS");
+  /** Volumes of every node pod. */
+  public static final Set<String> OWNED_VOLUMES =
+      Set.of(Names.DATA_VOLUME, Names.CONFIG_VOLUME, Names.AGENT_VOLUME, Names.AGENT_TOKEN_VOLUME);
+  /** Where the Cassandra container mounts the operator's volumes. */
+  public static final List<String> OWNED_MOUNT_PATHS =
+      List.of(Names.DATA_DIR, Names.CONFIG_DIR, Names.AGENT_DIR, Names.AGENT_TOKEN_DIR);
+  /** Container names of every node pod (the Cassandra container and the agent's init container). */
+  public static final Set<String> OWNED_CONTAINERS = Set.of(Names.CASSANDRA_CONTAINER, Names.AGENT_INIT_CONTAINER);
+
   private NodePods() {}
 
   public static Pod desired(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     CassandraClusterSpec spec = cr.getSpec();
     String cluster = cr.getMetadata().getName();
+    PodTemplate template = template(spec);
+    List<Container> initContainers = new ArrayList<>();
+    initContainers.add(agentInitContainer(config));
+    initContainers.addAll(orEmpty(template.getInitContainers()));
+    List<Container> containers = new ArrayList<>();
+    containers.add(cassandraContainer(spec, node, config));
+    containers.addAll(orEmpty(template.getContainers()));
+    List<Volume> volumes = new ArrayList<>(volumes(cluster, node));
+    volumes.addAll(orEmpty(template.getVolumes()));
     PodSpec podSpec = new io.fabric8.kubernetes.api.model.PodSpecBuilder()
         .withHostname(node.name())
         .withSubdomain(Names.peerService(cluster))
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
-        .withNewSecurityContext()
-        .withRunAsUser(CASSANDRA_UID)
-        .withRunAsGroup(CASSANDRA_UID)
-        .withFsGroup(CASSANDRA_UID)
-        .endSecurityContext()
+        .withSecurityContext(securityContext(template.getSecurityContext()))
+        .withPriorityClassName(template.getPriorityClassName())
+        .withServiceAccountName(template.getServiceAccountName())
+        .withTopologySpreadConstraints(orEmpty(template.getTopologySpreadConstraints()).isEmpty()
+            ? null : template.getTopologySpreadConstraints())
         .withAffinity(affinity(cr, node))
         .withNodeSelector(placement(spec).getNodeSelector() == null || placement(spec).getNodeSelector().isEmpty()
             ? null : new LinkedHashMap<>(placement(spec).getNodeSelector()))
@@ -74,12 +109,12 @@ public final class NodePods {
             ? null : placement(spec).getTolerations())
         .withImagePullSecrets(spec.getImagePullSecrets() == null || spec.getImagePullSecrets().isEmpty()
             ? null : spec.getImagePullSecrets())
-        .withInitContainers(agentInitContainer(config))
-        .withContainers(cassandraContainer(spec, node, config))
-        .withVolumes(volumes(cluster, node))
+        .withInitContainers(initContainers)
+        .withContainers(containers)
+        .withVolumes(volumes)
         .build();
 
-    Map<String, String> annotations = new LinkedHashMap<>();
+    Map<String, String> annotations = new LinkedHashMap<>(orEmpty(template.getAnnotations()));
     annotations.put(Labels.CONFIG_HASH, configHash);
     annotations.put(Labels.POD_SPEC_HASH, Hashes.of(Serialization.asJson(podSpec) + "|" + configHash));
     annotations.put(Labels.RUNS_HASH, runsHash(cr, node, configHash, config));
@@ -91,7 +126,7 @@ public final class NodePods {
         .withNewMetadata()
         .withName(Names.node(node.id()))
         .withNamespace(cr.getMetadata().getNamespace())
-        .withLabels(labels(node))
+        .withLabels(podLabels(template, node))
         .withAnnotations(annotations)
         .withOwnerReferences(Owners.controller(cr))
         .endMetadata()
@@ -103,12 +138,31 @@ public final class NodePods {
    * Hash of what the node runs: its Cassandra container (image, env with the JVM options, resources, probes,
    * mounts) and the rendered configuration. The agent's init container is left out: it carries the operator's
    * image, and upgrading the operator must restart no node. The replace option is left out too: it acts on first
-   * boot only, so the replacement runs the same as the node it replaced.
+   * boot only, so the replacement runs the same as the node it replaced. A pod template is added only when it
+   * sets something, so a cluster without one keeps the hash it had before templates existed.
    */
   public static String runsHash(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     Container container = cassandraContainer(cr.getSpec(), node.withoutReplace(), config);
-    return Hashes.of(Serialization.asJson(container) + "|" + configHash);
+    String template = canonical(template(cr.getSpec()));
+    String added = "{}".equals(template) ? "" : "|" + template;
+    return Hashes.of(Serialization.asJson(container) + "|" + configHash + added);
   }
+
+  /**
+   * The template as JSON with every map's keys sorted: the same template written in another key order (or read back
+   * from an API server that sorts them) is the same template, and restarts nothing.
+   */
+  private static String canonical(PodTemplate template) {
+    try {
+      Object tree = SORTED.readValue(Serialization.asJson(template), Object.class);
+      return SORTED.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot hash spec.podTemplate", e);
+    }
+  }
+
+  private static final ObjectMapper SORTED =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   /** The tokens a pod's node was started with (its -Dcassandra.initial_token); empty when it has none. */
   public static List<Long> startedWithTokens(Pod pod) {
@@ -134,6 +188,43 @@ public final class NodePods {
   /** The labels of a node's pod: what the operator keeps in line on a running pod (the seed label may move). */
   public static Map<String, String> labels(DesiredNode node) {
     return Labels.node(node.id(), node.seed());
+  }
+
+  private static Map<String, String> podLabels(PodTemplate template, DesiredNode node) {
+    Map<String, String> labels = new LinkedHashMap<>(orEmpty(template.getLabels()));
+    labels.putAll(labels(node));
+    return labels;
+  }
+
+  /**
+   * The template's security context, with the operator's defaults (the cassandra user, owning the volume through
+   * fsGroup) for the user and group fields it leaves out.
+   */
+  private static PodSecurityContext securityContext(PodSecurityContext fromTemplate) {
+    PodSecurityContextBuilder merged = fromTemplate == null
+        ? new PodSecurityContextBuilder() : new PodSecurityContextBuilder(fromTemplate);
+    if (fromTemplate == null || fromTemplate.getRunAsUser() == null) {
+      merged.withRunAsUser(CASSANDRA_UID);
+    }
+    if (fromTemplate == null || fromTemplate.getRunAsGroup() == null) {
+      merged.withRunAsGroup(CASSANDRA_UID);
+    }
+    if (fromTemplate == null || fromTemplate.getFsGroup() == null) {
+      merged.withFsGroup(CASSANDRA_UID);
+    }
+    return merged.build();
+  }
+
+  private static PodTemplate template(CassandraClusterSpec spec) {
+    return spec.getPodTemplate() == null ? new PodTemplate() : spec.getPodTemplate();
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  private static Map<String, String> orEmpty(Map<String, String> map) {
+    return map == null ? Map.of() : map;
   }
 
   private static Container agentInitContainer(OperatorConfig config) {
@@ -162,6 +253,17 @@ public final class NodePods {
       env.add(new EnvVar("HEAP_NEWSIZE", SpecDefaults.newGenBytes(bytes) / SpecDefaults.MIB + "M", null));
     });
     env.add(new EnvVar("JVM_EXTRA_OPTS", JvmOptions.join(JvmOptions.forNode(spec, node, config.agentPort())), null));
+    PodTemplate template = template(spec);
+    env.addAll(orEmpty(template.getEnv()));
+    List<VolumeMount> mounts = new ArrayList<>(List.of(
+        new VolumeMountBuilder().withName(Names.DATA_VOLUME).withMountPath(Names.DATA_DIR).build(),
+        new VolumeMountBuilder().withName(Names.CONFIG_VOLUME).withMountPath(Names.CONFIG_DIR)
+            .withReadOnly(true).build(),
+        new VolumeMountBuilder().withName(Names.AGENT_VOLUME).withMountPath(Names.AGENT_DIR)
+            .withReadOnly(true).build(),
+        new VolumeMountBuilder().withName(Names.AGENT_TOKEN_VOLUME).withMountPath(Names.AGENT_TOKEN_DIR)
+            .withReadOnly(true).build()));
+    mounts.addAll(orEmpty(template.getVolumeMounts()));
 
     return new ContainerBuilder()
         .withName(Names.CASSANDRA_CONTAINER)
@@ -179,14 +281,7 @@ public final class NodePods {
         .withTimeoutSeconds(5)
         .withFailureThreshold(3)
         .endReadinessProbe()
-        .withVolumeMounts(
-            new VolumeMountBuilder().withName(Names.DATA_VOLUME).withMountPath(Names.DATA_DIR).build(),
-            new VolumeMountBuilder().withName(Names.CONFIG_VOLUME).withMountPath(Names.CONFIG_DIR)
-                .withReadOnly(true).build(),
-            new VolumeMountBuilder().withName(Names.AGENT_VOLUME).withMountPath(Names.AGENT_DIR)
-                .withReadOnly(true).build(),
-            new VolumeMountBuilder().withName(Names.AGENT_TOKEN_VOLUME).withMountPath(Names.AGENT_TOKEN_DIR)
-                .withReadOnly(true).build())
+        .withVolumeMounts(mounts)
         .build();
   }
 

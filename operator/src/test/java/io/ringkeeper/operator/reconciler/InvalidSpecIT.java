@@ -135,7 +135,17 @@ class InvalidSpecIT {
         Arguments.of("a role without its Secret", manifest("demo", DC + """
             auth:
               roles: [{name: app}]
-            """), "spec.auth.roles[0].secretRef: is missing; name a Secret with key password"));
+            """), "spec.auth.roles[0].secretRef: is missing; name a Secret with key password"),
+        Arguments.of("a sidecar named like the Cassandra container", manifest("demo", DC + """
+            podTemplate:
+              containers: [{name: cassandra, image: busybox}]
+            """), "spec.podTemplate.containers[0].name: \"cassandra\" is the name of the operator's Cassandra"
+            + " container; choose another name"),
+        Arguments.of("a pod label of the operator", manifest("demo", DC + """
+            podTemplate:
+              labels: {ringkeeper.io/node: x}
+            """), "spec.podTemplate.labels[ringkeeper.io/node]: \"ringkeeper.io/node\" is a label the operator"
+            + " sets"));
   }
 
   @ParameterizedTest(name = "{0}")

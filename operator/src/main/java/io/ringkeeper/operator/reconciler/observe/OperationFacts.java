@@ -196,7 +196,7 @@ public final class OperationFacts {
     }
     String runs = annotation(pod, Labels.RUNS_HASH);
     if (runs != null && !runs.equals(desiredHash) && !runs.equals(legacyHash.get())) {
-      return "what the node runs changed (image, cassandra.yaml, JVM options or resources)";
+      return "what the node runs changed (image, cassandra.yaml, JVM options, resources or pod template)";
     }
     return null;
   }

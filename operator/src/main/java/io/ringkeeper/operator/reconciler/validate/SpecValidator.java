@@ -12,6 +12,7 @@ import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.api.v1alpha1.Patterns;
 import io.ringkeeper.api.v1alpha1.RackSpec;
+import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.domain.schedule.Durations;
 import io.ringkeeper.operator.resources.CassandraYaml;
@@ -55,6 +56,17 @@ public final class SpecValidator {
    * @return the problems, empty when the spec is valid
    */
   public static List<Problem> validate(CassandraCluster cr, Map<String, PersistentVolumeClaim> claims) {
+    return validate(cr, claims, OperatorConfig.defaults().agentPort());
+  }
+
+  /**
+   * @param cr the cluster, with the status the operator recorded so far
+   * @param claims the cluster's existing PVCs by name
+   * @param agentPort the port the node agents listen on (no sidecar may take it)
+   * @return the problems, empty when the spec is valid
+   */
+  public static List<Problem> validate(CassandraCluster cr, Map<String, PersistentVolumeClaim> claims,
+      int agentPort) {
     List<Problem> problems = new ArrayList<>();
     CassandraClusterSpec spec = cr.getSpec();
     name(cr.getMetadata().getName(), problems);
@@ -70,6 +82,7 @@ public final class SpecValidator {
     jvm(spec, problems);
     storage(spec, claims, problems);
     auth(spec, problems);
+    PodTemplateRules.check(spec.getPodTemplate(), agentPort, problems);
     RetainedVolumes.check(cr, claims, problems);
     return problems;
   }
