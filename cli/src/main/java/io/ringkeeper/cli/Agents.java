@@ -29,13 +29,20 @@ public final class Agents {
 
   private final HttpNodeClient client = new HttpNodeClient(CONNECT, REQUEST, 8);
   private final String token;
+  private final int port;
 
-  private Agents(String token) {
+  private Agents(String token, int port) {
     this.token = token;
+    this.port = port;
   }
 
   /** The agents of a cluster, or empty when its agent-token Secret cannot be read. */
   public static Optional<Agents> of(KubernetesClient kube, CassandraCluster cr) {
+    return of(kube, cr, NodeEndpoint.DEFAULT_PORT);
+  }
+
+  /** The agents of a cluster on another port than the pods' (e.g. a test's fake agent). */
+  public static Optional<Agents> of(KubernetesClient kube, CassandraCluster cr, int port) {
     Secret secret;
     try {
       secret = kube.secrets().inNamespace(cr.getMetadata().getNamespace())
@@ -44,11 +51,11 @@ public final class Agents {
       return Optional.empty(); // e.g. RBAC forbids reading Secrets: the commands go on without the agents
     }
     String token = Secrets.value(secret, Names.AGENT_TOKEN_KEY);
-    return token == null ? Optional.empty() : Optional.of(new Agents(token));
+    return token == null ? Optional.empty() : Optional.of(new Agents(token, port));
   }
 
   public NodeEndpoint endpoint(NodeStatus node) {
-    return new NodeEndpoint(node.getName(), node.getPodIP(), NodeEndpoint.DEFAULT_PORT, new AgentToken(token));
+    return new NodeEndpoint(node.getName(), node.getPodIP(), port, new AgentToken(token));
   }
 
   public HttpNodeClient client() {

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,8 @@ final class ClusterReport {
 
   private ClusterReport() {}
 
-  static Result write(KubernetesClient client, CassandraCluster cr, Path target, int logLines) throws IOException {
+  static Result write(KubernetesClient client, CassandraCluster cr, Optional<Agents> reachable, Path target,
+      int logLines) throws IOException {
     String ns = cr.getMetadata().getNamespace();
     String name = cr.getMetadata().getName();
     Map<String, String> entries = new LinkedHashMap<>();
@@ -79,7 +81,7 @@ final class ClusterReport {
     }
     entries.put("secrets-redacted.yaml", Serialization.asYaml(secrets));
 
-    Agents.of(client, cr).ifPresentOrElse(agents -> {
+    reachable.ifPresentOrElse(agents -> {
       for (NodeStatus node : cr.getStatus() == null ? List.<NodeStatus>of() : cr.getStatus().getNodes()) {
         if (node.getPodIP() == null) {
           continue;

@@ -68,6 +68,10 @@ public final class RingkeeperPlugin implements Runnable {
       description = "Namespace of the cluster (default: the context's namespace, else default).")
   String namespace;
 
+  @Option(names = "--agent-port", hidden = true, scope = CommandLine.ScopeType.INHERIT, defaultValue = "8778",
+      description = "Port of the node agents at the pod IPs (tests run a fake agent elsewhere).")
+  int agentPort;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -160,6 +164,10 @@ public final class RingkeeperPlugin implements Runnable {
 
   KubernetesClient client() {
     return clients.apply(this);
+  }
+
+  java.util.Optional<Agents> agents(KubernetesClient client, CassandraCluster cr) {
+    return Agents.of(client, cr, agentPort);
   }
 
   String namespace(KubernetesClient client) {
@@ -303,7 +311,8 @@ public final class RingkeeperPlugin implements Runnable {
             List<Pod> pods = pods(client, ns, cluster);
             List<PodDisruptionBudget> pdbs = client.policy().v1().podDisruptionBudget().inNamespace(ns)
                 .withLabel(Labels.CLUSTER, cluster).list().getItems();
-            text = StatusView.render(cr, Agents.metrics(client, cr), pdbs, warnings(client, ns, cluster, pods),
+            text = StatusView.render(cr, parent.agents(client, cr).map(a -> a.metrics(cr))
+                .orElseGet(Map::of), pdbs, warnings(client, ns, cluster, pods),
                 Instant.now());
           }
           if (watch) {
@@ -464,7 +473,8 @@ public final class RingkeeperPlugin implements Runnable {
         CassandraCluster cr = cluster(client, ns, cluster);
         Path target = file != null ? file : Path.of("report-" + ns + "-" + cluster + "-"
             + now().replace(":", "").replace("-", "") + ".tar.gz");
-        ClusterReport.Result result = ClusterReport.write(client, cr, target, logLines);
+        ClusterReport.Result result = ClusterReport.write(client, cr, parent.agents(client, cr),
+            target, logLines);
         parent.out.println(target.toAbsolutePath());
         result.notes().forEach(n -> parent.err.println("note: " + n));
         return 0;
@@ -548,7 +558,7 @@ public final class RingkeeperPlugin implements Runnable {
         if (status.getPodIP() == null) {
           throw new UsageException("node " + name + " has no address yet");
         }
-        Agents agents = Agents.of(client, cr).orElseThrow(() -> new IllegalStateException("cannot read the"
+        Agents agents = parent.agents(client, cr).orElseThrow(() -> new IllegalStateException("cannot read the"
             + " agent token Secret " + Names.agentTokenSecret(cluster)));
         var info = NodetoolView.ask(agents, status);
         parent.out.print(output == Output.table ? NodetoolView.render(subcommand, info) : print(info, output));

@@ -57,7 +57,7 @@ public final class StatusView {
       rows.add(new String[] {"NAME", "MAX UNAVAILABLE", "HEALTHY", "ALLOWED DISRUPTIONS"});
       for (PodDisruptionBudget pdb : pdbs) {
         rows.add(new String[] {pdb.getMetadata().getName(), pdb.getSpec() == null
-            || pdb.getSpec().getMaxUnavailable() == null ? "-" : pdb.getSpec().getMaxUnavailable().toString(),
+            || pdb.getSpec().getMaxUnavailable() == null ? "-" : intOrString(pdb.getSpec().getMaxUnavailable()),
             pdb.getStatus() == null ? "-" : pdb.getStatus().getCurrentHealthy() + "/" + pdb.getStatus()
                 .getExpectedPods(),
             pdb.getStatus() == null ? "-" : String.valueOf(pdb.getStatus().getDisruptionsAllowed())});
@@ -140,7 +140,7 @@ public final class StatusView {
     } else {
       out.append("idle");
     }
-    out.append("; last completed ").append(nz(repair.getLastCompleted()));
+    out.append(run != null ? "\n  " : "; ").append("last completed ").append(nz(repair.getLastCompleted()));
     if (repair.getLastResult() != null) {
       out.append(" (").append(repair.getLastResult()).append(')');
     }
@@ -182,6 +182,10 @@ public final class StatusView {
       }
       out.append(line.toString().stripTrailing()).append('\n');
     }
+  }
+
+  private static String intOrString(io.fabric8.kubernetes.api.model.IntOrString value) {
+    return value.getIntVal() != null ? value.getIntVal().toString() : nz(value.getStrVal());
   }
 
   private static String oneLine(String text) {
