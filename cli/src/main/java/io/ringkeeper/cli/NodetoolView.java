@@ -34,7 +34,7 @@ final class NodetoolView {
       return new Answer(info, metrics);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("the agent of " + node.getName() + " at " + node.getPodIP() + " did not answer: "
+      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " at " + node.getPodIP() + " did not answer: "
           + RingkeeperPlugin.describe(cause));
     }
   }

@@ -110,6 +110,10 @@ public final class RingkeeperPlugin implements Runnable {
         err.println("error: " + e.getMessage());
         return USAGE;
       }
+      if (e instanceof Failure) {
+        err.println("error: " + e.getMessage());
+        return 1;
+      }
       err.println("error: " + describe(e));
       return 1;
     });
@@ -158,6 +162,13 @@ public final class RingkeeperPlugin implements Runnable {
   /** Bad input found after parsing (an unknown cluster or node): exit code 2. */
   static final class UsageException extends RuntimeException {
     UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** A command that could not do its work (an agent that does not answer, ...): exit code 1, its message. */
+  static final class Failure extends RuntimeException {
+    Failure(String message) {
       super(message);
     }
   }
@@ -514,13 +525,25 @@ public final class RingkeeperPlugin implements Runnable {
         if (chosen.isEmpty()) {
           throw new UsageException("cluster " + ns + "/" + cluster + " has no pods yet");
         }
+        int failed = 0;
         for (Pod pod : chosen) {
-          String log = ClusterReport.log(client, pod, container, tail, previous);
+          String log;
+          try {
+            log = ClusterReport.log(client, pod, container, tail, previous);
+          } catch (KubernetesClientException e) {
+            if (node != null) {
+              throw e;
+            }
+            // One pod without a log (not started yet, gone) does not hide the others'.
+            parent.err.println("error: log of " + pod.getMetadata().getName() + ": " + describe(e));
+            failed++;
+            continue;
+          }
           String prefix = node == null ? "[" + pod.getMetadata().getName() + "] " : "";
           log.lines().forEach(l -> parent.out.println(prefix + l));
         }
         parent.out.flush();
-        return 0;
+        return failed == 0 ? 0 : 1;
       }
     }
   }
@@ -558,7 +581,7 @@ public final class RingkeeperPlugin implements Runnable {
         if (status.getPodIP() == null) {
           throw new UsageException("node " + name + " has no address yet");
         }
-        Agents agents = parent.agents(client, cr).orElseThrow(() -> new IllegalStateException("cannot read the"
+        Agents agents = parent.agents(client, cr).orElseThrow(() -> new Failure("cannot read the"
             + " agent token Secret " + Names.agentTokenSecret(cluster)));
         var info = NodetoolView.ask(agents, status);
         parent.out.print(output == Output.table ? NodetoolView.render(subcommand, info) : print(info, output));

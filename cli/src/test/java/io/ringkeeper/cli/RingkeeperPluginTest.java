@@ -347,6 +347,17 @@ class RingkeeperPluginTest {
         + " orders-dc1-r2-0\n[orders-dc1-r3-0] started orders-dc1-r3-0\n");
   }
 
+  @Test
+  void logsOfTheClusterGoOnPastAPodWithoutALogAndExit1() {
+    kube.logs().put(ns + "/orders-dc1-r1-0/cassandra", "one\n");
+    kube.logs().put(ns + "/orders-dc1-r3-0/cassandra", "three\n");
+    Run r = run("logs", CLUSTER);
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).isEqualTo("[orders-dc1-r1-0] one\n[orders-dc1-r3-0] three\n");
+    assertThat(r.err()).startsWith("error: log of orders-dc1-r2-0: the API server refused (404)").hasLineCount(1);
+  }
+
   // ---- nodetool ----
 
   @Test
@@ -374,7 +385,7 @@ class RingkeeperPluginTest {
     Run r = run("nodetool", CLUSTER, "orders-dc1-r2-0", "--", "info");
 
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).startsWith("error: IllegalStateException: the agent of orders-dc1-r2-0 at 127.60.0.2 did not"
+    assertThat(r.err()).startsWith("error: the agent of orders-dc1-r2-0 at 127.60.0.2 did not"
         + " answer").hasLineCount(1);
   }
 
