@@ -137,7 +137,7 @@ public final class RingkeeperPlugin implements Runnable {
   }
 
   /** The client kubectl would use: kubeconfig (flag, $KUBECONFIG or ~/.kube/config), context, namespace. */
-  static KubernetesClient kubeconfigClient(RingkeeperPlugin options) {
+  public static KubernetesClient kubeconfigClient(RingkeeperPlugin options) {
     if (options.kubeconfig != null) {
       if (!options.kubeconfig.toFile().isFile()) {
         throw new UsageException("--kubeconfig " + options.kubeconfig + ": no such file");
