@@ -42,7 +42,7 @@ class KubectlPluginE2E {
   @BeforeAll
   static void start() throws Exception {
     env = LocalEnvironment.builder(E2eSupport.freshWorkDir("kubectl-plugin"))
-        .addressBase("127.60.0.0")
+        .addressBase("127.61.0.0")
         .stopGrace(Duration.ofSeconds(20))
         .start();
     env.apply(E2eSupport.example("minimal.yaml"));
@@ -76,8 +76,8 @@ class KubectlPluginE2E {
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("cluster default/demo   phase Ready   ready 3/3", "Operation: none");
-    assertThat(r.out()).containsPattern("demo-dc1-r1-0 +127\\.60\\.0\\.\\d +UN")
-        .containsPattern("demo-dc1-r2-0 +127\\.60\\.0\\.\\d +UN").containsPattern("demo-dc1-r3-0 +127\\.60\\.0\\.\\d +UN");
+    assertThat(r.out()).containsPattern("demo-dc1-r1-0 +127\\.61\\.0\\.\\d +UN")
+        .containsPattern("demo-dc1-r2-0 +127\\.61\\.0\\.\\d +UN").containsPattern("demo-dc1-r3-0 +127\\.61\\.0\\.\\d +UN");
     assertThat(r.out()).containsPattern("Ready +True +AllNodesReady");
     assertThat(r.out()).containsPattern("demo-dc1 +1 ");
     PHASES.done("status");
@@ -88,7 +88,7 @@ class KubectlPluginE2E {
   void nodetoolStatusAndInfoComeFromTheNodesAgent() {
     Run status = run("nodetool", "demo", "dc1-r1-0", "--", "status");
     assertThat(status.code()).as(status.err()).isZero();
-    assertThat(status.out().lines().filter(l -> l.startsWith("UN  127.60.0.")).count()).isEqualTo(3);
+    assertThat(status.out().lines().filter(l -> l.startsWith("UN  127.61.0.")).count()).isEqualTo(3);
 
     Run info = run("nodetool", "demo", "dc1-r1-0", "--", "info");
     assertThat(info.code()).as(info.err()).isZero();
