@@ -68,7 +68,9 @@ public final class StatusTable {
           node.getLoadBytes() == null ? "-" : bytes(node.getLoadBytes()),
           node.getOwnership() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", node.getOwnership() * 100),
           String.valueOf(node.getTokens() == null ? 0 : node.getTokens().size()),
-          m == null ? "-" : latency(m.read()), m == null ? "-" : latency(m.write()), ago(node.getLastSeen(), now)});
+          m == null ? "-" : latency(m.read()), m == null ? "-" : latency(m.write()),
+          // The status records lastSeen only while the agent does not answer; one that answered just now is "now".
+          m != null ? "now" : ago(node.getLastSeen(), now)});
     }
     int[] widths = new int[HEADER.length];
     for (String[] row : rows) {

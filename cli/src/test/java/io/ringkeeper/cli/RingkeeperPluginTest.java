@@ -100,8 +100,9 @@ class RingkeeperPluginTest {
         "LAST SEEN");
     // The first node's p99s come from its (fake) agent; the others' agents do not answer.
     assertThat(lines.get(2)).contains("orders-dc1-r1-0", "127.60.0.1", "UN", "1.2 GiB", "100.0%", "3", "2.5 ms",
-        "700 us", "4s ago");
+        "700 us", "now");
     assertThat(lines.get(3)).contains("orders-dc1-r2-0", "DN", "5m ago");
+    assertThat(lines.get(4)).contains("orders-dc1-r3-0", "UN", "4s ago");
     assertThat(r.out()).contains("orders-dc1-r2-0: draining for a restart asked on the pod",
         "Operation: Restart of orders-dc1-r2-0, step WaitingForNormal (since 90s ago), started 2m ago",
         "Repair: running run-7 (Schedule) keyspaces shop",
