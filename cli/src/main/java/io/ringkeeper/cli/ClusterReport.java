@@ -58,7 +58,7 @@ final class ClusterReport {
 
     entries.put("cluster.yaml", yaml(clean(cr)));
     List<Pod> pods = RingkeeperPlugin.pods(client, ns, name);
-    entries.put("events.yaml", yaml(list(RingkeeperPlugin.events(client, ns, name, pods))));
+    entries.put("events.yaml", yaml(list(RingkeeperPlugin.events(client, cr, pods))));
     entries.put("pods.yaml", yaml(list(pods)));
     Map<String, String> selector = Map.of(Labels.CLUSTER, name);
     read(entries, notes, "pvcs.yaml", () -> list(client.persistentVolumeClaims().inNamespace(ns).withLabels(selector)

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -236,19 +235,31 @@ public final class RingkeeperPlugin implements Runnable {
   }
 
   /** Warning events of the cluster itself and of its pods and volumes. */
-  static List<Event> warnings(KubernetesClient client, String namespace, String cluster, List<Pod> pods) {
-    return events(client, namespace, cluster, pods).stream().filter(e -> "Warning".equals(e.getType())).toList();
+  static List<Event> warnings(KubernetesClient client, CassandraCluster cr, List<Pod> pods) {
+    return events(client, cr, pods).stream().filter(e -> "Warning".equals(e.getType())).toList();
   }
 
-  /** Events of the cluster itself and of its pods and volumes (a node's PVC has the node's name). */
-  static List<Event> events(KubernetesClient client, String namespace, String cluster, List<Pod> pods) {
-    Set<String> nodes = pods.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
-    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+  /**
+   * Events of the cluster itself and of the objects it owns, by their exact names: its nodes' pods and volumes (a
+   * node's PVC has the node's name), services, config map and disruption budgets. A name prefix would also take
+   * in another cluster's ("orders-eu-dc1-r1-0" starts with "orders-").
+   */
+  static List<Event> events(KubernetesClient client, CassandraCluster cr, List<Pod> pods) {
+    String cluster = cr.getMetadata().getName();
+    Set<String> owned = new java.util.HashSet<>();
+    pods.forEach(p -> owned.add(p.getMetadata().getName()));
+    if (cr.getStatus() != null) {
+      cr.getStatus().getNodes().forEach(n -> owned.add(n.getName()));
+    }
+    owned.addAll(List.of(Names.peerService(cluster), Names.seedService(cluster), Names.clientService(cluster),
+        Names.configMap(cluster)));
+    if (cr.getSpec() != null && cr.getSpec().getDatacenters() != null) {
+      cr.getSpec().getDatacenters().forEach(dc -> owned.add(Names.disruptionBudget(cluster, dc.getName())));
+    }
+    return client.v1().events().inNamespace(cr.getMetadata().getNamespace()).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && e.getInvolvedObject().getName() != null)
-        .filter(e -> ("CassandraCluster".equals(e.getInvolvedObject().getKind())
-            && cluster.equals(e.getInvolvedObject().getName()))
-            || nodes.contains(e.getInvolvedObject().getName())
-            || e.getInvolvedObject().getName().startsWith(cluster + "-"))
+        .filter(e -> "CassandraCluster".equals(e.getInvolvedObject().getKind())
+            ? cluster.equals(e.getInvolvedObject().getName()) : owned.contains(e.getInvolvedObject().getName()))
         .toList();
   }
 
@@ -323,7 +334,7 @@ public final class RingkeeperPlugin implements Runnable {
             List<PodDisruptionBudget> pdbs = client.policy().v1().podDisruptionBudget().inNamespace(ns)
                 .withLabel(Labels.CLUSTER, cluster).list().getItems();
             text = StatusView.render(cr, parent.agents(client, cr).map(a -> a.metrics(cr))
-                .orElseGet(Map::of), pdbs, warnings(client, ns, cluster, pods),
+                .orElseGet(Map::of), pdbs, warnings(client, cr, pods),
                 Instant.now());
           }
           if (watch) {

@@ -147,6 +147,10 @@ final class ClusterFixture {
         + " orders-dc1-r2-0 is DN", now.minusSeconds(30));
     event(client, ns, "e4", "CassandraCluster", "billing", "Warning", "Invalid", "not about orders",
         now.minusSeconds(10));
+    event(client, ns, "e5", "Pod", "orders-eu-dc1-r1-0", "Warning", "BackOff", "a pod of cluster orders-eu",
+        now.minusSeconds(10));
+    event(client, ns, "e6", "CassandraCluster", "orders-eu", "Warning", "Invalid", "cluster orders-eu",
+        now.minusSeconds(10));
   }
 
   static Pod pod(String ns, String name, String rack, String ip) {
