@@ -134,6 +134,21 @@ final class ClusterReport {
     return log == null ? "" : log;
   }
 
+  /** Streams a pod's log to {@code out} until the server ends it (the container stopped) or the user stops us. */
+  static int follow(KubernetesClient client, Pod pod, String container, int tail, java.io.PrintStream out) {
+    var op = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .inContainer(container);
+    try (var watch = tail >= 0 ? op.tailingLines(tail).watchLog(out) : op.watchLog(out)) {
+      Throwable failure = watch.onClose().toCompletableFuture().join();
+      out.flush();
+      if (failure != null) {
+        throw new RingkeeperPlugin.Failure("log of " + pod.getMetadata().getName() + " ended: "
+            + RingkeeperPlugin.describe(failure));
+      }
+      return 0;
+    }
+  }
+
   /** Secrets the cluster names (superuser, agent token) and those its pods mount, read or pull with. */
   static Set<String> referencedSecrets(CassandraCluster cr, List<Pod> pods) {
     Set<String> names = new LinkedHashSet<>();

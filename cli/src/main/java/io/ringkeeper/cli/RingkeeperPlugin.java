@@ -522,6 +522,9 @@ public final class RingkeeperPlugin implements Runnable {
     @Option(names = {"-p", "--previous"}, description = "The log of the container's previous run (after a crash).")
     boolean previous;
 
+    @Option(names = {"-f", "--follow"}, description = "Stream the log of one node until Ctrl-C (needs NODE).")
+    boolean follow;
+
     @Option(names = {"-c", "--container"}, defaultValue = Names.CASSANDRA_CONTAINER,
         description = "Container (default: ${DEFAULT-VALUE}; the agent's init container is `agent`).")
     String container;
@@ -535,6 +538,12 @@ public final class RingkeeperPlugin implements Runnable {
         List<Pod> chosen = node == null ? pods : List.of(pod(pods, node(cr, pods, node)));
         if (chosen.isEmpty()) {
           throw new UsageException("cluster " + ns + "/" + cluster + " has no pods yet");
+        }
+        if (follow) {
+          if (node == null || previous) {
+            throw new UsageException("-f follows one node's current log: name a NODE, without -p");
+          }
+          return ClusterReport.follow(client, chosen.get(0), container, tail, parent.out);
         }
         int failed = 0;
         for (Pod pod : chosen) {

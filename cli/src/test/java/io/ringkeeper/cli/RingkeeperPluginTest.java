@@ -337,6 +337,19 @@ class RingkeeperPluginTest {
   }
 
   @Test
+  void logsFollowStreamsOneNodesLogUntilTheServerEndsIt() {
+    kube.logs().put(ns + "/orders-dc1-r3-0/cassandra", "a\nb\nc\n");
+
+    Run r = run("logs", CLUSTER, "dc1-r3-0", "-f", "--tail", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("b\nc\n");
+
+    Run all = run("logs", CLUSTER, "-f");
+    assertThat(all.code()).isEqualTo(2);
+    assertThat(all.err()).isEqualTo("error: -f follows one node's current log: name a NODE, without -p\n");
+  }
+
+  @Test
   void logsOfTheClusterPrefixEveryLineWithItsNode() {
     for (String node : NODES) {
       kube.logs().put(ns + "/" + node + "/cassandra", "started " + node + "\n");
