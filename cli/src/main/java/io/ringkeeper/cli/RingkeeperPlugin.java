@@ -47,7 +47,7 @@ import picocli.CommandLine.ParentCommand;
  * the API server is one line and exit code 1. No stack traces.
  */
 @Command(name = "kubectl ringkeeper", mixinStandardHelpOptions = true, version = "kubectl-ringkeeper 0.1.0",
-    description = "Look after Ringkeeper's CassandraClusters: status, restart, replace, repair, report, logs.",
+    description = "Look after Ringkeeper's CassandraClusters: status, restart, replace, repair, report, logs, nodetool.",
     subcommands = {RingkeeperPlugin.Status.class, RingkeeperPlugin.Restart.class, RingkeeperPlugin.Replace.class,
         RingkeeperPlugin.Repair.class, RingkeeperPlugin.Report.class, RingkeeperPlugin.Logs.class,
         RingkeeperPlugin.Nodetool.class})
