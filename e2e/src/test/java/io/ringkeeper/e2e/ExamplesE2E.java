@@ -11,7 +11,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.local.LocalEnvironment;
 import io.ringkeeper.local.cassandra.CassandraProcess;
-import io.ringkeeper.local.cli.StatusTable;
+import io.ringkeeper.cli.StatusTable;
 import io.ringkeeper.operator.resources.JvmOptions;
 import io.ringkeeper.operator.resources.Labels;
 import java.nio.file.Files;

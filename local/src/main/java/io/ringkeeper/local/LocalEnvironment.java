@@ -105,6 +105,7 @@ public final class LocalEnvironment implements AutoCloseable {
     CassandraDistribution distribution = b.distribution != null ? b.distribution : CassandraDistribution.locate();
     String version = cassandraVersion(distribution);
     this.kube = EmbeddedKube.start(b.apiHost, b.apiPort);
+    kube.servePodLogs(workDir.resolve("pods")); // where ProcessKubelet keeps each pod's output
     try {
       this.kubeconfig = kube.writeKubeconfig(workDir.resolve("kubeconfig"));
       this.client = kube.client("ringkeeper-local");

@@ -10,15 +10,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.cli.Agents;
+import io.ringkeeper.cli.StatusTable;
 import io.ringkeeper.local.LocalEnvironment;
 import io.ringkeeper.local.kube.ApiState;
 import io.ringkeeper.local.kube.EmbeddedKube;
-import io.ringkeeper.operator.node.AgentToken;
-import io.ringkeeper.operator.node.HttpNodeClient;
-import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeMetrics;
 import io.ringkeeper.operator.resources.Labels;
-import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.Secrets;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -723,29 +721,7 @@ public final class LocalCommand implements Runnable {
 
   /** Every node's current metrics from its agent (the agent token is in the cluster's Secret). */
   static Map<String, NodeMetrics> metrics(KubernetesClient client, CassandraCluster cr) {
-    Map<String, NodeMetrics> metrics = new HashMap<>();
-    if (cr.getStatus() == null) {
-      return metrics;
-    }
-    Secret secret = client.secrets().inNamespace(cr.getMetadata().getNamespace())
-        .withName(Names.agentTokenSecret(cr.getMetadata().getName())).get();
-    String token = Secrets.value(secret, Names.AGENT_TOKEN_KEY);
-    if (token == null) {
-      return metrics;
-    }
-    HttpNodeClient agents = new HttpNodeClient(Duration.ofMillis(500), Duration.ofSeconds(2), 8);
-    for (NodeStatus node : cr.getStatus().getNodes()) {
-      if (node.getPodIP() == null) {
-        continue;
-      }
-      try {
-        metrics.put(node.getName(), agents.metrics(new NodeEndpoint(node.getName(), node.getPodIP(),
-            NodeEndpoint.DEFAULT_PORT, new AgentToken(token))).get(3, TimeUnit.SECONDS));
-      } catch (Exception e) {
-        // no answer: the table shows "-"
-      }
-    }
-    return metrics;
+    return Agents.metrics(client, cr);
   }
 
   static List<String> tail(Path file, int lines) {

@@ -60,6 +60,10 @@ public final class EmbeddedKube implements AutoCloseable {
         if ("POST".equalsIgnoreCase(request.getMethod()) && request.getPath().startsWith(RULES_REVIEW)) {
           return allowEverything();
         }
+        MockResponse log = podLog(request);
+        if (log != null) {
+          return log;
+        }
         MockResponse discovery = kubectl.discovery(request);
         if (discovery != null) {
           return discovery;
@@ -105,6 +109,77 @@ public final class EmbeddedKube implements AutoCloseable {
 
   public String url() {
     return "http://" + host + ":" + port;
+  }
+
+  /**
+   * Serves {@code GET .../pods/NAME/log} (kubectl logs, {@code kubectl ringkeeper logs}) from the process kubelet's
+   * files: {@code podsDir/<namespace>/<pod>/logs/stdout.log}, what the node's JVM printed (else Cassandra's
+   * system.log), honouring {@code tailLines}. Without it (or for a pod without files) the answer is 404, as CRUD
+   * mode alone would otherwise answer a list of everything.
+   */
+  public void servePodLogs(Path podsDir) {
+    this.podLogs = podsDir;
+  }
+
+  private volatile Path podLogs;
+
+  private static final java.util.regex.Pattern LOG_PATH =
+      java.util.regex.Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?(.*))?$");
+
+  MockResponse podLog(RecordedRequest request) {
+    if (!"GET".equalsIgnoreCase(request.getMethod())) {
+      return null;
+    }
+    java.util.regex.Matcher m = LOG_PATH.matcher(request.getPath());
+    if (!m.matches()) {
+      return null;
+    }
+    String namespace = m.group(1);
+    String pod = m.group(2);
+    Integer tail = null;
+    boolean previous = false;
+    String container = null;
+    for (String kv : (m.group(4) == null ? "" : m.group(4)).split("&")) {
+      if (kv.startsWith("tailLines=")) {
+        tail = Integer.parseInt(kv.substring("tailLines=".length()));
+      } else if (kv.equals("previous=true")) {
+        previous = true;
+      } else if (kv.startsWith("container=")) {
+        container = kv.substring("container=".length());
+      }
+    }
+    Path root = podLogs;
+    Path dir = root == null ? null : root.resolve(namespace).resolve(pod).resolve("logs");
+    if (dir == null || !Files.isDirectory(dir)) {
+      return status(404, "NotFound", "pods \"" + pod + "\" not found");
+    }
+    if (previous) {
+      return status(400, "BadRequest", "previous terminated container in pod \"" + pod + "\" not found (local mode"
+          + " keeps one log per pod: " + dir + ")");
+    }
+    if (container != null && !container.equals("cassandra")) {
+      return new MockResponse().setResponseCode(200).setBody(""); // local mode runs no init container
+    }
+    try {
+      Path file = dir.resolve("stdout.log");
+      if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+        file = dir.resolve("system.log");
+      }
+      java.util.List<String> lines = Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8)
+          : java.util.List.of();
+      if (tail != null) {
+        lines = lines.subList(Math.max(0, lines.size() - tail), lines.size());
+      }
+      return new MockResponse().setResponseCode(200).setBody(lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
+    } catch (IOException e) {
+      return status(500, "InternalError", "cannot read the log of " + pod + ": " + e.getMessage());
+    }
+  }
+
+  private static MockResponse status(int code, String reason, String message) {
+    return new MockResponse().setResponseCode(code).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+        + "\"status\":\"Failure\",\"message\":" + Serialization.asJson(message) + ",\"reason\":\"" + reason
+        + "\",\"code\":" + code + "}");
   }
 
   public int port() {

@@ -62,4 +62,24 @@ class EmbeddedKubeTest {
       assertThat(pod.getStatus().getContainerStatuses().get(0).getRestartCount()).isEqualTo(2);
     }
   }
+
+  @Test
+  void podLogsAreServedFromTheKubeletsFilesAsKubectlLogsAsksForThem() throws Exception {
+    Path logs = dir.resolve("pods").resolve("default").resolve("p").resolve("logs");
+    Files.createDirectories(logs);
+    Files.writeString(logs.resolve("stdout.log"), "one\ntwo\nthree\n");
+    try (EmbeddedKube kube = EmbeddedKube.start("127.0.0.1", 0); KubernetesClient client = kube.client("test")) {
+      client.resource(new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata()
+          .withNewSpec().addNewContainer().withName("cassandra").withImage("cassandra:5.0.9").endContainer()
+          .endSpec().build()).create();
+      kube.servePodLogs(dir.resolve("pods"));
+
+      assertThat(client.pods().inNamespace("default").withName("p").getLog()).isEqualTo("one\ntwo\nthree\n");
+      assertThat(client.pods().inNamespace("default").withName("p").inContainer("cassandra").tailingLines(2)
+          .getLog()).isEqualTo("two\nthree\n");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.pods().inNamespace("default").withName("q")
+          .getLog()).isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+          .hasMessageContaining("pods \"q\" not found");
+    }
+  }
 }

@@ -1,4 +1,4 @@
-package io.ringkeeper.local.cli;
+package io.ringkeeper.cli;
 
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
@@ -7,6 +7,9 @@ import io.ringkeeper.api.v1alpha1.DatacenterRingStatus;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.operator.node.Latency;
 import io.ringkeeper.operator.node.NodeMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,11 +18,12 @@ import java.util.Map;
 
 /**
  * A {@code nodetool status}-like table of a cluster: its status as the operator recorded it, plus each node's
- * read/write p99 as its agent reports them right now (blank when the agent did not answer).
+ * read/write p99 as its agent reports them right now ("-" when the agent did not answer). Shared by
+ * {@code ./ringkeeper local status} and {@code kubectl ringkeeper status}.
  */
 public final class StatusTable {
   private static final String[] HEADER = {"DC", "RACK", "NODE", "ADDRESS", "STATE", "LOAD", "OWNS", "TOKENS",
-      "READ p99", "WRITE p99"};
+      "READ p99", "WRITE p99", "LAST SEEN"};
 
   /** Lines of a crashed node's output shown under the table (the status keeps up to 20). */
   static final int OUTPUT_LINES = 10;
@@ -27,6 +31,11 @@ public final class StatusTable {
   private StatusTable() {}
 
   public static String render(CassandraCluster cr, Map<String, NodeMetrics> metrics) {
+    return render(cr, metrics, Instant.now());
+  }
+
+  /** The table with each node's last seen time as an age relative to {@code now}. */
+  public static String render(CassandraCluster cr, Map<String, NodeMetrics> metrics, Instant now) {
     StringBuilder out = new StringBuilder();
     CassandraClusterStatus status = cr.getStatus();
     String name = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
@@ -59,7 +68,9 @@ public final class StatusTable {
           node.getLoadBytes() == null ? "-" : bytes(node.getLoadBytes()),
           node.getOwnership() == null ? "-" : String.format(Locale.ROOT, "%.1f%%", node.getOwnership() * 100),
           String.valueOf(node.getTokens() == null ? 0 : node.getTokens().size()),
-          m == null ? "-" : latency(m.read()), m == null ? "-" : latency(m.write())});
+          m == null ? "-" : latency(m.read()), m == null ? "-" : latency(m.write()),
+          // The status records lastSeen only while the agent does not answer; one that answered just now is "now".
+          m != null ? "now" : ago(node.getLastSeen(), now)});
     }
     int[] widths = new int[HEADER.length];
     for (String[] row : rows) {
@@ -98,7 +109,7 @@ public final class StatusTable {
     return out.toString();
   }
 
-  static String latency(Latency latency) {
+  public static String latency(Latency latency) {
     if (latency == null || latency.count() == 0) {
       return "-";
     }
@@ -107,7 +118,27 @@ public final class StatusTable {
         : String.format(Locale.ROOT, "%.0f us", micros);
   }
 
-  static String bytes(long bytes) {
+  /** "12s ago", "5m ago", "3h ago", "2d ago" for an ISO-8601 instant; "-" when absent or unreadable. */
+  public static String ago(String instant, Instant now) {
+    if (instant == null || instant.isBlank()) {
+      return "-";
+    }
+    try {
+      long seconds = Math.max(0, Duration.between(Instant.parse(instant), now).getSeconds());
+      if (seconds < 120) {
+        return seconds + "s ago";
+      } else if (seconds < 2 * 3600) {
+        return seconds / 60 + "m ago";
+      } else if (seconds < 2 * 86400) {
+        return seconds / 3600 + "h ago";
+      }
+      return seconds / 86400 + "d ago";
+    } catch (DateTimeParseException e) {
+      return "-";
+    }
+  }
+
+  public static String bytes(long bytes) {
     String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
     double value = bytes;
     int unit = 0;

@@ -1,4 +1,4 @@
-package io.ringkeeper.local.cli;
+package io.ringkeeper.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
