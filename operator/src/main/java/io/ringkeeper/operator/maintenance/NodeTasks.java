@@ -3,6 +3,7 @@ package io.ringkeeper.operator.maintenance;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.MaintenanceTaskStatus;
+import io.ringkeeper.operator.domain.upkeep.CompactionPlanner;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.JobRequest;
@@ -78,7 +79,7 @@ final class NodeTasks {
         step(task, s, nodes, operationInProgress, now, events);
       }
       running |= Boolean.TRUE.equals(s.getRunning());
-      next = CompactionWindows.earliest(next, s.getNext() == null ? null : Instant.parse(s.getNext()));
+      next = CompactionPlanner.earliest(next, s.getNext() == null ? null : Instant.parse(s.getNext()));
       result.add(s);
     }
     status.setTasks(result);

@@ -1,0 +1,50 @@
+package io.ringkeeper.operator.reconciler.act;
+
+import io.ringkeeper.operator.domain.upkeep.Answer;
+import io.ringkeeper.operator.domain.upkeep.UpkeepStep;
+import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.NodeClientException;
+import io.ringkeeper.operator.node.NodeEndpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Performs the upkeep planner's steps on the nodes' agents: fired and recorded, never waited for. {@link Agents}
+ * answers a command it has not heard back about with NoAnswerYet; that is a {@link Answer.Pending} step, which the
+ * planner plans again at a later reconcile (with the same attempt, so the agent layer hands back the recorded
+ * answer instead of sending the command twice).
+ */
+public final class UpkeepExecutor {
+  private final Agents agents;
+
+  public UpkeepExecutor(Agents agents) {
+    this.agents = agents;
+  }
+
+  /**
+   * @param endpoints the agent of each node, by node name
+   * @return one answer per step, in their order
+   */
+  public List<Answer> perform(List<? extends UpkeepStep> steps, Map<String, NodeEndpoint> endpoints) {
+    List<Answer> answers = new ArrayList<>(steps.size());
+    for (UpkeepStep step : steps) {
+      answers.add(perform(step, endpoints.get(step.node())));
+    }
+    return answers;
+  }
+
+  private Answer perform(UpkeepStep step, NodeEndpoint endpoint) {
+    if (endpoint == null) {
+      return Answer.PENDING;
+    }
+    try {
+      if (step instanceof UpkeepStep.SetCompactionThroughput s) {
+        return new Answer.Done(agents.setCompactionThroughput(endpoint, s.mibPerSecond(), s.attempt()));
+      }
+      throw new IllegalStateException("no executor for " + step);
+    } catch (NodeClientException e) {
+      return e.kind() == NodeClientException.Kind.REFUSED ? new Answer.Refused(e.getMessage()) : Answer.PENDING;
+    }
+  }
+}
