@@ -13,6 +13,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.CompactionWindowStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
+import io.ringkeeper.api.v1alpha1.MaintenanceTaskStatus;
 import io.ringkeeper.operator.layers.bad.cycle.a.PointsToB;
 import io.ringkeeper.operator.layers.bad.cycle.b.PointsToA;
 import io.ringkeeper.operator.layers.bad.domain.ReadsAPod;
@@ -24,6 +25,7 @@ import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeEndpoint;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,12 +76,11 @@ class LayerRulesTest {
 
   /**
    * Only act/ fires the upkeep planner's commands at the nodes: the planner (domain/) decides, the executor sends.
-   * Repair segments and node tasks are still started from maintenance/ (RepairRunner, NodeTasks): the exceptions left.
+   * Repair segments are still started from maintenance/ (RepairRunner): the one exception left.
    */
   static ArchRule onlyActFiresUpkeepCommands(String act) {
     return noClasses().that().resideOutsideOfPackages(act + "..", "io.ringkeeper.operator.node..")
         .and().doNotHaveFullyQualifiedName("io.ringkeeper.operator.maintenance.RepairRunner")
-        .and().doNotHaveFullyQualifiedName("io.ringkeeper.operator.maintenance.NodeTasks")
         .should().callMethod(Agents.class, "setCompactionThroughput", NodeEndpoint.class, int.class, String.class)
         .orShould().callMethod(Agents.class, "startJob", NodeEndpoint.class, JobRequest.class, String.class)
         .because("the upkeep planner returns steps and one executor performs them, fired and recorded");
@@ -91,10 +92,12 @@ class LayerRulesTest {
         .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
             com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
                 com.tngtech.archunit.base.DescribedPredicate.describe("an upkeep record of the status",
-                    o -> o.isEquivalentTo(CompactionWindowStatus.class))))
+                    o -> o.isEquivalentTo(CompactionWindowStatus.class)
+                        || o.isEquivalentTo(MaintenanceTaskStatus.class))))
             .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
                 com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("set.*"))))
         .orShould().callMethod(MaintenanceStatus.class, "setCompactionThroughput", CompactionWindowStatus.class)
+        .orShould().callMethod(MaintenanceStatus.class, "setTasks", List.class)
         .because("the planner returns domain records and the status stage alone turns them into status");
   }
 

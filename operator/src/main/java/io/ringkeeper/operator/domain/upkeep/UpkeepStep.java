@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.domain.upkeep;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,23 @@ public sealed interface UpkeepStep {
     public SetCompactionThroughput {
       Objects.requireNonNull(node, "node");
       Objects.requireNonNull(attempt, "attempt");
+    }
+  }
+
+  /**
+   * Starts a node task's job on the node; the answer carries the job id.
+   *
+   * @param keyspace the keyspace of the job; null: all keyspaces
+   * @param tables the tables of the keyspace; empty: all
+   */
+  record StartNodeTask(String node, String task, NodeTask.Operation operation, String keyspace, List<String> tables,
+      String attempt) implements UpkeepStep {
+    public StartNodeTask {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(attempt, "attempt");
+      tables = tables == null ? List.of() : List.copyOf(tables);
     }
   }
 }

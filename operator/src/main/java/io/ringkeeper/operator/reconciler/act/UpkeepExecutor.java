@@ -1,8 +1,11 @@
 package io.ringkeeper.operator.reconciler.act;
 
 import io.ringkeeper.operator.domain.upkeep.Answer;
+import io.ringkeeper.operator.domain.upkeep.NodeTask;
 import io.ringkeeper.operator.domain.upkeep.UpkeepStep;
 import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.JobKind;
+import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import java.util.ArrayList;
@@ -42,9 +45,23 @@ public final class UpkeepExecutor {
       if (step instanceof UpkeepStep.SetCompactionThroughput s) {
         return new Answer.Done(agents.setCompactionThroughput(endpoint, s.mibPerSecond(), s.attempt()));
       }
+      if (step instanceof UpkeepStep.StartNodeTask s) {
+        JobRequest request = s.keyspace() == null ? JobRequest.of(kind(s.operation()))
+            : JobRequest.onKeyspace(kind(s.operation()), s.keyspace(), s.tables());
+        return new Answer.Done(agents.startJob(endpoint, request, s.attempt()).id());
+      }
       throw new IllegalStateException("no executor for " + step);
     } catch (NodeClientException e) {
       return e.kind() == NodeClientException.Kind.REFUSED ? new Answer.Refused(e.getMessage()) : Answer.PENDING;
     }
+  }
+
+  static JobKind kind(NodeTask.Operation operation) {
+    return switch (operation) {
+      case Compact -> JobKind.COMPACT;
+      case GarbageCollect -> JobKind.GARBAGE_COLLECT;
+      case UpgradeSSTables -> JobKind.UPGRADE_SSTABLES;
+      case Cleanup -> JobKind.CLEANUP;
+    };
   }
 }
