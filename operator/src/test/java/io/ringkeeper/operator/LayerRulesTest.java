@@ -74,13 +74,9 @@ class LayerRulesTest {
         .because("one stage builds the status and writes it at most once per reconcile");
   }
 
-  /**
-   * Only act/ fires the upkeep planner's commands at the nodes: the planner (domain/) decides, the executor sends.
-   * Repair segments are still started from maintenance/ (RepairRunner): the one exception left.
-   */
+  /** Only act/ fires commands at the nodes: the planners (domain/) decide, the executors send. */
   static ArchRule onlyActFiresUpkeepCommands(String act) {
     return noClasses().that().resideOutsideOfPackages(act + "..", "io.ringkeeper.operator.node..")
-        .and().doNotHaveFullyQualifiedName("io.ringkeeper.operator.maintenance.RepairRunner")
         .should().callMethod(Agents.class, "setCompactionThroughput", NodeEndpoint.class, int.class, String.class)
         .orShould().callMethod(Agents.class, "startJob", NodeEndpoint.class, JobRequest.class, String.class)
         .because("the upkeep planner returns steps and one executor performs them, fired and recorded");

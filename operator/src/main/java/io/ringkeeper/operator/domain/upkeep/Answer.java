@@ -5,8 +5,11 @@ public sealed interface Answer {
   /** The node did it; {@code value} is what it answered (the previous throughput, a job id). */
   record Done(Object value) implements Answer {}
 
-  /** No answer yet, or the node could not be reached: the step is planned again at a later reconcile. */
+  /** Sent, no answer yet: asked again (same attempt) at a later reconcile, which the answer triggers. */
   record Pending() implements Answer {}
+
+  /** The call failed without a refusal (the node is unreachable, or errs); {@code message} says how. */
+  record Failed(String message) implements Answer {}
 
   /** The node refused the command for good; {@code message} says why. */
   record Refused(String message) implements Answer {}

@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.domain.upkeep;
 
+import io.ringkeeper.operator.domain.repair.RepairMode;
 import java.util.List;
 import java.util.Objects;
 
@@ -37,6 +38,30 @@ public sealed interface UpkeepStep {
       Objects.requireNonNull(operation, "operation");
       Objects.requireNonNull(attempt, "attempt");
       tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+  }
+
+  /**
+   * Starts the repair of one segment on its coordinator (one of its replicas); the answer carries the job id.
+   *
+   * @param index the segment's index in the run's plan
+   * @param start the first token of the range (exclusive)
+   * @param end the last token of the range (inclusive)
+   * @param mode the repair parallelism the session uses inside Cassandra
+   * @param attempts this attempt's number, 1 for the first
+   */
+  record StartRepairSegment(String node, int index, String keyspace, long start, long end, RepairMode mode,
+      int attempts, String attempt) implements UpkeepStep {
+    public StartRepairSegment {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(keyspace, "keyspace");
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(attempt, "attempt");
+    }
+
+    /** The range as status shows it: {@code (start,end]}. */
+    public String range() {
+      return "(" + start + "," + end + "]";
     }
   }
 }
