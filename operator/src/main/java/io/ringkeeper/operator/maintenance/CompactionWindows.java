@@ -36,7 +36,7 @@ final class CompactionWindows {
     List<Answer> answers = executor.perform(plan.steps(), MaintenanceNode.endpoints(nodes));
     CompactionPlanner.Outcome outcome = CompactionPlanner.record(plan, answers);
     UpkeepRecords.putWindow(status, outcome.window());
-    outcome.notices().forEach(n -> events.add(MaintenanceNode.event(n)));
+    outcome.notices().forEach(n -> events.add(ClusterEvent.of(n)));
     return outcome.check();
   }
 }

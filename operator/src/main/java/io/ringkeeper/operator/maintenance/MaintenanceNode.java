@@ -1,9 +1,7 @@
 package io.ringkeeper.operator.maintenance;
 
-import io.ringkeeper.operator.domain.upkeep.Notice;
 import io.ringkeeper.operator.domain.upkeep.UpkeepNode;
 import io.ringkeeper.operator.node.NodeEndpoint;
-import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +39,5 @@ public record MaintenanceNode(String name, String datacenter, String rack, List<
     Map<String, NodeEndpoint> out = new HashMap<>();
     nodes.stream().filter(n -> n.endpoint() != null).forEach(n -> out.put(n.name(), n.endpoint()));
     return out;
-  }
-
-  static ClusterEvent event(Notice n) {
-    return new ClusterEvent(n.warning(), n.reason(), n.subject(), n.message());
   }
 }

@@ -50,7 +50,7 @@ final class NodeTasks {
     List<Answer> answers = executor.perform(plan.steps(), endpoints);
     NodeTaskPlanner.Outcome outcome = NodeTaskPlanner.record(plan, answers);
     UpkeepRecords.putTasks(status, outcome.records());
-    outcome.notices().forEach(n -> events.add(MaintenanceNode.event(n)));
+    outcome.notices().forEach(n -> events.add(ClusterEvent.of(n)));
     return new Progress(outcome.running(), outcome.next());
   }
 

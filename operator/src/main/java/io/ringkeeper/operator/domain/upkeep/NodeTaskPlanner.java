@@ -5,6 +5,7 @@ import io.ringkeeper.operator.domain.plan.SafetyRules;
 import io.ringkeeper.operator.domain.upkeep.UpkeepStep.StartNodeTask;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -133,7 +134,7 @@ public final class NodeTaskPlanner {
 
   private static void start(NodeTask task, Run s, Instant now, List<Notice> notices) {
     s.running = true;
-    s.lastStarted = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    s.lastStarted = now.truncatedTo(ChronoUnit.SECONDS);
     s.done = new ArrayList<>();
     s.failed = new ArrayList<>();
     s.nodeDone();
@@ -244,7 +245,7 @@ public final class NodeTaskPlanner {
 
   private static void finish(NodeTask task, Run s, Instant now, List<Notice> notices) {
     s.running = false;
-    s.lastCompleted = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    s.lastCompleted = now.truncatedTo(ChronoUnit.SECONDS);
     s.nodeDone();
     if (s.failed.isEmpty()) {
       s.lastResult = "Succeeded";
