@@ -11,15 +11,21 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
+import io.ringkeeper.api.v1alpha1.CompactionWindowStatus;
+import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
+import io.ringkeeper.api.v1alpha1.MaintenanceTaskStatus;
 import io.ringkeeper.operator.layers.bad.cycle.a.PointsToB;
 import io.ringkeeper.operator.layers.bad.cycle.b.PointsToA;
 import io.ringkeeper.operator.layers.bad.domain.ReadsAPod;
 import io.ringkeeper.operator.layers.bad.observe.AsksANode;
+import io.ringkeeper.operator.layers.bad.SetsThroughputOutsideAct;
 import io.ringkeeper.operator.layers.bad.StatusSetterOutsideStatus;
+import io.ringkeeper.operator.layers.bad.WritesAnUpkeepRecordOutsideStatus;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeEndpoint;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +74,29 @@ class LayerRulesTest {
         .because("one stage builds the status and writes it at most once per reconcile");
   }
 
+  /** Only act/ fires commands at the nodes: the planners (domain/) decide, the executors send. */
+  static ArchRule onlyActFiresUpkeepCommands(String act) {
+    return noClasses().that().resideOutsideOfPackages(act + "..", "io.ringkeeper.operator.node..")
+        .should().callMethod(Agents.class, "setCompactionThroughput", NodeEndpoint.class, int.class, String.class)
+        .orShould().callMethod(Agents.class, "startJob", NodeEndpoint.class, JobRequest.class, String.class)
+        .because("the upkeep planner returns steps and one executor performs them, fired and recorded");
+  }
+
+  /** The upkeep planner's records (compaction windows, node tasks) are put in the status by status/ only. */
+  static ArchRule onlyStatusWritesTheUpkeepRecords(String status) {
+    return noClasses().that().resideOutsideOfPackages(status + "..", "io.ringkeeper.api..")
+        .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+            com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                com.tngtech.archunit.base.DescribedPredicate.describe("an upkeep record of the status",
+                    o -> o.isEquivalentTo(CompactionWindowStatus.class)
+                        || o.isEquivalentTo(MaintenanceTaskStatus.class))))
+            .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("set.*"))))
+        .orShould().callMethod(MaintenanceStatus.class, "setCompactionThroughput", CompactionWindowStatus.class)
+        .orShould().callMethod(MaintenanceStatus.class, "setTasks", List.class)
+        .because("the planner returns domain records and the status stage alone turns them into status");
+  }
+
   static ArchRule noPackageCycles(String root) {
     return slices().matching(root + ".(**)").should().beFreeOfCycles();
   }
@@ -88,6 +117,16 @@ class LayerRulesTest {
   }
 
   @Test
+  void onlyTheExecutorFiresUpkeepCommands() {
+    onlyActFiresUpkeepCommands("io.ringkeeper.operator.reconciler.act").check(OPERATOR);
+  }
+
+  @Test
+  void onlyTheStatusStageWritesTheUpkeepRecords() {
+    onlyStatusWritesTheUpkeepRecords("io.ringkeeper.operator.reconciler.status").check(OPERATOR);
+  }
+
+  @Test
   void noPackageOfTheOperatorDependsOnItselfInACycle() {
     noPackageCycles("io.ringkeeper.operator").check(OPERATOR);
   }
@@ -103,7 +142,8 @@ class LayerRulesTest {
   @Test
   void eachRuleFailsOnADeliberatelyBadClass() {
     JavaClasses bad = new ClassFileImporter().importClasses(ReadsAPod.class, AsksANode.class,
-        StatusSetterOutsideStatus.class, PointsToA.class, PointsToB.class);
+        StatusSetterOutsideStatus.class, PointsToA.class, PointsToB.class, SetsThroughputOutsideAct.class,
+        WritesAnUpkeepRecordOutsideStatus.class);
     String root = "io.ringkeeper.operator.layers.bad";
     assertThat(domainImportsNothingAboveIt(root + ".domain").evaluate(bad).hasViolation())
         .as("a domain class that reads a Pod").isTrue();
@@ -111,6 +151,10 @@ class LayerRulesTest {
         .as("an observer that asks a node").isTrue();
     assertThat(onlyStatusWritesTheStatus(root + ".status").evaluate(bad).hasViolation())
         .as("a status setter outside status/").isTrue();
+    assertThat(onlyActFiresUpkeepCommands(root + ".act").evaluate(bad).hasViolation())
+        .as("a node command fired outside act/").isTrue();
+    assertThat(onlyStatusWritesTheUpkeepRecords(root + ".status").evaluate(bad).hasViolation())
+        .as("an upkeep record written outside status/").isTrue();
     assertThat(noPackageCycles(root + ".cycle").evaluate(bad).hasViolation())
         .as("two packages that point at each other").isTrue();
   }

@@ -16,6 +16,7 @@ import io.ringkeeper.operator.domain.repair.RepairPlan;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
+import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.status.Conditions;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public final class Maintenance {
     this.tick = tick;
     this.runner = new RepairRunner(agents);
     this.schema = new KeyspaceSchema(agents);
-    this.windows = new CompactionWindows(agents);
+    this.windows = new CompactionWindows(new UpkeepExecutor(agents));
     this.tasks = new NodeTasks(agents);
   }
 

@@ -1,7 +1,10 @@
 package io.ringkeeper.operator.maintenance;
 
+import io.ringkeeper.operator.domain.upkeep.UpkeepNode;
 import io.ringkeeper.operator.node.NodeEndpoint;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,5 +27,17 @@ public record MaintenanceNode(String name, String datacenter, String rack, List<
   /** Up, normal and reachable: a node work can be sent to. */
   public boolean usable() {
     return up && endpoint != null;
+  }
+
+  /** The nodes as the upkeep planner sees them. */
+  static List<UpkeepNode> upkeep(List<MaintenanceNode> nodes) {
+    return nodes.stream().map(n -> new UpkeepNode(n.name(), n.datacenter(), n.usable())).toList();
+  }
+
+  /** The agents of the nodes that have one, by node name. */
+  static Map<String, NodeEndpoint> endpoints(List<MaintenanceNode> nodes) {
+    Map<String, NodeEndpoint> out = new HashMap<>();
+    nodes.stream().filter(n -> n.endpoint() != null).forEach(n -> out.put(n.name(), n.endpoint()));
+    return out;
   }
 }

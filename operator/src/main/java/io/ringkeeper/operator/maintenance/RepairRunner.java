@@ -11,18 +11,21 @@ import io.ringkeeper.operator.domain.repair.RepairPlanner;
 import io.ringkeeper.operator.domain.repair.RingMember;
 import io.ringkeeper.operator.domain.repair.Segment;
 import io.ringkeeper.operator.domain.repair.SegmentScheduler;
+import io.ringkeeper.operator.domain.upkeep.Answer;
+import io.ringkeeper.operator.domain.upkeep.RepairSegmentStarts;
+import io.ringkeeper.operator.domain.upkeep.UpkeepNode;
+import io.ringkeeper.operator.domain.upkeep.UpkeepStep.StartRepairSegment;
 import io.ringkeeper.operator.node.Agents;
-import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobState;
 import io.ringkeeper.operator.node.JobStatus;
-import io.ringkeeper.operator.node.NoAnswerYet;
 import io.ringkeeper.operator.node.NodeClientException;
-import io.ringkeeper.operator.node.TokenRange;
+import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -45,16 +47,18 @@ import java.util.stream.Collectors;
  * {@code segmentRetries} times, then recorded failed. A job still running after {@code segmentTimeout} is
  * reported (event, message) but its replicas stay busy until it ends: the agent cannot abort a repair session,
  * and a retry beside it would put two repairs on the same replicas. (3) Unless paused, start the segments
- * {@link SegmentScheduler} allows, keeping out every node that is not up or has more than
- * {@value #MAX_PENDING_COMPACTIONS} pending compactions (the run is postponed, with the reason in status, while
+ * {@link RepairSegmentStarts} chooses (pure: which segments, on which coordinator, as which attempt), keeping out
+ * every node that is not up or has more than {@value #MAX_PENDING_COMPACTIONS} pending compactions; the
+ * {@link UpkeepExecutor} fires them, never waiting (the run is postponed, with the reason in status, while
  * that blocks it). (4) When every segment is done or failed, record the result per keyspace.
  */
 public final class RepairRunner {
-  static final int MAX_PENDING_COMPACTIONS = 20;
+  static final int MAX_PENDING_COMPACTIONS = RepairSegmentStarts.MAX_PENDING_COMPACTIONS;
   /** A run with more failed segments than this stops: repair is broken, not unlucky. */
   static final int MAX_FAILED_SEGMENTS = 50;
 
   private final Agents agents;
+  private final UpkeepExecutor executor;
   /** The last few plans (a cluster's whole-ring plan beside a hint-window run's, several clusters). */
   private final Map<PlanKey, RepairPlan> plans = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
@@ -68,6 +72,7 @@ public final class RepairRunner {
 
   public RepairRunner(Agents agents) {
     this.agents = Objects.requireNonNull(agents, "agents");
+    this.executor = new UpkeepExecutor(agents);
   }
 
   /** The ring as the recorded tokens describe it. */
@@ -166,66 +171,67 @@ public final class RepairRunner {
 
     Map<String, String> unavailable = unavailable(byName);
     List<Segment> running = run.getActive().stream().map(a -> plan.segments().get(a.getIndex())).toList();
-    List<Segment> start = SegmentScheduler.startable(plan, finished, running, unavailable.keySet(),
-        settings.mode());
-    for (Segment s : start) {
-      startSegment(run, s, byName, settings, now, events);
-    }
+    Map<Integer, Integer> attempts = new HashMap<>();
+    run.getRetrying().forEach(r -> attempts.putIfAbsent(r.getIndex(), r.getAttempts() == null ? 0 : r.getAttempts()));
+    List<StartRepairSegment> start = RepairSegmentStarts.starts(plan, finished, running, unavailable,
+        settings.mode(), upkeepNodes(byName), attempts, run.getId());
+    record(run, start, executor.perform(start, MaintenanceNode.endpoints(List.copyOf(byName.values()))), now,
+        settings, events);
     boolean blocked = start.isEmpty() && run.getActive().isEmpty() && !unavailable.isEmpty();
     run.setPostponedReason(blocked ? "postponed while replicas are unavailable: " + unavailable.entrySet().stream()
         .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")) : null);
     return events;
   }
 
-  /** Nodes no new segment may use, with the reason: not up, or too many pending compactions. */
+  /** Nodes no new segment may use, with the reason, from the poller's last figures of the usable nodes. */
   private Map<String, String> unavailable(Map<String, MaintenanceNode> nodes) {
-    Map<String, String> out = new TreeMap<>();
+    Map<String, Long> pending = new HashMap<>();
+    Map<String, String> unknown = new HashMap<>();
     for (MaintenanceNode n : nodes.values()) {
-      if (!n.usable()) {
-        out.put(n.name(), "down");
-        continue;
-      }
-      try {
-        long pending = agents.metrics(n.endpoint()).pendingCompactions();
-        if (pending > MAX_PENDING_COMPACTIONS) {
-          out.put(n.name(), pending + " pending compactions");
+      if (n.usable()) {
+        try {
+          pending.put(n.name(), agents.metrics(n.endpoint()).pendingCompactions());
+        } catch (NodeClientException e) {
+          unknown.put(n.name(), String.valueOf(e.kind()));
         }
-      } catch (NodeClientException e) {
-        out.put(n.name(), "metrics unavailable: " + e.kind());
       }
     }
+    return RepairSegmentStarts.unavailable(MaintenanceNode.upkeep(List.copyOf(nodes.values())), pending, unknown);
+  }
+
+  private static Map<String, UpkeepNode> upkeepNodes(Map<String, MaintenanceNode> nodes) {
+    Map<String, UpkeepNode> out = new HashMap<>();
+    MaintenanceNode.upkeep(List.copyOf(nodes.values())).forEach(n -> out.put(n.name(), n));
     return out;
   }
 
-  private void startSegment(RepairRunStatus run, Segment s, Map<String, MaintenanceNode> nodes,
-      RepairSettings settings, Instant now, List<ClusterEvent> events) {
-    MaintenanceNode coordinator = s.replicas().stream().map(nodes::get).filter(n -> n != null && n.usable())
-        .findFirst().orElse(null);
-    if (coordinator == null) {
-      return;
-    }
-    RepairSegmentStatus retry = run.getRetrying().stream().filter(r -> r.getIndex() == s.index()).findFirst()
-        .orElse(null);
-    int attempts = (retry == null || retry.getAttempts() == null ? 0 : retry.getAttempts()) + 1;
-    RepairSegmentStatus entry = new RepairSegmentStatus();
-    entry.setIndex(s.index());
-    entry.setKeyspace(s.keyspace());
-    entry.setRange(s.range());
-    entry.setNode(coordinator.name());
-    entry.setAttempts(attempts);
-    entry.setStartedAt(StatusTimes.format(now));
-    try {
-      JobStatus job = agents.startJob(coordinator.endpoint(), JobRequest.repair(s.keyspace(),
-          List.of(new TokenRange(s.start(), s.end())), settings.sessionParallelism()),
-          run.getId() + "/segment-" + s.index() + "/attempt-" + attempts);
-      entry.setJobId(job.id());
-      run.getRetrying().remove(retry);
-      run.getActive().add(entry);
-    } catch (NoAnswerYet e) {
-      // Sent: the next reconcile (triggered by the answer) asks the same and records the job.
-    } catch (NodeClientException e) {
-      entry.setMessage("could not start: " + e.getMessage());
-      failAttempt(run, entry, settings, events);
+  /** Fires the segment starts and records each answer: a job id makes the segment active, a failure costs it an attempt. */
+  private void record(RepairRunStatus run, List<StartRepairSegment> steps, List<Answer> answers, Instant now,
+      RepairSettings settings, List<ClusterEvent> events) {
+    for (int i = 0; i < steps.size(); i++) {
+      StartRepairSegment s = steps.get(i);
+      Answer answer = answers.get(i);
+      if (answer instanceof Answer.Pending) {
+        continue; // sent: the next reconcile (triggered by the answer) asks the same and records the job
+      }
+      RepairSegmentStatus retry = run.getRetrying().stream().filter(r -> r.getIndex() == s.index()).findFirst()
+          .orElse(null);
+      RepairSegmentStatus entry = new RepairSegmentStatus();
+      entry.setIndex(s.index());
+      entry.setKeyspace(s.keyspace());
+      entry.setRange(s.range());
+      entry.setNode(s.node());
+      entry.setAttempts(s.attempts());
+      entry.setStartedAt(StatusTimes.format(now));
+      if (answer instanceof Answer.Done done) {
+        entry.setJobId((String) done.value());
+        run.getRetrying().remove(retry);
+        run.getActive().add(entry);
+      } else {
+        String message = answer instanceof Answer.Refused r ? r.message() : ((Answer.Failed) answer).message();
+        entry.setMessage("could not start: " + message);
+        failAttempt(run, entry, settings, events);
+      }
     }
   }
 

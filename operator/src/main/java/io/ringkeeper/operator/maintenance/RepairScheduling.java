@@ -8,7 +8,10 @@ import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.upkeep.CronClock;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.StatusTimes;
+import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +69,8 @@ final class RepairScheduling {
     if (schedule == null || schedule.isBlank()) {
       repair.setNext(null);
     } else {
-      CronClock.Due due = CronClock.check(schedule, spec.getTimeZone(), repair.getNext(), now);
+      CronClock.Due due = CronClock.check(schedule, UpkeepSpecs.zone(spec.getTimeZone()),
+          repair.getNext() == null ? null : Instant.parse(repair.getNext()), now);
       if (due.fired()) {
         if (idle) {
           start = new Trigger(SCHEDULE, Set.of());
@@ -75,7 +79,7 @@ final class RepairScheduling {
               + " skipped: run " + repair.getRunning().getId() + " is still going"));
         }
       }
-      repair.setNext(due.next());
+      repair.setNext(StatusTimes.format(due.next()));
     }
 
     // Annotation.

@@ -3,6 +3,7 @@ package io.ringkeeper.operator.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.testing.ImmediateAgents;
 import io.ringkeeper.api.v1alpha1.CompactionThroughputWindow;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
@@ -19,7 +20,7 @@ class CompactionWindowsTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-03-02T21:59:00Z"));
   private final FakeJobs agents = new FakeJobs(clock);
   private final List<ClusterEvent> events = new ArrayList<>();
-  private CompactionWindows windows = new CompactionWindows(new ImmediateAgents(agents));
+  private CompactionWindows windows = new CompactionWindows(new UpkeepExecutor(new ImmediateAgents(agents)));
   private MaintenanceStatus status = new MaintenanceStatus();
   private List<MaintenanceNode> nodes = RepairRunnerTest.nodes(3, 1, 1);
   private final List<CompactionThroughputWindow> spec = List.of(window("0 22 * * *", "8h", 256));
@@ -74,7 +75,7 @@ class CompactionWindowsTest {
 
     ObjectMapper json = new ObjectMapper();
     status = json.readValue(json.writeValueAsString(status), MaintenanceStatus.class);
-    windows = new CompactionWindows(new ImmediateAgents(agents));
+    windows = new CompactionWindows(new UpkeepExecutor(new ImmediateAgents(agents)));
     nodes = all;
     at("2026-03-02T23:01:00Z");
     assertThat(throughputs()).containsOnly(256);

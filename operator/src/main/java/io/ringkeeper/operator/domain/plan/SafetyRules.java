@@ -49,6 +49,11 @@ import java.util.Set;
  *       ready too: {@link #notReadyOthersOrSource}; each of its nodes is rebuilt once (status.rebuilds and
  *       status.operation.done record it).
  * </ul>
+ * Rules of upkeep (the upkeep planner, domain.upkeep):
+ * <ul>
+ *   <li>A node task's job starts on a node only while no cluster operation runs and every node of the node's
+ *       datacenter is up: {@link #upkeepMustWait}. Its runs go one node at a time.
+ * </ul>
  */
 public final class SafetyRules {
   private SafetyRules() {}
@@ -170,5 +175,21 @@ public final class SafetyRules {
   /** Whether something that failed {@code attempts} times in a row, the last time at {@code since}, is due again. */
   public static boolean retryDue(Instant since, int attempts, Instant now) {
     return !now.isBefore(since.plus(retryDelay(attempts)));
+  }
+
+  /**
+   * Why upkeep work (a node task's job) may not start on a node of {@code datacenter} now, or null when it may: never
+   * while a cluster operation (scale, restart, replace, ...) runs, and only while every node of the datacenter is up.
+   *
+   * @param notUp the nodes of the datacenter that are not up, normal and reachable
+   */
+  public static String upkeepMustWait(boolean operationInProgress, String datacenter, List<String> notUp) {
+    if (operationInProgress) {
+      return "a cluster operation is in progress";
+    }
+    if (!notUp.isEmpty()) {
+      return "datacenter " + datacenter + " is not healthy (" + String.join(", ", notUp) + " not up)";
+    }
+    return null;
   }
 }

@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.reconciler.events;
 
+import io.ringkeeper.operator.domain.upkeep.Notice;
 import java.util.Objects;
 
 /**
@@ -24,5 +25,10 @@ public record ClusterEvent(boolean warning, String reason, String key, String me
 
   public static ClusterEvent warning(String reason, String key, String message) {
     return new ClusterEvent(true, reason, key, message);
+  }
+
+  /** The event that tells what the upkeep planner noticed. */
+  public static ClusterEvent of(Notice notice) {
+    return new ClusterEvent(notice.warning(), notice.reason(), notice.subject(), notice.message());
   }
 }

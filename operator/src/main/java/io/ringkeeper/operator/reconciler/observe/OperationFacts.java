@@ -17,9 +17,7 @@ import io.ringkeeper.operator.domain.plan.NodeFacts;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
 import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.Rebuild;
-import io.ringkeeper.operator.node.JobStatus;
 import io.ringkeeper.operator.node.Agents;
-import io.ringkeeper.operator.node.NoAnswerYet;
 import io.ringkeeper.operator.node.NodeClientException;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
@@ -232,25 +230,7 @@ public final class OperationFacts {
       return null;
     }
     NodeEndpoint endpoint = endpoints.stream().filter(e -> e.node().equals(op.node())).findFirst().orElse(null);
-    if (endpoint == null) {
-      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "node " + op.node() + " has no address");
-    }
-    try {
-      JobStatus job = agents.job(endpoint, op.jobId());
-      JobFacts.Outcome outcome = switch (job.state()) {
-        case RUNNING -> JobFacts.Outcome.RUNNING;
-        case SUCCEEDED -> JobFacts.Outcome.SUCCEEDED;
-        case FAILED -> JobFacts.Outcome.FAILED;
-      };
-      return new JobFacts(outcome, job.progress(), job.message());
-    } catch (NoAnswerYet e) {
-      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "no answer from the agent yet");
-    } catch (NodeClientException e) {
-      if (e.kind() == NodeClientException.Kind.NOT_FOUND) {
-        return new JobFacts(JobFacts.Outcome.NOT_FOUND, -1, e.getMessage());
-      }
-      return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, String.valueOf(e));
-    }
+    return JobObservations.job(op.node(), endpoint, op.jobId(), agents);
   }
 
   /**

@@ -6,8 +6,18 @@ import io.ringkeeper.operator.domain.model.Datacenter;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.model.Rack;
 import io.ringkeeper.operator.domain.tokens.ReplicationAwareTokenAllocator;
+import io.ringkeeper.operator.domain.upkeep.Answer;
+import io.ringkeeper.operator.domain.upkeep.CompactionPlanner;
+import io.ringkeeper.operator.domain.upkeep.CompactionWindow;
+import io.ringkeeper.operator.domain.upkeep.NodeTask;
+import io.ringkeeper.operator.domain.upkeep.NodeTaskPlanner;
+import io.ringkeeper.operator.domain.upkeep.TaskRecord;
+import io.ringkeeper.operator.domain.upkeep.UpkeepNode;
+import io.ringkeeper.operator.domain.upkeep.UpkeepStep;
+import io.ringkeeper.operator.domain.upkeep.WindowRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +43,13 @@ import org.junit.jupiter.api.Test;
  * keyspace replicates to the new datacenter, from dc1, while dc1 is ready, never again on a node recorded done.
  * After the random part, with failures healed, the cluster must converge to the spec (every added datacenter
  * rebuilt) within a bounded number of steps.
+ *
+ * <p>Every reconcile after the ring formed also runs the upkeep planners (domain.upkeep) on the same nodes: a
+ * compaction window every 10 minutes and a two-keyspace node task every 5, against simulated agents whose answers
+ * come late at random and whose jobs take time, fail, or are lost when their node restarts. Checked: a throughput is
+ * sent only to a node that is up; a node task job starts only while no operation runs and every node of its
+ * datacenter is up, never beside another job of the task; the run ends once the cluster settled; and after a
+ * window, every node has its value from before (unless a lost status took the record of the window with it).
  *
  * <p>The pure planner and an in-memory fake are used rather than the mock API server: 200 sequences of about 150
  * reconciles each would take far longer there; the mock-API ITs cover the reconciler's side of every step.
@@ -77,6 +94,15 @@ class RandomizedOperationsTest {
 
   private record SimJob(String node, int incarnation, NodeJob kind, int[] ticksLeft, boolean fail) {}
 
+  private record TaskJob(String node, int incarnation, int[] ticksLeft, boolean fail, boolean[] orphaned) {}
+
+  private static final ZoneId UTC = ZoneId.of("UTC");
+  private static final int CONFIGURED_THROUGHPUT = 64;
+  private static final List<CompactionWindow> WINDOWS =
+      List.of(new CompactionWindow("*/10 * * * *", Duration.ofMinutes(4), 256));
+  private static final NodeTask TASK = new NodeTask("gc", "*/5 * * * *", NodeTask.Operation.GarbageCollect,
+      List.of("ks1", "ks2"), List.of());
+
   private static final class World {
     final Random random;
     final Planner planner = new Planner(new ReplicationAwareTokenAllocator());
@@ -109,6 +135,15 @@ class RandomizedOperationsTest {
     Instant now = Instant.parse("2026-12-01T00:00:00Z");
     int ips;
     int steps;
+    // upkeep: status records, and the simulated agents' side
+    List<TaskRecord> taskRecords = List.of();
+    WindowRecord window;
+    boolean windowRecordLost;
+    final Map<String, int[]> throughput = new HashMap<>(); // node -> {incarnation, MiB/s}
+    final Map<String, String> taskStarts = new HashMap<>(); // node|attempt|keyspace -> job id
+    final Map<String, TaskJob> taskJobs = new HashMap<>();
+    int throughputSets;
+    int taskRuns;
 
     World(long seed) {
       random = new Random(seed);
@@ -508,6 +543,10 @@ class RandomizedOperationsTest {
       known = new ArrayList<>();
       operation = null;
       ringFormed = false;
+      taskRecords = List.of();
+      taskJobs.values().forEach(j -> j.orphaned()[0] = true); // its record is gone: a new run may start beside it
+      windowRecordLost |= window != null;
+      window = null;
       rebuilds = List.of();
       stale = true;
     }
@@ -551,8 +590,104 @@ class RandomizedOperationsTest {
       if (operation != null && operation.kind() == OperationKind.Rebuild) {
         rebuiltNodes.addAll(operation.done());
       }
+      if (ringFormed) {
+        upkeep();
+      }
       checkInvariants();
       tick();
+    }
+
+    boolean usable(SimNode n) {
+      return n != null && n.pod && health(n) == NodeHealth.UP_NORMAL;
+    }
+
+    int throughputOf(SimNode n) {
+      int[] t = throughput.get(n.id.name());
+      return t == null || t[0] != n.incarnation ? CONFIGURED_THROUGHPUT : t[1]; // a restart brings the configured value
+    }
+
+    /** The upkeep planners' turn in a reconcile, with the simulated agents answering (late, at random). */
+    void upkeep() {
+      taskJobs.values().forEach(j -> j.ticksLeft()[0] = Math.max(0, j.ticksLeft()[0] - 1));
+      List<UpkeepNode> view = known.stream().map(k -> nodes.get(k.name()))
+          .map(n -> new UpkeepNode(n.id.name(), n.id.datacenter(), usable(n))).toList();
+
+      CompactionPlanner.Plan windows = CompactionPlanner.plan(WINDOWS, UTC, window, view, now);
+      List<Answer> set = new ArrayList<>();
+      for (UpkeepStep.SetCompactionThroughput s : windows.steps()) {
+        SimNode n = nodes.get(s.node());
+        check(usable(n), "compaction throughput sent to " + s.node() + ", which is not up");
+        if (random.nextInt(4) == 0) {
+          set.add(Answer.PENDING);
+          continue;
+        }
+        int before = throughputOf(n);
+        throughput.put(s.node(), new int[] {n.incarnation, s.mibPerSecond()});
+        throughputSets++;
+        set.add(new Answer.Done(before));
+      }
+      window = CompactionPlanner.record(windows, set).window();
+
+      Map<String, JobFacts> seen = new HashMap<>();
+      for (TaskRecord r : taskRecords) {
+        if (r.running() && r.node() != null && r.jobId() != null && nodes.containsKey(r.node())) {
+          seen.put(r.name(), taskJob(r.jobId()));
+        }
+      }
+      NodeTaskPlanner.Plan tasks = NodeTaskPlanner.plan(List.of(TASK), UTC, taskRecords, view, seen,
+          operation != null, Set.of(), now);
+      List<Answer> started = new ArrayList<>();
+      for (UpkeepStep.StartNodeTask s : tasks.steps()) {
+        SimNode n = nodes.get(s.node());
+        String key = s.node() + "|" + s.attempt() + "|" + s.keyspace();
+        String id = taskStarts.get(key);
+        if (id == null) {
+          check(operation == null, "node task job started on " + s.node() + " during an operation");
+          List<String> notUp = known.stream().map(k -> nodes.get(k.name()))
+              .filter(o -> o.id.datacenter().equals(n.id.datacenter()) && !usable(o)).map(o -> o.id.name()).toList();
+          check(notUp.isEmpty(), "node task job started on " + s.node() + " while " + notUp + " not up");
+          List<String> beside = taskJobs.entrySet().stream().filter(e -> !e.getValue().orphaned()[0]
+              && e.getValue().ticksLeft()[0] > 0 && nodes.get(e.getValue().node()).incarnation
+                  == e.getValue().incarnation()).map(Map.Entry::getKey).toList();
+          check(beside.isEmpty(), "node task job started on " + s.node() + " beside " + beside);
+          id = "task-" + taskStarts.size();
+          taskStarts.put(key, id);
+          taskJobs.put(id, new TaskJob(s.node(), n.incarnation, new int[] {1 + random.nextInt(3)},
+              random.nextInt(10) == 0, new boolean[1]));
+          started.add(random.nextInt(3) == 0 ? Answer.PENDING : new Answer.Done(id));
+        } else {
+          started.add(new Answer.Done(id)); // the same command again: the agent layer's recorded answer
+        }
+      }
+      List<TaskRecord> before = taskRecords;
+      taskRecords = NodeTaskPlanner.record(tasks, started).records();
+      if (!before.isEmpty() && before.get(0).running() && !taskRecords.get(0).running()) {
+        taskRuns++;
+      }
+    }
+
+    JobFacts taskJob(String id) {
+      TaskJob job = taskJobs.get(id);
+      SimNode n = nodes.get(job.node());
+      if (n.incarnation != job.incarnation()) {
+        return new JobFacts(JobFacts.Outcome.NOT_FOUND, -1, "restarted");
+      }
+      if (!usable(n)) {
+        return new JobFacts(JobFacts.Outcome.UNREACHABLE, -1, "down");
+      }
+      if (job.ticksLeft()[0] > 0) {
+        return new JobFacts(JobFacts.Outcome.RUNNING, -1, null);
+      }
+      return job.fail() ? new JobFacts(JobFacts.Outcome.FAILED, -1, "injected") : new JobFacts(
+          JobFacts.Outcome.SUCCEEDED, 1, null);
+    }
+
+    boolean taskRunning() {
+      return taskRecords.stream().anyMatch(TaskRecord::running);
+    }
+
+    boolean windowInForce() {
+      return CompactionPlanner.plan(WINDOWS, UTC, null, List.of(), now).inForce();
     }
 
     void checkInvariants() {
@@ -617,6 +752,8 @@ class RandomizedOperationsTest {
     long totalSteps = 0;
     long statusLost = 0;
     long recreated = 0;
+    long taskRuns = 0;
+    long throughputSets = 0;
     Map<OperationKind, Integer> seen = new HashMap<>();
     Long only = Long.getLong("ringkeeper.sequence");
     for (int sequence = 0; sequence < (only == null ? SEQUENCES : 1); sequence++) {
@@ -645,13 +782,36 @@ class RandomizedOperationsTest {
       }
       assertThat(world.converged()).as("sequence %d (seed %d) converges; last plan %s, sizes %s, nodes %s",
           sequence, sequenceSeed, world.planner.plan(world.state()), world.sizes, world.describe()).isTrue();
+      try {
+        for (int i = 0; i < SETTLE_STEPS && (world.taskRunning() || world.windowInForce() || world.window != null); i++) {
+          world.step();
+        }
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError("sequence " + sequence + " (seed " + sequenceSeed + ", run seed " + seed
+            + ", upkeep): " + e.getMessage(), e);
+      }
+      assertThat(world.taskRunning()).as("sequence %d (seed %d): the node task's run ends, %s", sequence,
+          sequenceSeed, world.taskRecords).isFalse();
+      if (!world.windowRecordLost) {
+        assertThat(world.window).as("sequence %d (seed %d): every node restored after the window", sequence,
+            sequenceSeed).isNull();
+        for (KnownNode k : world.known) {
+          assertThat(world.throughputOf(world.nodes.get(k.name()))).as("sequence %d (seed %d): %s after the window",
+              sequence, sequenceSeed, k.name()).isEqualTo(CONFIGURED_THROUGHPUT);
+        }
+      }
+      taskRuns += world.taskRuns;
+      throughputSets += world.throughputSets;
       totalSteps += world.steps;
       statusLost += world.statusLost;
       recreated += world.recreated;
     }
     System.out.println("RandomizedOperationsTest: " + SEQUENCES + " sequences, " + totalSteps
         + " reconciles, " + statusLost + " statuses lost (" + recreated + " of them by a re-created resource),"
-        + " operations seen (reconciles with one in progress): " + seen);
+        + " operations seen (reconciles with one in progress): " + seen + "; node task runs ended: " + taskRuns
+        + ", compaction throughputs set: " + throughputSets);
+    assertThat(taskRuns).isPositive();
+    assertThat(throughputSets).isPositive();
     assertThat(statusLost).isPositive();
     assertThat(recreated).isPositive();
     assertThat(seen.keySet()).contains(OperationKind.ScaleUp, OperationKind.Cleanup, OperationKind.ScaleDown,

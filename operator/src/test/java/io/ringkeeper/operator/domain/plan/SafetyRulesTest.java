@@ -91,4 +91,12 @@ class SafetyRulesTest {
     org.assertj.core.api.Assertions.assertThat(SafetyRules.retryDue(failed, t.plusSeconds(20))).isTrue();
     org.assertj.core.api.Assertions.assertThat(SafetyRules.retryDelay(50)).isEqualTo(java.time.Duration.ofMinutes(10));
   }
+
+  @Test
+  void upkeepWorkNeverStartsWhileAClusterOperationRunsOrANodeOfTheDatacenterIsDown() {
+    assertThat(SafetyRules.upkeepMustWait(false, "dc1", List.of())).isNull();
+    assertThat(SafetyRules.upkeepMustWait(true, "dc1", List.of())).isEqualTo("a cluster operation is in progress");
+    assertThat(SafetyRules.upkeepMustWait(false, "dc1", List.of("n2", "n4")))
+        .isEqualTo("datacenter dc1 is not healthy (n2, n4 not up)");
+  }
 }

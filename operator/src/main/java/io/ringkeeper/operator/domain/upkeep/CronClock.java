@@ -1,30 +1,29 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.domain.upkeep;
 
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
-import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Cron schedules against the next due time recorded in status: a due time that is reached fires once and the
  * next one is computed from now (runs missed while the operator was down fire once, not once per miss); a
  * recorded time that the schedule no longer produces (the schedule changed) is replaced.
  */
-final class CronClock {
+public final class CronClock {
   private CronClock() {}
 
   /**
    * @param fired whether the schedule came due now
-   * @param next the next due time, RFC 3339, to record
+   * @param next the next due time to record (whole seconds); null: none
    */
-  record Due(boolean fired, String next) {}
+  public record Due(boolean fired, Instant next) {}
 
-  static Due check(String schedule, String timeZone, String recordedNext, Instant now) {
+  public static Due check(String schedule, ZoneId zone, Instant recordedNext, Instant now) {
     CronSchedule cron = CronSchedule.parse(schedule);
-    ZoneId zone = ZoneId.of(timeZone == null ? "UTC" : timeZone);
     ZonedDateTime zonedNow = now.atZone(zone);
-    Instant next = recordedNext == null ? null : Instant.parse(recordedNext);
+    Instant next = recordedNext;
     if (next != null && !isFiring(cron, next.atZone(zone))) {
       next = null;
     }
@@ -35,7 +34,7 @@ final class CronClock {
       fired = true;
       next = cron.next(zonedNow).orElseThrow().toInstant();
     }
-    return new Due(fired, StatusTimes.format(next));
+    return new Due(fired, next.truncatedTo(ChronoUnit.SECONDS));
   }
 
   private static boolean isFiring(CronSchedule cron, ZonedDateTime t) {
