@@ -3,8 +3,6 @@ package io.ringkeeper.operator.resources;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.config.OperatorConfig;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Remembers {@link NodePods#runsHash} results. A no-op reconcile compares every node's pod with the runs-hash its
@@ -21,12 +19,7 @@ public final class RunsHashes {
 
   private record Key(String spec, DesiredNode node, String configHash, OperatorConfig config) {}
 
-  private static final Map<Key, String> CACHE = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, String> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private static final BoundedMemo<Key, String> CACHE = new BoundedMemo<>(CAPACITY);
 
   private final CassandraCluster cr;
   private final OperatorConfig config;
@@ -45,29 +38,15 @@ public final class RunsHashes {
 
   /** Same as {@code NodePods.runsHash(cr, node, configHash, config)}. */
   public String of(DesiredNode node, String configHash) {
-    Key key = new Key(spec, node.withoutReplace(), configHash, config);
-    synchronized (CACHE) {
-      String known = CACHE.get(key);
-      if (known != null) {
-        return known;
-      }
-    }
-    String hash = NodePods.runsHash(cr, node, configHash, config);
-    synchronized (CACHE) {
-      CACHE.put(key, hash);
-    }
-    return hash;
+    return CACHE.get(new Key(spec, node.withoutReplace(), configHash, config),
+        key -> NodePods.runsHash(cr, node, configHash, config));
   }
 
   static int size() {
-    synchronized (CACHE) {
-      return CACHE.size();
-    }
+    return CACHE.size();
   }
 
   static void clear() {
-    synchronized (CACHE) {
-      CACHE.clear();
-    }
+    CACHE.clear();
   }
 }

@@ -3,10 +3,9 @@ package io.ringkeeper.operator.reconciler.status;
 import io.ringkeeper.operator.domain.tokens.OwnershipCalculator;
 import io.ringkeeper.operator.domain.tokens.RingNode;
 import io.ringkeeper.operator.domain.tokens.RingOwnership;
+import io.ringkeeper.operator.resources.BoundedMemo;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Ring ownership for the status, computed once per datacenter ring: a no-op reconcile rebuilt it twice per
@@ -20,40 +19,21 @@ final class Ownerships {
 
   private record Key(List<RingNode> nodes, int replicationFactor) {}
 
-  private static final Map<Key, RingOwnership> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, RingOwnership> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private static final BoundedMemo<Key, RingOwnership> CACHE = new BoundedMemo<>(CAPACITY);
 
   private Ownerships() {}
 
   /** Same as {@code OwnershipCalculator.calculate(datacenter, replicationFactor)}. */
   static RingOwnership of(List<RingNode> datacenter, int replicationFactor) {
     Key key = new Key(datacenter.stream().sorted(Comparator.comparing(RingNode::name)).toList(), replicationFactor);
-    synchronized (CACHE) {
-      RingOwnership known = CACHE.get(key);
-      if (known != null) {
-        return known;
-      }
-    }
-    RingOwnership computed = OwnershipCalculator.calculate(key.nodes(), replicationFactor);
-    synchronized (CACHE) {
-      CACHE.put(key, computed);
-    }
-    return computed;
+    return CACHE.get(key, k -> OwnershipCalculator.calculate(k.nodes(), k.replicationFactor()));
   }
 
   static int size() {
-    synchronized (CACHE) {
-      return CACHE.size();
-    }
+    return CACHE.size();
   }
 
   static void clear() {
-    synchronized (CACHE) {
-      CACHE.clear();
-    }
+    CACHE.clear();
   }
 }
