@@ -290,6 +290,27 @@ class PlannerTest {
   }
 
   @Test
+  void aNodeThatNeedsARestartAndIsAlreadyDownIsRestartedFirstSoThatNoOtherWaitsForItForever() {
+    ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL, true, true, false,
+        false, "configuration changed", false, null, null, false));
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    String drained = formed.known().stream().map(KnownNode::name).sorted().toList().get(2);
+    // Drained by a restart that was interrupted (its record lost): down, and still on the old configuration.
+    facts.put(drained, new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, true, "configuration changed",
+        false, null, null, false));
+    // A rolling restart is recorded, between two nodes (none in hand): the next one is chosen.
+    Operation rolling = new Operation(OperationKind.RollingRestart, "dc1", null, null, null, 0, List.of(), List.of(),
+        "configuration changed", null, NOW);
+    ClusterState state = new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, rolling, null, false,
+        Set.of(), NOW, List.of(), null);
+    assertThat(planner.plan(state).step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.RollingRestart);
+      assertThat(r.operation().node()).isEqualTo(drained);
+      assertThat(r.operation().step()).isEqualTo(OperationStep.Restarting);
+    });
+  }
+
+  @Test
   void aNewDatacenterIsRebuiltFromAnExistingOneNodeByNode() {
     ClusterState full = withDc2Nodes(2);
     Operation op = ((Step.RecordOperation) planner.plan(with(full, null, null, ALTERED)).step()).operation();
