@@ -89,9 +89,17 @@ public final class CompactionPlanner {
       WindowRecord current = previous == null ? new WindowRecord(null, null, null, null, List.of()) : previous;
       if (!inForce.schedule().equals(current.schedule()) || !until.equals(current.until())
           || !Objects.equals(inForce.mibPerSecond(), current.mibPerSecond())) {
-        // keeps restoreMibPerSecond: the value before any window
+        // Keeps restoreMibPerSecond: the value before any window. Keeps the nodes the previous window set and that
+        // cannot be set now (down): they still hold its value, and only the record tells to restore them when they
+        // are back; with the same value they already hold this window's, so every one of them stays recorded.
+        // Forgetting them left a node that was down across one window's end and the next one's start at the
+        // window's value for good (RandomizedOperationsTest found it).
+        boolean sameValue = Objects.equals(inForce.mibPerSecond(), current.mibPerSecond());
+        List<String> stillSet = current.appliedTo().stream().filter(present::contains)
+            .filter(name -> sameValue || nodes.stream().noneMatch(n -> n.name().equals(name) && n.usable()))
+            .toList();
         current = new WindowRecord(inForce.schedule(), until, inForce.mibPerSecond(), current.restoreMibPerSecond(),
-            List.of());
+            stillSet);
       }
       for (UpkeepNode n : nodes) {
         if (n.usable() && !current.appliedTo().contains(n.name())) {

@@ -297,6 +297,9 @@ class RandomizedOperationsTest {
           known.add(r.add());
           SimNode n = new SimNode(r.add().id());
           nodes.put(r.add().name(), n);
+          // A new node under the name of one that left: a new process on new data, at the configured throughput
+          // (its incarnation starts at 0 again, so the old node's entry would otherwise be taken for its own).
+          throughput.remove(r.add().name());
         }
         operation = r.operation();
       } else if (step instanceof Step.Await a) {

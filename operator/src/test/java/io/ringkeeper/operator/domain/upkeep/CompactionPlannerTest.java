@@ -116,4 +116,39 @@ class CompactionPlannerTest {
     assertThat(plan.steps()).extracting(UpkeepStep::node).containsExactly("n1");
     assertThat(CompactionPlanner.record(plan, done(1, 256)).window()).isNull();
   }
+
+  @Test
+  void aNodeDownAcrossOneWindowsEndAndTheNextOnesStartIsStillRestoredWhenBack() {
+    List<CompactionWindow> everyTen = List.of(new CompactionWindow("*/10 * * * *", Duration.ofMinutes(4), 256));
+    // n2 was set in the 10:00 window and went down before it ended: the others were restored, n2 still holds 256.
+    WindowRecord left = new WindowRecord("*/10 * * * *", Instant.parse("2026-03-02T10:04:00Z"), 256, 64,
+        List.of("n2"));
+    List<UpkeepNode> n2Down = List.of(node("n1", true), node("n2", false), node("n3", true));
+    CompactionPlanner.Plan next = CompactionPlanner.plan(everyTen, UTC, left, n2Down,
+        Instant.parse("2026-03-02T10:10:00Z"));
+    assertThat(next.steps()).extracting(UpkeepStep::node).containsExactly("n1", "n3");
+    CompactionPlanner.Outcome set = CompactionPlanner.record(next, done(2, 64));
+    assertThat(set.window().appliedTo()).as("n2 stays recorded").containsExactly("n1", "n2", "n3");
+
+    // The 10:10 window ends with n2 back: every node, n2 too, gets 64 again.
+    CompactionPlanner.Plan end = CompactionPlanner.plan(everyTen, UTC, set.window(), NODES,
+        Instant.parse("2026-03-02T10:14:30Z"));
+    assertThat(end.steps()).extracting(UpkeepStep::node).containsExactly("n1", "n2", "n3");
+    assertThat(end.steps()).extracting(SetCompactionThroughput::mibPerSecond).containsOnly(64);
+    assertThat(CompactionPlanner.record(end, done(3, 256)).window()).isNull();
+  }
+
+  @Test
+  void aWindowWithAnotherValueSetsAgainTheNodesItCanAndKeepsTheOthersToRestore() {
+    List<CompactionWindow> two = List.of(new CompactionWindow("0 22 * * *", Duration.ofHours(8), 128));
+    WindowRecord previous = new WindowRecord("0 20 * * *", Instant.parse("2026-03-02T23:00:00Z"), 256, 64,
+        List.of("n1", "n2"));
+    List<UpkeepNode> n2Down = List.of(node("n1", true), node("n2", false), node("n3", true));
+    CompactionPlanner.Plan plan = CompactionPlanner.plan(two, UTC, previous, n2Down,
+        Instant.parse("2026-03-02T22:00:00Z"));
+    assertThat(plan.window().appliedTo()).as("n1 is set again to 128; n2, down, is kept to restore")
+        .containsExactly("n2");
+    assertThat(plan.steps()).extracting(UpkeepStep::node).containsExactly("n1", "n3");
+    assertThat(plan.window().restoreMibPerSecond()).isEqualTo(64);
+  }
 }
