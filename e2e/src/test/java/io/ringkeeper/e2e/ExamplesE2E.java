@@ -195,7 +195,10 @@ class ExamplesE2E {
     PHASES.done("a node that cannot start: its reason in status and under the table");
   }
 
-  /** Deletes a cluster, then its pods (the embedded API has no garbage collector), and waits until they are gone. */
+  /**
+   * Deletes a cluster, then its pods (the embedded API has no garbage collector: the test does its work, again
+   * until they are gone), and waits until they are gone.
+   */
   static void remove(String namespace, String cluster) throws Exception {
     env.client().resources(CassandraCluster.class).inNamespace(namespace).withName(cluster).delete();
     env.client().pods().inNamespace(namespace).withLabel(Labels.CLUSTER, cluster).delete();
@@ -207,6 +210,9 @@ class ExamplesE2E {
             + env.kubelet().pods());
       }
       Thread.sleep(500);
+      // As Kubernetes' garbage collector keeps doing: a reconcile that was running when the cluster was deleted
+      // may have created a pod again after the first deletion.
+      env.client().pods().inNamespace(namespace).withLabel(Labels.CLUSTER, cluster).delete();
     }
   }
 

@@ -82,4 +82,33 @@ class EmbeddedKubeTest {
           .hasMessageContaining("pods \"q\" not found");
     }
   }
+
+  /** As the operator's StatusWriter writes: a JSON patch of the status subresource guarded by a resourceVersion test. */
+  @Test
+  void aGuardedPatchWithAStaleVersionIsRefusedAtOnceNotLeftUnanswered() {
+    try (EmbeddedKube kube = EmbeddedKube.start("127.0.0.1", 0); KubernetesClient client = kube.client("test")) {
+      CassandraCluster cr = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+          apiVersion: ringkeeper.io/v1alpha1
+          kind: CassandraCluster
+          metadata: {name: orders, namespace: default}
+          spec:
+            datacenters: [{name: dc1, replicationFactor: 1, size: 1, racks: [{name: r1}]}]
+            storage: {size: 1Gi}
+          """, CassandraCluster.class);
+      CassandraCluster created = client.resource(cr).create();
+      String stale = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"not-"
+          + created.getMetadata().getResourceVersion() + "\"},{\"op\":\"add\",\"path\":\"/status\","
+          + "\"value\":{\"phase\":\"Creating\"}}]";
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resource(created).subresource("status")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), stale))
+            .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+            .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode())
+                .isEqualTo(422));
+      });
+      assertThat(client.resources(CassandraCluster.class).inNamespace("default").withName("orders").get()
+          .getStatus()).as("nothing written").isNull();
+    }
+  }
 }
