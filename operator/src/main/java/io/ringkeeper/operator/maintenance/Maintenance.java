@@ -10,15 +10,21 @@ import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.upkeep.RepairDeadlines;
+import io.ringkeeper.operator.domain.upkeep.RepairTriggers;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
 import io.ringkeeper.operator.reconciler.status.Conditions;
+import io.ringkeeper.operator.reconciler.status.RepairRecords;
+import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * another look (a running segment, the next cron time). Nothing happens until the ring has formed.
  */
 public final class Maintenance {
-  public static final String REPAIR_OVERDUE = "RepairOverdue";
+  public static final String REPAIR_OVERDUE = Conditions.REPAIR_OVERDUE;
   /** The task status entry of the SSTable upgrade that follows a version upgrade. */
   public static final String UPGRADE_TASK = "upgradesstables-after-upgrade";
   static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
@@ -111,8 +117,8 @@ public final class Maintenance {
     if (keyspaces.isPresent()) {
       RepairStatus beforeDue = copy(repair, RepairStatus.class);
       List<ClusterEvent> dueEvents = new ArrayList<>();
-      Optional<RepairScheduling.Trigger> trigger = RepairScheduling.due(cr, repair, previousNodes,
-          status.getNodes(), hintWindow(observations), now, dueEvents);
+      Optional<RepairTriggers.Trigger> trigger = due(cr, repair, previousNodes, status.getNodes(),
+          hintWindow(observations), now, dueEvents);
       Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, nodes, now) : Optional.empty();
       if (trigger.isPresent() && current.isEmpty()) {
         // Due, but no node has answered since: leave the trigger unconsumed and look again next tick.
@@ -133,15 +139,12 @@ public final class Maintenance {
           java.util.Set.of());
       Instant created = cr.getMetadata().getCreationTimestamp() == null ? null
           : Instant.parse(cr.getMetadata().getCreationTimestamp());
-      List<String> overdue = RepairScheduling.overdue(repair, wholeRing, keyspaces.get(), created, now);
-      deadline = RepairScheduling.nextDeadline(repair, created).orElse(null);
-      if (!repair.getKeyspaces().isEmpty()) {
-        overdueCondition = (overdue.isEmpty()
-            ? Conditions.of(previousConditions(cr), REPAIR_OVERDUE, false, "WithinGcGrace",
-                "Every repaired keyspace completed a repair within its gc_grace_seconds", gen(cr), now)
-            : Conditions.of(previousConditions(cr), REPAIR_OVERDUE, true, "GcGraceExceeded",
-                "Not repaired within gc_grace_seconds, deleted data may reappear: " + String.join("; ", overdue)
-                    + ". Set spec.repair.schedule or annotate ringkeeper.io/repair=<timestamp>", gen(cr), now));
+      RepairDeadlines.Overdue overdue = RepairDeadlines.overdue(RepairRecords.keyspaces(repair),
+          wholeRing.keyspaces(), keyspaces.get(), created, now);
+      RepairRecords.putKeyspaces(repair, overdue.keyspaces());
+      deadline = RepairDeadlines.nextDeadline(overdue.keyspaces(), created).orElse(null);
+      if (!overdue.keyspaces().isEmpty()) {
+        overdueCondition = Conditions.repairOverdue(previousConditions(cr), overdue.overdue(), gen(cr), now);
       }
     }
 
@@ -206,7 +209,24 @@ public final class Maintenance {
     return until.compareTo(current) < 0 ? until : current;
   }
 
-  private void start(RepairStatus repair, RepairScheduling.Trigger trigger, List<MaintenanceNode> nodes,
+  /** Whether a run starts now; updates the scheduling part of {@code repair}. */
+  static Optional<RepairTriggers.Trigger> due(CassandraCluster cr, RepairStatus repair, List<NodeStatus> previousNodes,
+      List<NodeStatus> currentNodes, Duration hintWindow, Instant now, List<ClusterEvent> events) {
+    RepairSpec spec = cr.getSpec().getRepair();
+    Map<String, String> annotations = cr.getMetadata().getAnnotations();
+    String authChange = cr.getStatus() == null || cr.getStatus().getAccess() == null ? null
+        : cr.getStatus().getAccess().getReplicationChangedAt();
+    RepairTriggers.Outcome outcome = RepairTriggers.due(spec == null ? null : spec.getSchedule(),
+        UpkeepSpecs.zone(spec == null ? null : spec.getTimeZone()),
+        annotations == null ? null : annotations.get(Labels.REPAIR_REQUEST), authChange, repair.getRunning() != null,
+        repair.getRunning() == null ? null : repair.getRunning().getId(), RepairRecords.triggers(repair),
+        RepairRecords.nodes(previousNodes), RepairRecords.nodes(currentNodes), hintWindow, now);
+    RepairRecords.putTriggers(repair, outcome.record());
+    outcome.notices().forEach(n -> events.add(ClusterEvent.of(n)));
+    return outcome.trigger();
+  }
+
+  private void start(RepairStatus repair, RepairTriggers.Trigger trigger, List<MaintenanceNode> nodes,
       List<RepairKeyspace> keyspaces, RepairSettings settings, Instant now, List<ClusterEvent> events) {
     RepairPlan plan = runner.plan(nodes, keyspaces,
         trigger.keyspaces().isEmpty() ? settings.keyspaces() : trigger.keyspaces(), settings.segmentsPerNode(),
