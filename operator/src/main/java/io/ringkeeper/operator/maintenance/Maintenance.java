@@ -15,6 +15,8 @@ import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
 import io.ringkeeper.operator.domain.upkeep.RepairDeadlines;
+import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
+import io.ringkeeper.operator.domain.upkeep.RepairSettings;
 import io.ringkeeper.operator.domain.upkeep.RepairTriggers;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
@@ -108,7 +110,7 @@ public final class Maintenance {
       return new Outcome(events, null);
     }
     known.put(key, true);
-    RepairSettings settings = RepairSettings.of(cr.getSpec().getRepair());
+    RepairSettings settings = UpkeepSpecs.repair(cr.getSpec().getRepair());
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
     Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, nodes, now);
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
@@ -234,12 +236,11 @@ public final class Maintenance {
     String skipped = plan.skipped().isEmpty() ? "" : "; skipped " + plan.skipped().entrySet().stream()
         .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
     if (plan.size() == 0) {
-      repair.setLastResult("Succeeded");
-      repair.setLastMessage("Nothing to repair (" + trigger.name() + ")" + skipped);
+      RepairRecords.putResult(repair, true, "Nothing to repair (" + trigger.name() + ")" + skipped);
       events.add(ClusterEvent.normal("RepairNothingToDo", "", repair.getLastMessage()));
       return;
     }
-    repair.setRunning(RepairRunner.newRun(plan, trigger.name(), trigger.nodes(), now));
+    RepairRecords.putRun(repair, RepairRunPlanner.newRun(plan, trigger.name(), trigger.nodes(), now));
     String message = "Repair run " + repair.getRunning().getId() + " started (" + trigger.name()
         + (trigger.nodes().isEmpty() ? "" : " for " + String.join(", ", new java.util.TreeSet<>(trigger.nodes())))
         + "): " + plan.size() + " segments of " + String.join(", ", plan.keyspaces()) + skipped;

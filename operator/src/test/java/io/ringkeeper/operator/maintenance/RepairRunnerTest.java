@@ -17,7 +17,10 @@ import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.KeyspaceInfo;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.TokenRange;
+import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
+import io.ringkeeper.operator.reconciler.status.RepairRecords;
 import io.ringkeeper.operator.testing.FakeJobs;
 import io.ringkeeper.operator.testing.TestClock;
 import java.time.Duration;
@@ -77,11 +80,11 @@ class RepairRunnerTest {
   }
 
   private void startRun() {
-    status.setRunning(RepairRunner.newRun(plan(), "Schedule", Set.of(), clock.instant()));
+    RepairRecords.putRun(status, RepairRunPlanner.newRun(plan(), "Schedule", Set.of(), clock.instant()));
   }
 
   private void tick() {
-    events.addAll(runner.advance(status, RepairSettings.of(spec), nodes,
+    events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes,
         Optional.of(KeyspaceSchema.of(agents.schema())), clock.instant()));
   }
 
@@ -302,7 +305,9 @@ class RepairRunnerTest {
 
   @Test
   void aRunRecordedInStatusWithoutATriggerIsStillPlannedAndNamed() {
-    RepairRunStatus run = RepairRunner.newRun(plan(), null, Set.of(), clock.instant());
+    RepairStatus recorded = new RepairStatus();
+    RepairRecords.putRun(recorded, RepairRunPlanner.newRun(plan(), null, Set.of(), clock.instant()));
+    RepairRunStatus run = recorded.getRunning();
     assertThat(run.getId()).startsWith("unknown-");
     assertThat(run.getSegmentsTotal()).isEqualTo(plan().size());
   }
@@ -313,7 +318,7 @@ class RepairRunnerTest {
     tick();
     assertThat(status.getRunning().getActive()).hasSize(1);
     clock.advance(Duration.ofMinutes(1));
-    events.addAll(runner.advance(status, RepairSettings.of(spec), nodes, Optional.empty(), clock.instant()));
+    events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes, Optional.empty(), clock.instant()));
     assertThat(status.getRunning().getActive()).as("its result is not lost").hasSize(1);
     assertThat(status.getRunning().getPostponedReason()).contains("schema");
     tick();
