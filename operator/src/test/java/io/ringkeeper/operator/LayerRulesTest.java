@@ -44,7 +44,7 @@ class LayerRulesTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..",
             "io.ringkeeper.api..", "io.ringkeeper.operator.reconciler..", "io.ringkeeper.operator.resources..",
             "io.ringkeeper.operator.node..", "io.ringkeeper.operator.metrics..", "io.ringkeeper.operator.config..",
-            "io.ringkeeper.operator.server..", "io.ringkeeper.operator.maintenance..")
+            "io.ringkeeper.operator.server..")
         .because("the decisions are pure functions of values (docs: ARCHITECTURE section 5)");
   }
 

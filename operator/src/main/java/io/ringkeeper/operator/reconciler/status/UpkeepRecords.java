@@ -73,6 +73,11 @@ public final class UpkeepRecords {
     status.setTasks(out);
   }
 
+  /** Records the Cassandra release the SSTables were last upgraded for (or first seen on). */
+  public static void putSstablesVersion(MaintenanceStatus status, String version) {
+    status.setSstablesVersion(version);
+  }
+
   private static Instant time(String rfc3339) {
     return rfc3339 == null ? null : Instant.parse(rfc3339);
   }

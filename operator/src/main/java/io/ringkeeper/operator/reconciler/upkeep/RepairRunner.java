@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
@@ -52,13 +52,13 @@ public final class RepairRunner {
   }
 
   /** The ring as the recorded tokens describe it. */
-  static List<RingMember> ring(List<MaintenanceNode> nodes) {
+  static List<RingMember> ring(List<UpkeepTarget> nodes) {
     return nodes.stream().filter(n -> !n.tokens().isEmpty())
         .map(n -> new RingMember(n.name(), n.datacenter(), n.rack(), n.tokens())).toList();
   }
 
   /** Plans (or returns the cached plan for) these inputs. */
-  synchronized RepairPlan plan(List<MaintenanceNode> nodes, List<RepairKeyspace> schema, List<String> keyspaces,
+  synchronized RepairPlan plan(List<UpkeepTarget> nodes, List<RepairKeyspace> schema, List<String> keyspaces,
       int segmentsPerNode, Set<String> onlyNodes) {
     PlanKey key = new PlanKey(ring(nodes), List.copyOf(schema), List.copyOf(keyspaces), segmentsPerNode,
         Set.copyOf(onlyNodes));
@@ -72,14 +72,14 @@ public final class RepairRunner {
    * @param schema the keyspaces as a node reports them; empty when no node answered (the run then waits)
    * @return events to record
    */
-  public List<ClusterEvent> advance(RepairStatus repair, RepairSettings settings, List<MaintenanceNode> nodes,
+  public List<ClusterEvent> advance(RepairStatus repair, RepairSettings settings, List<UpkeepTarget> nodes,
       Optional<List<RepairKeyspace>> schema, Instant now) {
     RepairRun run = RepairRecords.run(repair);
     if (run == null) {
       return List.of();
     }
-    Map<String, NodeEndpoint> endpoints = MaintenanceNode.endpoints(nodes);
-    List<UpkeepNode> upkeep = MaintenanceNode.upkeep(nodes);
+    Map<String, NodeEndpoint> endpoints = UpkeepTarget.endpoints(nodes);
+    List<UpkeepNode> upkeep = UpkeepTarget.upkeep(nodes);
     Map<String, UpkeepNode> byName = new HashMap<>();
     upkeep.forEach(n -> byName.put(n.name(), n));
     RepairPlan plan = schema.map(s -> plan(nodes, s, run.keyspaces(), settings.segmentsPerNode(),

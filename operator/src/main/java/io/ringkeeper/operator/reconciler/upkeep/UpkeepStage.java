@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -23,9 +23,11 @@ import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.KeyspaceObservations;
 import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
 import io.ringkeeper.operator.reconciler.status.Conditions;
 import io.ringkeeper.operator.reconciler.status.RepairRecords;
+import io.ringkeeper.operator.reconciler.status.UpkeepRecords;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,26 +43,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Repair and maintenance of a cluster, one step per reconcile, called by the reconciler after the status was
- * built and before it is written: from the previous {@code status.repair} and {@code status.maintenance} it
- * computes the next ones and the {@value #REPAIR_OVERDUE} condition, which the status stage puts in the status
- * ({@link io.ringkeeper.operator.reconciler.status.StatusBuilder#withUpkeep}), and says when the cluster needs
+ * The upkeep stage of a reconcile (repair, compaction windows, node tasks), run by the reconciler between building
+ * the status and writing it: for each kind of upkeep, observe (the poller's last round, never a call), plan (the
+ * pure planners of {@code domain/upkeep}), act (the {@link UpkeepExecutor} fires, never waits), and hand the next
+ * {@code status.repair}, {@code status.maintenance} and {@value Conditions#REPAIR_OVERDUE} condition to the status
+ * stage ({@link io.ringkeeper.operator.reconciler.status.StatusBuilder#withUpkeep}), with when the cluster needs
  * another look (a running segment, the next cron time). Nothing happens until the ring has formed.
  */
-public final class Maintenance {
-  public static final String REPAIR_OVERDUE = Conditions.REPAIR_OVERDUE;
+public final class UpkeepStage {
   /** The task status entry of the SSTable upgrade that follows a version upgrade. */
   public static final String UPGRADE_TASK = "upgradesstables-after-upgrade";
   static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
   /** Even an idle cluster is looked at this often, so gc_grace_seconds deadlines are noticed. */
   static final Duration MAX_RECHECK = Duration.ofMinutes(5);
-  private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UpkeepStage.class);
 
   private final Duration tick;
   private final RepairRunner runner;
   private final CompactionWindows windows;
   private final NodeTasks tasks;
-  private final KeyspaceSchema schema;
+  private final KeyspaceObservations schema;
   private final ObjectMapper json = Serialization.jsonMapper();
   private final Map<String, Boolean> known = new ConcurrentHashMap<>();
 
@@ -68,10 +70,10 @@ public final class Maintenance {
    * @param agents the node agents as the poller saw them, and their commands (never waited for)
    * @param tick how soon to look again while work runs on the nodes
    */
-  public Maintenance(Agents agents, Duration tick) {
+  public UpkeepStage(Agents agents, Duration tick) {
     this.tick = tick;
     this.runner = new RepairRunner(agents);
-    this.schema = new KeyspaceSchema(agents);
+    this.schema = new KeyspaceObservations(agents);
     this.windows = new CompactionWindows(new UpkeepExecutor(agents));
     this.tasks = new NodeTasks(agents);
   }
@@ -82,7 +84,7 @@ public final class Maintenance {
    *
    * @param repair the next {@code status.repair}; null: none
    * @param maintenance the next {@code status.maintenance}
-   * @param repairOverdue the {@value #REPAIR_OVERDUE} condition; null when no keyspace is repaired
+   * @param repairOverdue the {@value Conditions#REPAIR_OVERDUE} condition; null when no keyspace is repaired
    */
   public record Outcome(List<ClusterEvent> events, Duration recheckAfter, RepairStatus repair,
       MaintenanceStatus maintenance, Condition repairOverdue) {
@@ -103,16 +105,17 @@ public final class Maintenance {
     Instant deadline = null;
     Condition overdueCondition = null;
     String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
-    List<MaintenanceNode> nodes = nodes(status, endpoints, observations);
+    List<UpkeepTarget> nodes = nodes(status, endpoints, observations);
     if (!Boolean.TRUE.equals(status.getRingFormed())) {
       // Asked for already, so the poller has the schema when the ring forms: one status write, not two.
-      schema.warmUp(key, nodes);
+      schema.warmUp(key, UpkeepTarget.upkeep(nodes), UpkeepTarget.endpoints(nodes));
       return new Outcome(events, null);
     }
     known.put(key, true);
     RepairSettings settings = UpkeepSpecs.repair(cr.getSpec().getRepair());
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
-    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, nodes, now);
+    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, UpkeepTarget.upkeep(nodes),
+        UpkeepTarget.endpoints(nodes));
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
 
     boolean awaitingSchema = false;
@@ -121,7 +124,8 @@ public final class Maintenance {
       List<ClusterEvent> dueEvents = new ArrayList<>();
       Optional<RepairTriggers.Trigger> trigger = due(cr, repair, previousNodes, status.getNodes(),
           hintWindow(observations), now, dueEvents);
-      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, nodes, now) : Optional.empty();
+      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, UpkeepTarget.upkeep(nodes),
+          UpkeepTarget.endpoints(nodes), now) : Optional.empty();
       if (trigger.isPresent() && current.isEmpty()) {
         // Due, but no node has answered since: leave the trigger unconsumed and look again next tick.
         repair = beforeDue;
@@ -186,11 +190,11 @@ public final class Maintenance {
         .allMatch(n -> n.getState() == NodeState.UN && version.equals(n.getVersion()));
     Set<String> startNow = Set.of();
     if (common && upkeep.getSstablesVersion() == null) {
-      upkeep.setSstablesVersion(version);
+      UpkeepRecords.putSstablesVersion(upkeep, version);
     } else if (common && !version.equals(upkeep.getSstablesVersion())) {
       events.add(ClusterEvent.normal("SSTableUpgradeStarted", "", "Every node runs " + version + " (was "
           + upkeep.getSstablesVersion() + "): upgrading SSTables, one node at a time"));
-      upkeep.setSstablesVersion(version);
+      UpkeepRecords.putSstablesVersion(upkeep, version);
       startNow = Set.of(UPGRADE_TASK);
     }
     boolean known = upkeep.getTasks().stream().anyMatch(t -> UPGRADE_TASK.equals(t.getName()));
@@ -228,7 +232,7 @@ public final class Maintenance {
     return outcome.trigger();
   }
 
-  private void start(RepairStatus repair, RepairTriggers.Trigger trigger, List<MaintenanceNode> nodes,
+  private void start(RepairStatus repair, RepairTriggers.Trigger trigger, List<UpkeepTarget> nodes,
       List<RepairKeyspace> keyspaces, RepairSettings settings, Instant now, List<ClusterEvent> events) {
     RepairPlan plan = runner.plan(nodes, keyspaces,
         trigger.keyspaces().isEmpty() ? settings.keyspaces() : trigger.keyspaces(), settings.segmentsPerNode(),
@@ -270,15 +274,15 @@ public final class Maintenance {
     schema.forget(key);
   }
 
-  static List<MaintenanceNode> nodes(CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,
+  static List<UpkeepTarget> nodes(CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,
       Map<String, NodeObservation> observations) {
     Map<String, NodeEndpoint> byNode = new java.util.HashMap<>();
     endpoints.forEach(e -> byNode.put(e.node(), e));
-    List<MaintenanceNode> out = new ArrayList<>();
+    List<UpkeepTarget> out = new ArrayList<>();
     for (NodeStatus n : status.getNodes()) {
       NodeObservation o = observations.get(n.getName());
       boolean up = n.getState() == NodeState.UN && o != null && o.answeredNow();
-      out.add(new MaintenanceNode(n.getName(), n.getDatacenter(), n.getRack(), n.getTokens(),
+      out.add(new UpkeepTarget(n.getName(), n.getDatacenter(), n.getRack(), n.getTokens(),
           byNode.get(n.getName()), up));
     }
     return out;

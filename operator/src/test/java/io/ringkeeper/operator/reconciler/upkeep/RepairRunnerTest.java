@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,7 @@ import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.TokenRange;
 import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.KeyspaceObservations;
 import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
 import io.ringkeeper.operator.reconciler.status.RepairRecords;
 import io.ringkeeper.operator.testing.FakeJobs;
@@ -45,7 +46,7 @@ class RepairRunnerTest {
   private final FakeJobs agents = new FakeJobs(clock);
   private final List<ClusterEvent> events = new ArrayList<>();
   private RepairRunner runner = new RepairRunner(new ImmediateAgents(agents));
-  private List<MaintenanceNode> nodes = nodes(6, 4, 42);
+  private List<UpkeepTarget> nodes = nodes(6, 4, 42);
   private RepairStatus status = new RepairStatus();
   private RepairSpec spec = new RepairSpec();
 
@@ -59,23 +60,23 @@ class RepairRunnerTest {
     spec.setIntensity(1.0);
   }
 
-  static List<MaintenanceNode> nodes(int count, int tokens, long seed) {
+  static List<UpkeepTarget> nodes(int count, int tokens, long seed) {
     Random random = new Random(seed);
-    List<MaintenanceNode> out = new ArrayList<>();
+    List<UpkeepTarget> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       List<Long> own = new ArrayList<>();
       for (int t = 0; t < tokens; t++) {
         own.add(random.nextLong());
       }
       String name = "c-dc1-r" + (i % 3 + 1) + "-" + i / 3;
-      out.add(new MaintenanceNode(name, "dc1", "r" + (i % 3 + 1), own,
+      out.add(new UpkeepTarget(name, "dc1", "r" + (i % 3 + 1), own,
           new NodeEndpoint(name, "10.0.0." + (i + 1), 8778, new AgentToken("t")), true));
     }
     return out;
   }
 
   private RepairPlan plan() {
-    return runner.plan(nodes, KeyspaceSchema.of(agents.schema()), List.of(), spec.getSegmentsPerNode(),
+    return runner.plan(nodes, KeyspaceObservations.of(agents.schema()), List.of(), spec.getSegmentsPerNode(),
         Set.of());
   }
 
@@ -85,7 +86,7 @@ class RepairRunnerTest {
 
   private void tick() {
     events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes,
-        Optional.of(KeyspaceSchema.of(agents.schema())), clock.instant()));
+        Optional.of(KeyspaceObservations.of(agents.schema())), clock.instant()));
   }
 
   private void runUntil(Predicate<RepairStatus> done, Duration step, int maxTicks) {
@@ -225,9 +226,9 @@ class RepairRunnerTest {
   void postponesWhileAReplicaIsDown() {
     startRun();
     RepairPlan plan = plan();
-    MaintenanceNode down = nodes.get(0);
+    UpkeepTarget down = nodes.get(0);
     nodes = new ArrayList<>(nodes);
-    nodes.set(0, new MaintenanceNode(down.name(), down.datacenter(), down.rack(), down.tokens(), down.endpoint(),
+    nodes.set(0, new UpkeepTarget(down.name(), down.datacenter(), down.rack(), down.tokens(), down.endpoint(),
         false));
     for (int i = 0; i < 400; i++) {
       tick();
