@@ -99,6 +99,32 @@ public final class RepairRunPlanner {
     }
   }
 
+  /**
+   * What a trigger starts.
+   *
+   * @param run the new run; null when there is nothing to repair
+   * @param notice what to tell (RepairStarted, or RepairNothingToDo with the result's message)
+   */
+  public record Start(RepairRun run, Notice notice) {}
+
+  /**
+   * A run of {@code plan} for {@code trigger}, or nothing to repair (every keyspace skipped or none at all).
+   *
+   * @param plan the plan made for the trigger's keyspaces and nodes
+   */
+  public static Start start(RepairPlan plan, RepairTriggers.Trigger trigger, Instant now) {
+    String skipped = plan.skipped().isEmpty() ? "" : "; skipped " + plan.skipped().entrySet().stream()
+        .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
+    if (plan.size() == 0) {
+      return new Start(null, Notice.normal("RepairNothingToDo", "",
+          "Nothing to repair (" + trigger.name() + ")" + skipped));
+    }
+    RepairRun run = newRun(plan, trigger.name(), trigger.nodes(), now);
+    return new Start(run, Notice.normal("RepairStarted", "", "Repair run " + run.id() + " started ("
+        + trigger.name() + (trigger.nodes().isEmpty() ? "" : " for " + String.join(", ", new TreeSet<>(trigger.nodes())))
+        + "): " + plan.size() + " segments of " + String.join(", ", plan.keyspaces()) + skipped));
+  }
+
   /** A new run of {@code plan}. */
   public static RepairRun newRun(RepairPlan plan, String trigger, Set<String> onlyNodes, Instant now) {
     // status is writable by anyone with access to the subresource: a run recorded without a trigger still replans.

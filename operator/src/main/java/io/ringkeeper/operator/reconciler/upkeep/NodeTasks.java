@@ -4,6 +4,7 @@ import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.operator.domain.plan.JobFacts;
 import io.ringkeeper.operator.domain.upkeep.Answer;
+import io.ringkeeper.operator.domain.upkeep.NodeTask;
 import io.ringkeeper.operator.domain.upkeep.NodeTaskPlanner;
 import io.ringkeeper.operator.domain.upkeep.TaskRecord;
 import io.ringkeeper.operator.node.Agents;
@@ -43,9 +44,15 @@ final class NodeTasks {
    */
   Progress apply(List<MaintenanceTask> tasks, String timeZone, MaintenanceStatus status, List<UpkeepTarget> nodes,
       boolean operationInProgress, Set<String> startNow, Instant now, List<ClusterEvent> events) {
+    return run(UpkeepSpecs.tasks(tasks), timeZone, status, nodes, operationInProgress, startNow, now, events);
+  }
+
+  /** As {@link #apply}, for the tasks as the planner's values. */
+  Progress run(List<NodeTask> tasks, String timeZone, MaintenanceStatus status, List<UpkeepTarget> nodes,
+      boolean operationInProgress, Set<String> startNow, Instant now, List<ClusterEvent> events) {
     List<TaskRecord> previous = UpkeepRecords.tasks(status);
     Map<String, NodeEndpoint> endpoints = UpkeepTarget.endpoints(nodes);
-    NodeTaskPlanner.Plan plan = NodeTaskPlanner.plan(UpkeepSpecs.tasks(tasks), UpkeepSpecs.zone(timeZone), previous,
+    NodeTaskPlanner.Plan plan = NodeTaskPlanner.plan(tasks, UpkeepSpecs.zone(timeZone), previous,
         UpkeepTarget.upkeep(nodes), jobs(previous, nodes, endpoints), operationInProgress, startNow, now);
     List<Answer> answers = executor.perform(plan.steps(), endpoints);
     NodeTaskPlanner.Outcome outcome = NodeTaskPlanner.record(plan, answers);

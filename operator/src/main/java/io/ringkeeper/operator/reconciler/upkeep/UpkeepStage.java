@@ -7,17 +7,18 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceSpec;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
-import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.upkeep.NodeTask;
 import io.ringkeeper.operator.domain.upkeep.RepairDeadlines;
 import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
 import io.ringkeeper.operator.domain.upkeep.RepairSettings;
 import io.ringkeeper.operator.domain.upkeep.RepairTriggers;
+import io.ringkeeper.operator.domain.upkeep.SstableUpgrade;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
@@ -37,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +50,6 @@ import org.slf4j.LoggerFactory;
  * another look (a running segment, the next cron time). Nothing happens until the ring has formed.
  */
 public final class UpkeepStage {
-  /** The task status entry of the SSTable upgrade that follows a version upgrade. */
-  public static final String UPGRADE_TASK = "upgradesstables-after-upgrade";
   static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
   /** Even an idle cluster is looked at this often, so gc_grace_seconds deadlines are noticed. */
   static final Duration MAX_RECHECK = Duration.ofMinutes(5);
@@ -64,7 +61,6 @@ public final class UpkeepStage {
   private final NodeTasks tasks;
   private final KeyspaceObservations schema;
   private final ObjectMapper json = Serialization.jsonMapper();
-  private final Map<String, Boolean> known = new ConcurrentHashMap<>();
 
   /**
    * @param agents the node agents as the poller saw them, and their commands (never waited for)
@@ -111,7 +107,6 @@ public final class UpkeepStage {
       schema.warmUp(key, UpkeepTarget.upkeep(nodes), UpkeepTarget.endpoints(nodes));
       return new Outcome(events, null);
     }
-    known.put(key, true);
     RepairSettings settings = UpkeepSpecs.repair(cr.getSpec().getRepair());
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
     Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, UpkeepTarget.upkeep(nodes),
@@ -160,10 +155,19 @@ public final class UpkeepStage {
     String zone = cr.getSpec().getRepair() == null ? null : cr.getSpec().getRepair().getTimeZone();
     Instant windowCheck = windows.apply(spec == null ? List.of() : spec.getCompactionThroughput(), zone, upkeep,
         nodes, now, events);
-    List<MaintenanceTask> taskList = new ArrayList<>(spec == null ? List.of() : spec.getTasks());
-    Set<String> startNow = upgradeAfterVersionChange(status, upkeep, taskList, events);
-    NodeTasks.Progress progress = tasks.apply(taskList, zone, upkeep, nodes, status.getOperation() != null,
-        startNow, now, events);
+    List<NodeTask> taskList = new ArrayList<>(UpkeepSpecs.tasks(spec == null ? List.of() : spec.getTasks()));
+    SstableUpgrade.Decision upgrade = SstableUpgrade.decide(UpkeepRecords.releases(status.getNodes()),
+        upkeep.getSstablesVersion(), upkeep.getTasks().stream().anyMatch(t -> SstableUpgrade.TASK.equals(t.getName())),
+        taskList.stream().anyMatch(t -> SstableUpgrade.TASK.equals(t.name())));
+    if (upgrade.notice() != null) {
+      events.add(ClusterEvent.of(upgrade.notice()));
+    }
+    UpkeepRecords.putSstablesVersion(upkeep, upgrade.recorded());
+    if (upgrade.task()) {
+      taskList.add(SstableUpgrade.task());
+    }
+    NodeTasks.Progress progress = tasks.run(taskList, zone, upkeep, nodes, status.getOperation() != null,
+        upgrade.startNow() ? Set.of(SstableUpgrade.TASK) : Set.of(), now, events);
 
     Duration recheck = recheck(repair, deadline, now);
     // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
@@ -175,36 +179,6 @@ public final class UpkeepStage {
       recheck = shorter(recheck, progress.next(), now);
     }
     return new Outcome(events, recheck, empty(repair) ? null : repair, upkeep, overdueCondition);
-  }
-
-  /**
-   * UpgradeSSTables after a version upgrade: once every node is up on the same release and it differs from the
-   * one recorded, the {@value #UPGRADE_TASK} task runs (one node at a time, like any task) and the new release
-   * is recorded. The first release seen is recorded without running anything.
-   */
-  private static Set<String> upgradeAfterVersionChange(CassandraClusterStatus status, MaintenanceStatus upkeep,
-      List<MaintenanceTask> taskList, List<ClusterEvent> events) {
-    List<NodeStatus> nodes = status.getNodes();
-    String version = nodes.isEmpty() ? null : nodes.get(0).getVersion();
-    boolean common = version != null && nodes.stream()
-        .allMatch(n -> n.getState() == NodeState.UN && version.equals(n.getVersion()));
-    Set<String> startNow = Set.of();
-    if (common && upkeep.getSstablesVersion() == null) {
-      UpkeepRecords.putSstablesVersion(upkeep, version);
-    } else if (common && !version.equals(upkeep.getSstablesVersion())) {
-      events.add(ClusterEvent.normal("SSTableUpgradeStarted", "", "Every node runs " + version + " (was "
-          + upkeep.getSstablesVersion() + "): upgrading SSTables, one node at a time"));
-      UpkeepRecords.putSstablesVersion(upkeep, version);
-      startNow = Set.of(UPGRADE_TASK);
-    }
-    boolean known = upkeep.getTasks().stream().anyMatch(t -> UPGRADE_TASK.equals(t.getName()));
-    if ((known || !startNow.isEmpty()) && taskList.stream().noneMatch(t -> UPGRADE_TASK.equals(t.getName()))) {
-      MaintenanceTask upgrade = new MaintenanceTask();
-      upgrade.setName(UPGRADE_TASK);
-      upgrade.setOperation(io.ringkeeper.api.v1alpha1.MaintenanceOperation.UpgradeSSTables);
-      taskList.add(upgrade);
-    }
-    return startNow;
   }
 
   private static Duration shorter(Duration current, Instant at, Instant now) {
@@ -237,19 +211,14 @@ public final class UpkeepStage {
     RepairPlan plan = runner.plan(nodes, keyspaces,
         trigger.keyspaces().isEmpty() ? settings.keyspaces() : trigger.keyspaces(), settings.segmentsPerNode(),
         trigger.nodes());
-    String skipped = plan.skipped().isEmpty() ? "" : "; skipped " + plan.skipped().entrySet().stream()
-        .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
-    if (plan.size() == 0) {
-      RepairRecords.putResult(repair, true, "Nothing to repair (" + trigger.name() + ")" + skipped);
-      events.add(ClusterEvent.normal("RepairNothingToDo", "", repair.getLastMessage()));
-      return;
+    RepairRunPlanner.Start start = RepairRunPlanner.start(plan, trigger, now);
+    if (start.run() == null) {
+      RepairRecords.putResult(repair, true, start.notice().message());
+    } else {
+      RepairRecords.putRun(repair, start.run());
+      LOG.info(start.notice().message());
     }
-    RepairRecords.putRun(repair, RepairRunPlanner.newRun(plan, trigger.name(), trigger.nodes(), now));
-    String message = "Repair run " + repair.getRunning().getId() + " started (" + trigger.name()
-        + (trigger.nodes().isEmpty() ? "" : " for " + String.join(", ", new java.util.TreeSet<>(trigger.nodes())))
-        + "): " + plan.size() + " segments of " + String.join(", ", plan.keyspaces()) + skipped;
-    LOG.info(message);
-    events.add(ClusterEvent.normal("RepairStarted", "", message));
+    events.add(ClusterEvent.of(start.notice()));
   }
 
   /** While a run goes: the tick. Otherwise the next cron time or gc_grace deadline, at most {@link #MAX_RECHECK}. */
@@ -270,7 +239,6 @@ public final class UpkeepStage {
   /** Forgets what is cached for a deleted cluster. */
   public void forget(CassandraCluster cr) {
     String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
-    known.remove(key);
     schema.forget(key);
   }
 

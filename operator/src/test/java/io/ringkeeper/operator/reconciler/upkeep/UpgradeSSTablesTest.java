@@ -2,6 +2,7 @@ package io.ringkeeper.operator.reconciler.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.domain.upkeep.SstableUpgrade;
 import io.ringkeeper.operator.reconciler.status.StatusBuilder;
 import io.ringkeeper.operator.testing.ImmediateAgents;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
@@ -81,7 +82,7 @@ class UpgradeSSTablesTest {
 
   private MaintenanceTaskStatus upgradeTask() {
     return cr.getStatus().getMaintenance().getTasks().stream()
-        .filter(t -> t.getName().equals(UpkeepStage.UPGRADE_TASK)).findFirst().orElse(null);
+        .filter(t -> t.getName().equals(SstableUpgrade.TASK)).findFirst().orElse(null);
   }
 
   @Test
