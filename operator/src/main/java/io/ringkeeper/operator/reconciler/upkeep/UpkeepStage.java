@@ -19,6 +19,7 @@ import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
 import io.ringkeeper.operator.domain.upkeep.RepairSettings;
 import io.ringkeeper.operator.domain.upkeep.RepairTriggers;
 import io.ringkeeper.operator.domain.upkeep.SstableUpgrade;
+import io.ringkeeper.operator.domain.upkeep.UpkeepRecheck;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
@@ -51,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpkeepStage {
   static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
-  /** Even an idle cluster is looked at this often, so gc_grace_seconds deadlines are noticed. */
-  static final Duration MAX_RECHECK = Duration.ofMinutes(5);
   private static final Logger LOG = LoggerFactory.getLogger(UpkeepStage.class);
 
   private final Duration tick;
@@ -169,24 +168,11 @@ public final class UpkeepStage {
     NodeTasks.Progress progress = tasks.run(taskList, zone, upkeep, nodes, status.getOperation() != null,
         upgrade.startNow() ? Set.of(SstableUpgrade.TASK) : Set.of(), now, events);
 
-    Duration recheck = recheck(repair, deadline, now);
     // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
-    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now)) || keyspaces.isEmpty()
-        || awaitingSchema) {
-      recheck = tick;
-    } else {
-      recheck = shorter(recheck, windowCheck, now);
-      recheck = shorter(recheck, progress.next(), now);
-    }
+    Duration recheck = UpkeepRecheck.after(tick, repair.getRunning() != null,
+        progress.running() || keyspaces.isEmpty() || awaitingSchema,
+        repair.getNext() == null ? null : Instant.parse(repair.getNext()), deadline, windowCheck, progress.next(), now);
     return new Outcome(events, recheck, empty(repair) ? null : repair, upkeep, overdueCondition);
-  }
-
-  private static Duration shorter(Duration current, Instant at, Instant now) {
-    if (at == null || !at.isAfter(now)) {
-      return current;
-    }
-    Duration until = Duration.between(now, at).plusSeconds(1);
-    return until.compareTo(current) < 0 ? until : current;
   }
 
   /** Whether a run starts now; updates the scheduling part of {@code repair}. */
@@ -219,21 +205,6 @@ public final class UpkeepStage {
       LOG.info(start.notice().message());
     }
     events.add(ClusterEvent.of(start.notice()));
-  }
-
-  /** While a run goes: the tick. Otherwise the next cron time or gc_grace deadline, at most {@link #MAX_RECHECK}. */
-  private Duration recheck(RepairStatus repair, Instant deadline, Instant now) {
-    if (repair.getRunning() != null) {
-      return tick;
-    }
-    Duration wait = MAX_RECHECK;
-    for (Instant t : new Instant[] {repair.getNext() == null ? null : Instant.parse(repair.getNext()), deadline}) {
-      if (t != null && t.isAfter(now)) {
-        Duration until = Duration.between(now, t).plusSeconds(1);
-        wait = until.compareTo(wait) < 0 ? until : wait;
-      }
-    }
-    return wait;
   }
 
   /** Forgets what is cached for a deleted cluster. */
