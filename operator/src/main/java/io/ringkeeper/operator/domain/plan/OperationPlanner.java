@@ -270,15 +270,16 @@ final class OperationPlanner {
    * The first node to restart, datacenter by datacenter, rack by rack, as a recorded operation at its first step;
    * a Wait when the datacenter of that node has another node that is not ready; null when no node needs it.
    *
-   * <p>A node that needs a restart and is already down (drained by a restart that was interrupted, or crashing)
-   * goes first: restarting it takes nothing more down, and any other node of its datacenter would wait for it
-   * forever (RandomizedOperationsTest found a rolling restart stuck so: dc2-r1-0 waiting for dc2-r2-0, drained
-   * and itself waiting for its restart).
+   * <p>A node that needs a restart and reports itself drained (by a restart that was interrupted) goes first: it
+   * serves nothing until it restarts, so restarting it takes nothing more down, and any other node of its
+   * datacenter would wait for it forever (RandomizedOperationsTest found a rolling restart stuck so: dc2-r1-0
+   * waiting for dc2-r2-0, drained and itself waiting for its restart). A node that is only unreachable is not: it may still serve, and the
+   * others wait for it as before (RestartIT).
    */
   static Step nextRestart(ClusterState state, Operation current) {
     List<KnownNode> candidates = state.known().stream()
         .filter(n -> state.factsOf(n.name()).restartReason() != null)
-        .sorted(Comparator.comparingInt((KnownNode n) -> state.factsOf(n.name()).health().isUp() ? 1 : 0)
+        .sorted(Comparator.comparingInt((KnownNode n) -> state.factsOf(n.name()).drained() ? 0 : 1)
             .thenComparingInt((KnownNode n) -> state.datacenterIndex(n.id().datacenter()))
             .thenComparing(KnownNode::id, NodeId.ORDER))
         .toList();

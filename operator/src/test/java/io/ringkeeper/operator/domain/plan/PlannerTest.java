@@ -290,7 +290,7 @@ class PlannerTest {
   }
 
   @Test
-  void aNodeThatNeedsARestartAndIsAlreadyDownIsRestartedFirstSoThatNoOtherWaitsForItForever() {
+  void aDrainedNodeThatNeedsARestartIsRestartedFirstSoThatNoOtherWaitsForItForever() {
     ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL, true, true, false,
         false, "configuration changed", false, null, null, false));
     Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
