@@ -205,4 +205,32 @@ class HibernationTest {
     assertThat(plan.held()).anySatisfy(h -> assertThat(h.message())
         .contains("ringkeeper.io/fenced", "no node demo-dc1-r9-0"));
   }
+
+  @Test
+  void aFencedNodeStaysStoppedWhenTheClusterWakes() {
+    Sim sim = new Sim(2);
+    sim.fenced = Set.of("demo-dc1-r2-0");
+    run(sim, 20, s -> s instanceof Step.FinishOperation);
+    sim.stopped = true;
+    run(sim, 60, HibernationTest::stoppedAwait);
+    assertThat(sim.running()).isZero();
+    sim.stopped = false;
+    run(sim, 60, s -> s instanceof Step.FinishOperation);
+    assertThat(sim.running()).isEqualTo(5);
+    assertThat(sim.facts.get("demo-dc1-r2-0").podExists()).isFalse();
+  }
+
+  @Test
+  void nodesOfTwoDatacentersMayBeFencedAtTheSameTime() {
+    Sim sim = new Sim(1);
+    // A second datacenter's node is down: its replicas are other ones, so dc1's node may be fenced.
+    NodeId other = new NodeId("demo", "dc2", "r1", 0);
+    sim.known.add(new KnownNode(other, List.of(100L, 101L), true));
+    sim.facts.put(other.name(), STOPPED);
+    sim.fenced = Set.of("demo-dc1-r1-0", other.name());
+    Step first = planner.plan(sim.state()).step();
+    assertThat(first).isInstanceOf(Step.RecordOperation.class);
+    assertThat(((Step.RecordOperation) first).operation().kind()).isEqualTo(OperationKind.Fence);
+    assertThat(((Step.RecordOperation) first).operation().node()).isEqualTo("demo-dc1-r1-0");
+  }
 }
