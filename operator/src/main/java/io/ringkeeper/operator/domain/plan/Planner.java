@@ -72,7 +72,8 @@ public final class Planner {
     for (KnownNode node : state.known()) {
       NodeFacts facts = state.factsOf(node.name());
       if (facts.podExists() || (op != null && node.name().equals(op.node()) && ownsPod(op))
-          || Hibernation.keepsDown(op, node.name()) || (state.fenced(node.name()) && state.ringFormed())) {
+          || Hibernation.keepsDown(op, node.name()) || (state.fenced(node.name()) && state.ringFormed())
+          || (state.stopped() && state.ringFormed() && op == null)) {
         continue;
       }
       if (SafetyRules.mayStartWithRecordedTokens(state.ringFormed(), facts)) {

@@ -233,4 +233,17 @@ class HibernationTest {
     assertThat(((Step.RecordOperation) first).operation().kind()).isEqualTo(OperationKind.Fence);
     assertThat(((Step.RecordOperation) first).operation().node()).isEqualTo("demo-dc1-r1-0");
   }
+
+  @Test
+  void aStoppedClusterRecreatesNoLostPodBeforeItHibernates() {
+    Sim sim = new Sim(1);
+    sim.facts.put("demo-dc1-r3-0", STOPPED);
+    sim.stopped = true;
+    Step first = planner.plan(sim.state()).step();
+    assertThat(first).isInstanceOf(Step.RecordOperation.class);
+    Operation op = ((Step.RecordOperation) first).operation();
+    assertThat(op.kind()).isEqualTo(OperationKind.Hibernate);
+    assertThat(op.pending()).containsExactly("demo-dc1-r1-0", "demo-dc1-r2-0");
+    assertThat(op.done()).containsExactly("demo-dc1-r3-0");
+  }
 }
