@@ -313,7 +313,16 @@ public final class StatusBuilder {
     // A new cluster is Ready once its superuser can log in: the nodes are up before the roles are set.
     boolean firstRoles = in.plan() != null && in.plan().step() instanceof Step.SetAccess
         && (previous.getAccess() == null || previous.getAccess().getDefaultSuperuser() == null);
-    Condition ready0 = allReady && firstRoles
+    OperationStatus op = status.getOperation();
+    boolean hibernated = op != null && op.getType() == OperationType.Hibernate
+        && OperationStep.Stopped.name().equals(op.getStep());
+    List<String> fencedDown = nodes.stream().filter(n -> n.getMessage() != null
+        && n.getMessage().startsWith(FENCED_MESSAGE)).map(NodeStatus::getName).toList();
+    Condition ready = hibernated
+        ? Conditions.of(before, Conditions.READY, false, "Stopped", "The cluster is stopped (spec.stopped): "
+            + nodes.size() + " nodes stopped, their volumes and tokens kept; set spec.stopped to false to start them"
+            + " again", generation, now)
+        : allReady && firstRoles
         ? Conditions.of(before, Conditions.READY, false, "SettingRoles", readyCount + "; the superuser is being"
             + " created from its Secret", generation, now)
         : allReady
@@ -321,18 +330,6 @@ public final class StatusBuilder {
         : Conditions.of(before, Conditions.READY, false, !formed ? "Creating" : "NodesNotReady",
             nodes.isEmpty() ? "No node exists yet" : readyCount + "; not ready: " + String.join(", ", notReady),
             generation, now);
-    Condition ready = ready0;
-
-    OperationStatus op = status.getOperation();
-    boolean hibernated = op != null && op.getType() == OperationType.Hibernate
-        && OperationStep.Stopped.name().equals(op.getStep());
-    List<String> fencedDown = nodes.stream()
-        .filter(n -> FENCED_MESSAGE.equals(n.getMessage())).map(NodeStatus::getName).toList();
-    if (hibernated) {
-      ready = Conditions.of(before, Conditions.READY, false, "Stopped", "The cluster is stopped (spec.stopped): "
-          + nodes.size() + " nodes stopped, their volumes and tokens kept; set spec.stopped to false to start them"
-          + " again", generation, now);
-    }
 
     Condition degraded;
     if (hibernated) {
@@ -350,7 +347,8 @@ public final class StatusBuilder {
     } else if (formed && nodes.stream().anyMatch(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)) {
       boolean onlyFenced = nodes.stream().filter(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)
           .allMatch(n -> fencedDown.contains(n.getName()));
-      degraded = Conditions.of(before, Conditions.DEGRADED, true, onlyFenced ? "NodesFenced" : "NodesDown", nodes.stream()
+      degraded = Conditions.of(before, Conditions.DEGRADED, true, onlyFenced ? "NodesFenced" : "NodesDown",
+          nodes.stream()
           .filter(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)
           .map(n -> n.getName() + " is down since " + n.getDownSince()
               + (n.getMessage() == null ? "" : " (" + n.getMessage() + ")"))

@@ -133,6 +133,7 @@ class HibernateIT {
     assertThat(fenced.getStatus().getPhase()).isNotEqualTo(ClusterPhase.Ready);
     assertThat(fenced.getStatus().getReady()).isEqualTo("2/3");
     assertThat(node(fenced, "demo-dc1-r2-0").getReady()).isFalse();
+    assertThat(io.ringkeeper.operator.testing.ClusterAssertions.condition(fenced, "Degraded")).isEqualTo("True/NodesFenced");
     assertThat(drains(ns)).extracting(FakeNodeFleet.StartedJob::node).containsExactly("demo-dc1-r2-0");
     OperatorHarness.pause(Duration.ofSeconds(1));
     assertThat(harness.pods(ns)).extracting(p -> p.getMetadata().getName())
