@@ -402,6 +402,12 @@ public final class StatusBuilder {
     if (operation != null && operation.getType() != OperationType.Create) {
       String message = step instanceof Step.Await a ? a.message()
           : step instanceof Step.Wait w ? w.message() : describe(operation);
+      // A change that waits for the operation to end (e.g. spec.stopped) is told beside it.
+      for (Held waiting : pending) {
+        if (waiting.reason().equals("HibernationWaiting")) {
+          message = message + "; " + waiting.message();
+        }
+      }
       return Conditions.of(before, Conditions.PROGRESSING, true, operation.getType().name()
           + (operation.getStep() == null ? "" : operation.getStep()), message, generation, now);
     }

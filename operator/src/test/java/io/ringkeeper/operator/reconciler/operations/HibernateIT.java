@@ -155,4 +155,22 @@ class HibernateIT {
     List<PersistentVolumeClaim> claims = harness.admin().persistentVolumeClaims().inNamespace(ns).list().getItems();
     assertThat(claims).hasSize(3);
   }
+
+  @Test
+  void hibernationWaitsForADecommissionUnderWayAndSaysSo() {
+    String ns = harness.kube().freshNamespace("hibernate-wait");
+    ScaleIT.decommissionUnderWay(ns);
+    setStopped(ns, true);
+    CassandraCluster waiting = harness.awaitCluster(ns, "demo", c -> conditionMessage(c, "Progressing") != null
+        && conditionMessage(c, "Progressing").contains("spec.stopped: the running ScaleDown operation"));
+    assertThat(waiting.getStatus().getOperation().getType()).isEqualTo(OperationType.ScaleDown);
+    assertThat(conditionMessage(waiting, "Progressing")).contains("is never interrupted; the cluster hibernates once"
+        + " it ended");
+    // The scale-down finishes (decommission, pod and volume deleted), then the three nodes left stop.
+    CassandraCluster stopped = harness.awaitCluster(ns, "demo", Duration.ofSeconds(60),
+        c -> c.getStatus().getPhase() == ClusterPhase.Stopped);
+    assertThat(stopped.getStatus().getNodes()).hasSize(3);
+    assertThat(harness.pods(ns)).isEmpty();
+    assertThat(volumeUids(ns)).hasSize(3);
+  }
 }
