@@ -458,8 +458,13 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     CassandraClusterStatus before = cr.getStatus();
     CassandraClusterStatus status = StatusBuilder.build(inputs);
     amend.accept(status);
-    UpkeepStage.Outcome upkeep = upkeep(cr, status, inputs);
-    if (inputs.plan() != null && Boolean.TRUE.equals(status.getRingFormed())) {
+    // A cluster that stops, is stopped or starts again runs no repair, compaction window or node task: the
+    // previous records stand until it runs again.
+    boolean hibernating = Boolean.TRUE.equals(cr.getSpec().getStopped()) || (status.getOperation() != null
+        && (status.getOperation().getType() == io.ringkeeper.api.v1alpha1.OperationType.Hibernate
+            || status.getOperation().getType() == io.ringkeeper.api.v1alpha1.OperationType.Wake));
+    UpkeepStage.Outcome upkeep = hibernating ? new UpkeepStage.Outcome(List.of(), null) : upkeep(cr, status, inputs);
+    if (inputs.plan() != null && !hibernating && Boolean.TRUE.equals(status.getRingFormed())) {
       StatusBuilder.withUpkeep(status, upkeep.repair(), upkeep.maintenance(), upkeep.repairOverdue());
     }
     statusListener.accept(Observer.key(cr), status);
