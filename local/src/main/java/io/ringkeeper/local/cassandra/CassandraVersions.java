@@ -263,9 +263,13 @@ public final class CassandraVersions {
         """.formatted(version);
   }
 
-  /** The Maven command that copies the release's runtime jars into {@code out}. */
+  /**
+   * The Maven command that copies the release's runtime jars into {@code out}; {@code -U} so that a failure Maven
+   * cached (a network hiccup on an earlier try) is retried.
+   */
   static List<String> mavenCommand(String mvn, String repo, Path pom, Path out) {
-    List<String> command = new ArrayList<>(List.of(mvn, "-B", "-q", "-ntp", "-f", pom.toString()));
+    List<String> command = new ArrayList<>(List.of(mvn, "-B", "-q", "-ntp", "-U", "-Dstyle.color=never", "-f",
+        pom.toString()));
     if (repo != null && !repo.isBlank()) {
       command.add("-Dmaven.repo.local=" + repo);
     }
@@ -331,17 +335,14 @@ public final class CassandraVersions {
     return Files.isRegularFile(lib.resolve(name));
   }
 
-  /** Maven's last meaningful lines: its [ERROR] lines when it printed some, else its last three. */
+  /** Maven's first [ERROR] line (the failed goal and why), else its last three lines; colours stripped. */
   static String lastLines(Path log) {
     try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(String::strip)
-          .filter(l -> !l.isEmpty()).toList();
-      List<String> errors = lines.stream().filter(l -> l.startsWith("[ERROR]"))
-          .filter(l -> !l.contains("-> [Help") && !l.startsWith("[ERROR] Re-run") && !l.startsWith("[ERROR] To see")
-              && !l.equals("[ERROR]") && !l.contains("For more information") && !l.startsWith("[ERROR] [Help"))
-          .limit(2).toList();
-      List<String> shown = errors.isEmpty() ? lines.subList(Math.max(0, lines.size() - 3), lines.size()) : errors;
-      String text = String.join(" ", shown);
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+          .map(l -> l.replaceAll("\u001B\\[[0-9;]*m", "").strip()).filter(l -> !l.isEmpty()).toList();
+      String text = lines.stream().filter(l -> l.startsWith("[ERROR]") && l.length() > "[ERROR]".length())
+          .findFirst().map(l -> l.replaceFirst(" -> \\[Help \\d+\\]$", ""))
+          .orElse(String.join(" ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
       return text.length() > 400 ? text.substring(0, 400) + "..." : text;
     } catch (IOException e) {
       return "no log: " + e.getMessage();

@@ -159,11 +159,14 @@ class CassandraVersionsTest {
   }
 
   @Test
-  void mavensErrorLinesAreWhatTheRefusalQuotes() throws IOException {
+  void mavensFailedGoalLineIsWhatTheRefusalQuotes() throws IOException {
     Path log = tmp.resolve("mvn.log");
-    Files.writeString(log, "[INFO] x\n[ERROR] Failed to execute goal on project f: Could not resolve dependencies\n"
-        + "[ERROR] \n[ERROR] To see the full stack trace\n[ERROR] Re-run Maven\n");
-    assertThat(CassandraVersions.lastLines(log)).startsWith("[ERROR] Failed to execute goal")
-        .doesNotContain("Re-run");
+    Files.writeString(log, "\u001B[0m\u001B[0m[ERROR] Failed to execute goal on project f: Could not resolve"
+        + " dependencies for project x:y:pom:0: org.apache.cassandra:cassandra-all:jar:5.0.99 was not found -> [Help 1]\n"
+        + "[ERROR] \n[ERROR] To see the full stack trace\n[ERROR] Re-run Maven\n\u001B[0m");
+    assertThat(CassandraVersions.lastLines(log)).isEqualTo("[ERROR] Failed to execute goal on project f: Could not"
+        + " resolve dependencies for project x:y:pom:0: org.apache.cassandra:cassandra-all:jar:5.0.99 was not found");
+    Files.writeString(log, "a\nb\nc\nd\n");
+    assertThat(CassandraVersions.lastLines(log)).isEqualTo("b c d");
   }
 }
