@@ -312,6 +312,9 @@ public final class CassandraVersions {
         throw new IllegalStateException("Maven exited " + p.exitValue() + ": " + lastLines(log));
       }
       Files.writeString(lib.resolve(COMPLETE), version + "\n", StandardCharsets.UTF_8);
+      if (Files.exists(dir) && !isComplete(dir)) {
+        deleteQuietly(dir); // left by a fetch that was stopped half way
+      }
       try {
         Files.move(lib, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
