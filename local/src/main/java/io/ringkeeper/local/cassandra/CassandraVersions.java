@@ -115,6 +115,13 @@ public final class CassandraVersions {
     return new CassandraVersions(bundled, version, Objects.requireNonNull(cacheDir, "cacheDir"), null);
   }
 
+  /** As {@link #fetching(CassandraDistribution, String, Path)}, with another fetcher than Maven (tests). */
+  public static CassandraVersions fetching(CassandraDistribution bundled, String version, Path cacheDir,
+      Function<String, CompletableFuture<Path>> fetcher) {
+    return new CassandraVersions(bundled, version, Objects.requireNonNull(cacheDir, "cacheDir"),
+        Objects.requireNonNull(fetcher, "fetcher"));
+  }
+
   /** -D{@value #CACHE_PROPERTY}, else {@code ~/.cache/ringkeeper/cassandra}. */
   public static Path defaultCacheDir() {
     String configured = System.getProperty(CACHE_PROPERTY);
