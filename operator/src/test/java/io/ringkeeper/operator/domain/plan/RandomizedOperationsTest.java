@@ -813,6 +813,9 @@ class RandomizedOperationsTest {
         + " reconciles, " + statusLost + " statuses lost (" + recreated + " of them by a re-created resource),"
         + " operations seen (reconciles with one in progress): " + seen + "; node task runs ended: " + taskRuns
         + ", compaction throughputs set: " + throughputSets);
+    if (only != null) {
+      return; // one sequence rerun (-Dringkeeper.sequence): the totals below are about the whole run
+    }
     assertThat(taskRuns).isPositive();
     assertThat(throughputSets).isPositive();
     assertThat(statusLost).isPositive();
