@@ -40,17 +40,19 @@ import picocli.CommandLine.ParentCommand;
  * {@code kubectl-ringkeeper} on the PATH). It reaches the cluster the way kubectl does (the kubeconfig of
  * {@code --kubeconfig}, {@code $KUBECONFIG} or {@code ~/.kube/config}, its current context or {@code --context},
  * the context's namespace or {@code -n}) and asks the operator for actions only through the annotations it already
- * honours ({@code ringkeeper.io/restart}, {@code ringkeeper.io/replace}, {@code ringkeeper.io/repair}): the plugin
+ * honours ({@code ringkeeper.io/restart}, {@code ringkeeper.io/replace}, {@code ringkeeper.io/repair},
+ * {@code ringkeeper.io/fenced}) and {@code spec.stopped}: the plugin
  * never changes a node itself, so every safety rule of the operator still applies.
  *
  * <p>Bad input (an unknown command, option, cluster or node) is one line on stderr and exit code 2; a refusal of
  * the API server is one line and exit code 1. No stack traces.
  */
 @Command(name = "kubectl ringkeeper", mixinStandardHelpOptions = true, version = "kubectl-ringkeeper 0.1.0",
-    description = "Look after Ringkeeper's CassandraClusters: status, restart, replace, repair, report, logs, nodetool.",
+    description = "Look after Ringkeeper's CassandraClusters: status, restart, replace, repair, report, logs, nodetool,"
+        + " hibernate, fence.",
     subcommands = {RingkeeperPlugin.Status.class, RingkeeperPlugin.Restart.class, RingkeeperPlugin.Replace.class,
         RingkeeperPlugin.Repair.class, RingkeeperPlugin.Report.class, RingkeeperPlugin.Logs.class,
-        RingkeeperPlugin.Nodetool.class})
+        RingkeeperPlugin.Nodetool.class, RingkeeperPlugin.Hibernate.class, RingkeeperPlugin.Fence.class})
 public final class RingkeeperPlugin implements Runnable {
   /** Exit code of bad input: unknown command, option, cluster or node. */
   public static final int USAGE = 2;
@@ -427,6 +429,145 @@ public final class RingkeeperPlugin implements Runnable {
         parent.out.printf("follow it with: kubectl ringkeeper status %s -n %s -w%n", cluster, ns);
         return 0;
       }
+    }
+  }
+
+  /** {@code on} or {@code off}, or bad input naming what was given. */
+  static boolean onOff(String given, String what) {
+    return switch (given) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new UsageException(what + ": '" + given + "' is neither on nor off");
+    };
+  }
+
+  @Command(name = "hibernate", mixinStandardHelpOptions = true, description = "Stop every node of the cluster one"
+      + " at a time, keeping volumes and tokens (on), or start them again (off): sets spec.stopped.")
+  static final class Hibernate implements Callable<Integer> {
+    @ParentCommand
+    RingkeeperPlugin parent;
+
+    @Parameters(index = "0", paramLabel = "on|off")
+    String state;
+
+    @Parameters(index = "1", paramLabel = "CLUSTER")
+    String cluster;
+
+    @Override
+    public Integer call() {
+      boolean stop = onOff(state, "hibernate");
+      try (KubernetesClient client = parent.client()) {
+        String ns = parent.namespace(client);
+        CassandraCluster cr = cluster(client, ns, cluster);
+        boolean now = cr.getSpec() != null && Boolean.TRUE.equals(cr.getSpec().getStopped());
+        if (now == stop) {
+          parent.out.printf("cassandracluster.ringkeeper.io/%s has spec.stopped=%s already; nothing changed%n",
+              cluster, stop);
+          return 0;
+        }
+        client.resources(CassandraCluster.class).inNamespace(ns).withName(cluster).edit(c -> {
+          c.getSpec().setStopped(stop ? Boolean.TRUE : null);
+          return c;
+        });
+        var op = cr.getStatus() == null ? null : cr.getStatus().getOperation();
+        parent.out.printf("cassandracluster.ringkeeper.io/%s spec.stopped=%s: %s%n", cluster, stop, stop
+            ? (op == null ? "the operator drains and stops every node, one at a time; volumes and tokens are kept"
+                : "the cluster stops once the running " + op.getType() + " operation ended")
+            : "the operator starts the stopped nodes again, one at a time, on their volumes and tokens");
+        parent.out.printf("follow it with: kubectl ringkeeper status %s -n %s -w%n", cluster, ns);
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "fence", mixinStandardHelpOptions = true, description = "Take one node out of service (on): it is"
+      + " drained and its pod stopped, its volume kept; or bring it back (off). Names it in ringkeeper.io/fenced on"
+      + " the cluster. Refused while another node of its datacenter is fenced or down.")
+  static final class Fence implements Callable<Integer> {
+    @ParentCommand
+    RingkeeperPlugin parent;
+
+    @Parameters(index = "0", paramLabel = "on|off")
+    String state;
+
+    @Parameters(index = "1", paramLabel = "CLUSTER")
+    String cluster;
+
+    @Parameters(index = "2", paramLabel = "NODE")
+    String node;
+
+    @Override
+    public Integer call() {
+      boolean on = onOff(state, "fence");
+      try (KubernetesClient client = parent.client()) {
+        String ns = parent.namespace(client);
+        CassandraCluster cr = cluster(client, ns, cluster);
+        String name = node(cr, pods(client, ns, cluster), node);
+        Set<String> fenced = new TreeSet<>();
+        String current = cr.getMetadata().getAnnotations() == null ? null
+            : cr.getMetadata().getAnnotations().get(Labels.FENCED);
+        if (current != null) {
+          for (String n : current.split("[,\\s]+")) {
+            if (!n.isBlank()) {
+              fenced.add(n.trim());
+            }
+          }
+        }
+        if (on == fenced.contains(name)) {
+          parent.out.printf("node %s is %s already; nothing changed%n", name, on ? "fenced" : "not fenced");
+          return 0;
+        }
+        if (on) {
+          String refusal = fenceRefusal(cr, name, fenced);
+          if (refusal != null) {
+            throw new UsageException("fence " + name + " refused: " + refusal);
+          }
+          fenced.add(name);
+        } else {
+          fenced.remove(name);
+        }
+        client.resources(CassandraCluster.class).inNamespace(ns).withName(cluster).edit(c -> {
+          if (c.getMetadata().getAnnotations() == null) {
+            c.getMetadata().setAnnotations(new LinkedHashMap<>());
+          }
+          if (fenced.isEmpty()) {
+            c.getMetadata().getAnnotations().remove(Labels.FENCED);
+          } else {
+            c.getMetadata().getAnnotations().put(Labels.FENCED, String.join(",", fenced));
+          }
+          return c;
+        });
+        parent.out.printf("cassandracluster.ringkeeper.io/%s annotated %s=%s: %s%n", cluster, Labels.FENCED,
+            String.join(",", fenced), on ? "the operator drains node " + name + " and stops its pod; its volume"
+                + " and tokens are kept" : "the operator starts node " + name + " again on its volume and tokens");
+        parent.out.printf("follow it with: kubectl ringkeeper status %s -n %s -w%n", cluster, ns);
+        return 0;
+      }
+    }
+
+    /**
+     * Why fencing the node would take two replicas of a range down, as the operator would refuse it: another node of
+     * its datacenter is fenced, or not up and normal in status. Null when it may be fenced.
+     */
+    static String fenceRefusal(CassandraCluster cr, String node, Set<String> fenced) {
+      if (cr.getStatus() == null || cr.getStatus().getNodes() == null) {
+        return null;
+      }
+      String dc = cr.getStatus().getNodes().stream().filter(n -> n.getName().equals(node))
+          .map(NodeStatus::getDatacenter).findFirst().orElse(null);
+      List<String> blocking = new ArrayList<>();
+      for (NodeStatus other : cr.getStatus().getNodes()) {
+        if (other.getName().equals(node) || !java.util.Objects.equals(other.getDatacenter(), dc)) {
+          continue;
+        }
+        if (fenced.contains(other.getName())) {
+          blocking.add(other.getName() + " is fenced");
+        } else if (other.getState() != NodeState.UN) {
+          blocking.add(other.getName() + " is " + other.getState());
+        }
+      }
+      return blocking.isEmpty() ? null : String.join(", ", blocking) + " in datacenter " + dc + "; fencing " + node
+          + " too would take two replicas of its ranges down";
     }
   }
 

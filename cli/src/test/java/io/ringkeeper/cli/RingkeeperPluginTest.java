@@ -411,7 +411,7 @@ class RingkeeperPluginTest {
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).isEqualTo("error: unknown command 'frobnicate' (commands: status, restart, replace, repair,"
-        + " report, logs, nodetool); see `kubectl ringkeeper --help`\n");
+        + " report, logs, nodetool, hibernate, fence); see `kubectl ringkeeper --help`\n");
     assertThat(r.out()).isEmpty();
   }
 
@@ -467,5 +467,95 @@ class RingkeeperPluginTest {
     assertThat(code).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: cannot reach the Kubernetes API: ")
         .hasLineCount(1);
+  }
+
+  // ---- hibernate, fence ----
+
+  private CassandraCluster cr() {
+    return admin.resources(CassandraCluster.class).inNamespace(ns).withName(CLUSTER).get();
+  }
+
+  /** The fixture's down node up and normal again, so fencing one node is safe. */
+  private void allNodesUp() {
+    CassandraCluster c = cr();
+    c.getStatus().getNodes().forEach(n -> n.setState(io.ringkeeper.api.v1alpha1.NodeState.UN));
+    admin.resource(c).updateStatus();
+  }
+
+  @Test
+  void hibernateOnAndOffSetSpecStopped() {
+    Run on = run("hibernate", "on", CLUSTER);
+    assertThat(on.code()).as(on.err()).isZero();
+    assertThat(cr().getSpec().getStopped()).isTrue();
+    assertThat(on.out()).startsWith("cassandracluster.ringkeeper.io/orders spec.stopped=true: ");
+
+    Run again = run("hibernate", "on", CLUSTER);
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("nothing changed");
+
+    Run off = run("hibernate", "off", CLUSTER);
+    assertThat(off.code()).as(off.err()).isZero();
+    assertThat(cr().getSpec().getStopped()).isNotEqualTo(Boolean.TRUE);
+    assertThat(off.out()).contains("starts the stopped nodes again, one at a time");
+  }
+
+  @Test
+  void hibernateWithBadInputExitsTwoWithOneLine() {
+    Run bad = run("hibernate", "maybe", CLUSTER);
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).isEqualTo("error: hibernate: 'maybe' is neither on nor off\n");
+    Run unknown = run("hibernate", "on", "nosuch");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err().lines()).hasSize(1);
+    assertThat(unknown.err()).startsWith("error: no CassandraCluster nosuch in namespace " + ns);
+    assertThat(cr().getSpec().getStopped()).isNull();
+  }
+
+  @Test
+  void fenceOnAndOffNameTheNodeInTheClusterAnnotation() {
+    allNodesUp();
+    Run on = run("fence", "on", CLUSTER, "dc1-r2-0");
+    assertThat(on.code()).as(on.err()).isZero();
+    assertThat(clusterAnnotations()).containsEntry(Labels.FENCED, "orders-dc1-r2-0");
+    assertThat(on.out()).startsWith("cassandracluster.ringkeeper.io/orders annotated ringkeeper.io/fenced="
+        + "orders-dc1-r2-0: the operator drains node orders-dc1-r2-0");
+
+    Run off = run("fence", "off", CLUSTER, "orders-dc1-r2-0");
+    assertThat(off.code()).as(off.err()).isZero();
+    assertThat(clusterAnnotations()).doesNotContainKey(Labels.FENCED);
+  }
+
+  @Test
+  void aSecondFenceInTheDatacenterIsRefusedAndChangesNothing() {
+    allNodesUp();
+    assertThat(run("fence", "on", CLUSTER, "orders-dc1-r1-0").code()).isZero();
+    Run second = run("fence", "on", CLUSTER, "orders-dc1-r3-0");
+    assertThat(second.code()).isEqualTo(2);
+    assertThat(second.err()).isEqualTo("error: fence orders-dc1-r3-0 refused: orders-dc1-r1-0 is fenced in"
+        + " datacenter dc1; fencing orders-dc1-r3-0 too would take two replicas of its ranges down\n");
+    assertThat(clusterAnnotations()).containsEntry(Labels.FENCED, "orders-dc1-r1-0");
+  }
+
+  @Test
+  void fencingWhileAnotherNodeOfTheDatacenterIsDownIsRefused() {
+    Run r = run("fence", "on", CLUSTER, "orders-dc1-r1-0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("orders-dc1-r2-0 is DN", "two replicas").endsWith("\n");
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(clusterAnnotations()).doesNotContainKey(Labels.FENCED);
+  }
+
+  @Test
+  void fenceWithBadInputExitsTwoWithOneLine() {
+    Run unknownNode = run("fence", "on", CLUSTER, "dc9-r1-0");
+    assertThat(unknownNode.code()).isEqualTo(2);
+    assertThat(unknownNode.err()).startsWith("error: cluster " + ns + "/orders has no node dc9-r1-0");
+    assertThat(unknownNode.err().lines()).hasSize(1);
+    Run badState = run("fence", "yes", CLUSTER, "dc1-r1-0");
+    assertThat(badState.code()).isEqualTo(2);
+    assertThat(badState.err()).isEqualTo("error: fence: 'yes' is neither on nor off\n");
+    Run missing = run("fence", "on", CLUSTER);
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err().lines()).hasSize(1);
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.local.cassandra.CassandraDistribution;
+import io.ringkeeper.local.cassandra.CassandraVersions;
 import io.ringkeeper.local.cassandra.CassandraLauncher;
 import io.ringkeeper.local.kube.ApiState;
 import io.ringkeeper.local.kube.EmbeddedKube;
@@ -118,8 +119,8 @@ public final class LocalEnvironment implements AutoCloseable {
         state.saveEvery(Duration.ofSeconds(1));
       }
       AddressPool pool = new AddressPool(b.addressBase, workDir.resolve("addresses.properties"));
-      PodTranslator translator = new PodTranslator(version, distribution.agentJar(), b.nodeOptions, b.defaultHeap,
-          pool);
+      PodTranslator translator = new PodTranslator(CassandraVersions.fetching(distribution, version),
+          distribution.agentJar(), b.nodeOptions, b.defaultHeap, pool);
       this.kubelet = new ProcessKubelet(kubeletClient, workDir, new CassandraLauncher(distribution), translator,
           b.restartBackoff, b.scheduler()).start();
       if (b.inProcessOperator) {

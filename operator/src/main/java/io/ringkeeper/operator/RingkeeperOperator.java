@@ -110,7 +110,8 @@ public final class RingkeeperOperator implements AutoCloseable {
   /**
    * Which updates of a cluster trigger a reconcile: what generation-aware processing lets through (a spec change,
    * deletion, the finalizer appearing) plus a new value of the {@code ringkeeper.io/repair} or
-   * {@code ringkeeper.io/restart} annotation, which ask for a repair run or a restart without changing the spec,
+   * {@code ringkeeper.io/restart} annotation, which ask for a repair run or a restart without changing the spec, a
+   * change of the {@code ringkeeper.io/fenced} annotation (a node fenced or unfenced),
    * and a status that lost its nodes (it is rebuilt from the volumes and the nodes). JOSDK ANDs this filter with its own, so generation-aware
    * processing is off and this filter does its job.
    */
@@ -120,6 +121,7 @@ public final class RingkeeperOperator implements AutoCloseable {
         || !java.util.Objects.equals(now.getMetadata().getFinalizers(), before.getMetadata().getFinalizers())
         || !java.util.Objects.equals(annotation(now, Labels.REPAIR_REQUEST), annotation(before, Labels.REPAIR_REQUEST))
         || !java.util.Objects.equals(annotation(now, Labels.RESTART), annotation(before, Labels.RESTART))
+        || !java.util.Objects.equals(annotation(now, Labels.FENCED), annotation(before, Labels.FENCED))
         || (hasNodes(before) && !hasNodes(now));
   }
 

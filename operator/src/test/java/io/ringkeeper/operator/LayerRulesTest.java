@@ -13,13 +13,18 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.CompactionWindowStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
+import io.ringkeeper.api.v1alpha1.KeyspaceRepairStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTaskStatus;
+import io.ringkeeper.api.v1alpha1.RepairRunStatus;
+import io.ringkeeper.api.v1alpha1.RepairSegmentStatus;
+import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.layers.bad.cycle.a.PointsToB;
 import io.ringkeeper.operator.layers.bad.cycle.b.PointsToA;
 import io.ringkeeper.operator.layers.bad.domain.ReadsAPod;
 import io.ringkeeper.operator.layers.bad.observe.AsksANode;
 import io.ringkeeper.operator.layers.bad.SetsThroughputOutsideAct;
 import io.ringkeeper.operator.layers.bad.StatusSetterOutsideStatus;
+import io.ringkeeper.operator.layers.bad.WritesARepairRecordOutsideStatus;
 import io.ringkeeper.operator.layers.bad.WritesAnUpkeepRecordOutsideStatus;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobRequest;
@@ -44,7 +49,7 @@ class LayerRulesTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..",
             "io.ringkeeper.api..", "io.ringkeeper.operator.reconciler..", "io.ringkeeper.operator.resources..",
             "io.ringkeeper.operator.node..", "io.ringkeeper.operator.metrics..", "io.ringkeeper.operator.config..",
-            "io.ringkeeper.operator.server..", "io.ringkeeper.operator.maintenance..")
+            "io.ringkeeper.operator.server..")
         .because("the decisions are pure functions of values (docs: ARCHITECTURE section 5)");
   }
 
@@ -82,14 +87,20 @@ class LayerRulesTest {
         .because("the upkeep planner returns steps and one executor performs them, fired and recorded");
   }
 
-  /** The upkeep planner's records (compaction windows, node tasks) are put in the status by status/ only. */
+  /**
+   * The upkeep planners' records (compaction windows, node tasks, the SSTable release, repair triggers, runs,
+   * segments and keyspaces) are put in the status by status/ only.
+   */
   static ArchRule onlyStatusWritesTheUpkeepRecords(String status) {
     return noClasses().that().resideOutsideOfPackages(status + "..", "io.ringkeeper.api..")
         .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
             com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
                 com.tngtech.archunit.base.DescribedPredicate.describe("an upkeep record of the status",
                     o -> o.isEquivalentTo(CompactionWindowStatus.class)
-                        || o.isEquivalentTo(MaintenanceTaskStatus.class))))
+                        || o.isEquivalentTo(MaintenanceTaskStatus.class) || o.isEquivalentTo(MaintenanceStatus.class)
+                        || o.isEquivalentTo(RepairStatus.class) || o.isEquivalentTo(RepairRunStatus.class)
+                        || o.isEquivalentTo(RepairSegmentStatus.class)
+                        || o.isEquivalentTo(KeyspaceRepairStatus.class))))
             .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
                 com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("set.*"))))
         .orShould().callMethod(MaintenanceStatus.class, "setCompactionThroughput", CompactionWindowStatus.class)
@@ -155,6 +166,9 @@ class LayerRulesTest {
         .as("a node command fired outside act/").isTrue();
     assertThat(onlyStatusWritesTheUpkeepRecords(root + ".status").evaluate(bad).hasViolation())
         .as("an upkeep record written outside status/").isTrue();
+    assertThat(onlyStatusWritesTheUpkeepRecords(root + ".status").evaluate(
+        new ClassFileImporter().importClasses(WritesARepairRecordOutsideStatus.class)).hasViolation())
+        .as("a repair record written outside status/").isTrue();
     assertThat(noPackageCycles(root + ".cycle").evaluate(bad).hasViolation())
         .as("two packages that point at each other").isTrue();
   }

@@ -42,6 +42,10 @@ class ReconcileTriggersTest {
     restart.getMetadata().getAnnotations().put(Labels.RESTART, "2026-01-01T00:00:00Z");
     assertThat(RingkeeperOperator.worthReconciling(restart, before)).isTrue();
 
+    CassandraCluster fenced = cluster(1);
+    fenced.getMetadata().getAnnotations().put(Labels.FENCED, "demo-dc1-r1-0");
+    assertThat(RingkeeperOperator.worthReconciling(fenced, before)).isTrue();
+
     CassandraCluster recorded = cluster(1);
     recorded.setStatus(new CassandraClusterStatus());
     recorded.getStatus().setNodes(List.of(new NodeStatus()));

@@ -102,6 +102,19 @@ public class CassandraClusterSpec {
           + " Changing it restarts the nodes one at a time.")
   private PodTemplate podTemplate;
 
+  @JsonPropertyDescription(
+      "Hibernation: true drains and stops every node one at a time, keeping their volumes and tokens (phase Stopped);"
+          + " false starts the same nodes again one at a time. Waits for a running operation to end first.")
+  private Boolean stopped;
+
+  public Boolean getStopped() {
+    return stopped;
+  }
+
+  public void setStopped(Boolean stopped) {
+    this.stopped = stopped;
+  }
+
   public String getCassandraVersion() {
     return cassandraVersion;
   }

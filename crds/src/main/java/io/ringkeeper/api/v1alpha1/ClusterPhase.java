@@ -16,6 +16,12 @@ public enum ClusterPhase {
   Repairing,
   /** A node is down or does not hold the tokens it was given. */
   Degraded,
+  /** spec.stopped: the nodes are being drained and stopped one at a time. */
+  Stopping,
+  /** spec.stopped: every node is stopped; volumes and tokens are kept. */
+  Stopped,
+  /** spec.stopped set back to false: the stopped nodes start again one at a time. */
+  Starting,
   /** The spec is invalid; see the Valid condition. Nothing is changed until it is fixed. */
   Invalid
 }

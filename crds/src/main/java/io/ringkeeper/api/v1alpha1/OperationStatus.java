@@ -11,7 +11,7 @@ public class OperationStatus {
   @JsonPropertyDescription("Identifier of the operation.")
   private String id;
 
-  @JsonPropertyDescription("Create, ScaleUp, Cleanup, ScaleDown, RollingRestart, Restart, Replace, ResizeStorage or Rebuild.")
+  @JsonPropertyDescription("Create, ScaleUp, Cleanup, ScaleDown, RollingRestart, Restart, Replace, ResizeStorage, Rebuild, Hibernate, Wake or Fence.")
   private OperationType type;
 
   @JsonPropertyDescription("Datacenter the operation works on.")

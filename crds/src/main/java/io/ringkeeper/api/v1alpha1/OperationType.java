@@ -19,5 +19,11 @@ public enum OperationType {
   /** Grow the nodes' claims. */
   ResizeStorage,
   /** Stream data into a new datacenter from an existing one. */
-  Rebuild
+  Rebuild,
+  /** spec.stopped: drain and stop every node one at a time; stays recorded while the cluster is stopped. */
+  Hibernate,
+  /** spec.stopped back to false: start the stopped nodes one at a time with their volumes and tokens. */
+  Wake,
+  /** A node named in the cluster's ringkeeper.io/fenced annotation is drained and its pod stopped. */
+  Fence
 }

@@ -61,6 +61,11 @@ public final class CassandraLauncher {
 
   /** Starts the node and returns at once; readiness is for the caller to wait for (through the agent). */
   public CassandraProcess start(CassandraNodeSpec spec) throws IOException {
+    return start(spec, distribution);
+  }
+
+  /** Starts the node from another release's jars (same java and agent); null: the launcher's own. */
+  public CassandraProcess start(CassandraNodeSpec spec, CassandraDistribution release) throws IOException {
     for (Path required : List.of(configFile(spec, CONFIG_PROPERTY, "cassandra.yaml"),
         configFile(spec, RACKDC_PROPERTY, "cassandra-rackdc.properties"))) {
       if (!Files.isRegularFile(required)) {
@@ -74,7 +79,7 @@ public final class CassandraLauncher {
       Files.writeString(logback, logbackXml(spec.logDir().resolve("system.log")), StandardCharsets.UTF_8);
     }
     Path stdout = spec.logDir().resolve("stdout.log");
-    ProcessBuilder builder = new ProcessBuilder(command(spec))
+    ProcessBuilder builder = new ProcessBuilder(command(spec, release))
         .directory(spec.dataDir().toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
@@ -86,8 +91,14 @@ public final class CassandraLauncher {
 
   /** The full command line of a node. */
   public List<String> command(CassandraNodeSpec spec) throws IOException {
+    return command(spec, distribution);
+  }
+
+  /** The full command line of a node running {@code release}'s jars (null: the launcher's own). */
+  public List<String> command(CassandraNodeSpec spec, CassandraDistribution release) throws IOException {
+    CassandraDistribution run = release != null ? release : distribution;
     List<String> command = new ArrayList<>();
-    command.add(distribution.java().toString());
+    command.add(run.java().toString());
     command.addAll(JDK17_OPTIONS);
     // A pod's own options name its configuration files (the mounted ConfigMap); otherwise they are in configDir.
     if (optionValue(spec, CONFIG_PROPERTY) == null) {
@@ -106,7 +117,7 @@ public final class CassandraLauncher {
     command.add("-Dringkeeper.node=" + spec.name()); // names the process in `ps` output
     command.addAll(spec.jvmOptions());
     command.add("-cp");
-    command.add(distribution.classpath());
+    command.add(run.classpath());
     command.add(MAIN_CLASS);
     return command;
   }

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.ringkeeper.local.cassandra.CassandraDistribution;
 import io.ringkeeper.local.cassandra.CassandraNodeSpec;
+import io.ringkeeper.local.cassandra.CassandraVersions;
 import io.ringkeeper.operator.resources.JvmOptions;
 import io.ringkeeper.operator.resources.Names;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +39,9 @@ import java.util.regex.Pattern;
  * command line. This is what the stock {@code cassandra} image's entrypoint and a kubelet would do with it:
  *
  * <ul>
- *   <li>the image must be {@code cassandra:<version>} of the Cassandra this machine runs (resolved from Maven);
- *       the pod keeps the image's entrypoint (no command or args);
+ *   <li>the image must be {@code cassandra:<version>} of a Cassandra release this machine runs, resolved from
+ *       Maven ({@link CassandraVersions}: fetched on first use, the pod waits meanwhile); the pod keeps the image's
+ *       entrypoint (no command or args);
  *   <li>volumes become directories: a PVC the claim's directory (it outlives the pod), a ConfigMap or Secret a
  *       directory holding its keys as files, an emptyDir a fresh directory; each mount path is rewritten to its
  *       directory wherever it appears in env values, JVM options and ConfigMap files;
@@ -76,11 +79,17 @@ public final class PodTranslator {
    * @param gracePeriod how long a SIGTERM'd node may drain before it is killed
    * @param notRun what of the pod local mode leaves out (sidecars, the user's init containers, volumes only they
    *     use), one sentence each
+   * @param distribution the Cassandra release the image names, or null for the launcher's own
    */
   public record Translation(String address, CassandraNodeSpec spec, Map<Path, byte[]> files, ReadinessProbe readiness,
-      Duration gracePeriod, List<String> notRun) {
+      Duration gracePeriod, List<String> notRun, CassandraDistribution distribution) {
     public Translation {
       notRun = List.copyOf(notRun);
+    }
+
+    public Translation(String address, CassandraNodeSpec spec, Map<Path, byte[]> files, ReadinessProbe readiness,
+        Duration gracePeriod, List<String> notRun) {
+      this(address, spec, files, readiness, gracePeriod, notRun, null);
     }
   }
 
@@ -120,7 +129,7 @@ public final class PodTranslator {
           + "\\.svc(?:\\.cluster\\.local)?\\b");
   private static final Pattern ENV_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)");
 
-  private final String cassandraVersion;
+  private final CassandraVersions versions;
   private final Path agentJar;
   private final List<String> imageOptions;
   private final String defaultHeap;
@@ -128,6 +137,7 @@ public final class PodTranslator {
 
   /**
    * @param cassandraVersion the version of Cassandra's jars here; the only image accepted is {@code cassandra:} it
+   *     (the launcher's own distribution runs it)
    * @param agentJar the local agent jar, copied where the operator's init container would copy its own
    * @param imageOptions JVM options of every node before the pod's own (what the image's jvm options files do
    *     in a container: GC, start-up delays)
@@ -135,25 +145,25 @@ public final class PodTranslator {
    */
   public PodTranslator(String cassandraVersion, Path agentJar, List<String> imageOptions, String defaultHeap,
       AddressPool addresses) {
-    this.cassandraVersion = Objects.requireNonNull(cassandraVersion);
+    this(CassandraVersions.only(null, Objects.requireNonNull(cassandraVersion)), agentJar, imageOptions, defaultHeap,
+        addresses);
+  }
+
+  /**
+   * @param versions the Cassandra releases local mode runs: the image {@code cassandra:<version>} picks one
+   */
+  public PodTranslator(CassandraVersions versions, Path agentJar, List<String> imageOptions, String defaultHeap,
+      AddressPool addresses) {
+    this.versions = Objects.requireNonNull(versions);
     this.agentJar = Objects.requireNonNull(agentJar);
     this.imageOptions = List.copyOf(imageOptions);
     this.defaultHeap = Objects.requireNonNull(defaultHeap);
     this.addresses = Objects.requireNonNull(addresses);
   }
 
-  /** Whether local mode runs this image: the stock image of the Cassandra version it has. */
+  /** Whether local mode runs this image: the stock image of a Cassandra version it has or can fetch. */
   public boolean knowsImage(String image) {
-    if (image == null) {
-      return false;
-    }
-    String name = image;
-    for (String prefix : List.of("docker.io/library/", "docker.io/", "index.docker.io/library/")) {
-      if (name.startsWith(prefix)) {
-        name = name.substring(prefix.length());
-      }
-    }
-    return name.equals("cassandra:" + cassandraVersion);
+    return versions.knowsImage(image);
   }
 
   /**
@@ -188,10 +198,11 @@ public final class PodTranslator {
             + " runs only the Cassandra container, as a JVM process");
       }
     }
-    if (!knowsImage(container.getImage())) {
-      throw new Refusal("UnsupportedImage", "pod " + name + ": local mode runs only the image cassandra:"
-          + cassandraVersion + " (Cassandra " + cassandraVersion + " from Maven Central), not '" + container.getImage()
-          + "'; set spec.cassandraVersion: \"" + cassandraVersion + "\" and remove spec.image", false);
+    CassandraDistribution distribution;
+    try {
+      distribution = versions.distributionFor(container.getImage());
+    } catch (CassandraVersions.Unavailable e) {
+      throw new Refusal(e.reason(), "pod " + name + ": " + e.getMessage(), e.waiting());
     }
     if ((container.getCommand() != null && !container.getCommand().isEmpty())
         || (container.getArgs() != null && !container.getArgs().isEmpty())) {
@@ -323,7 +334,8 @@ public final class PodTranslator {
         podDir.resolve("logs"), options);
     long grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
         : pod.getSpec().getTerminationGracePeriodSeconds();
-    return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace), notRun);
+    return new Translation(address, spec, files, readiness(container), Duration.ofSeconds(grace), notRun,
+        distribution);
   }
 
   /** The containers local mode runs: the Cassandra container and the agent's init container. */

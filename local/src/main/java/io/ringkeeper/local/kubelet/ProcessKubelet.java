@@ -382,7 +382,7 @@ public final class ProcessKubelet implements AutoCloseable {
         Files.createDirectories(t.spec().configDir());
         stdoutOffset = size(t.spec().logDir().resolve("stdout.log"));
         systemLogOffset = size(t.spec().logDir().resolve("system.log"));
-        process = launcher.start(t.spec());
+        process = launcher.start(t.spec(), t.distribution());
         Files.writeString(podDir(namespace, name).resolve("pid"), process.pid() + "\n", StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
         LOG.warn("cannot start pod {}/{}: {}", namespace, name, e.toString());

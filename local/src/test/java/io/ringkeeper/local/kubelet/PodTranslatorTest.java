@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.JvmSpec;
 import io.ringkeeper.api.v1alpha1.PodTemplate;
+import io.ringkeeper.local.cassandra.CassandraDistribution;
+import io.ringkeeper.local.cassandra.CassandraVersions;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.resources.CassandraYaml;
@@ -159,6 +161,26 @@ class PodTranslatorTest {
         .satisfies(e -> assertThat(((PodTranslator.Refusal) e).reason()).isEqualTo("UnsupportedImage"));
     assertThat(translator().knowsImage("docker.io/library/cassandra:5.0.9")).isTrue();
     assertThat(translator().knowsImage("cassandra:5.0")).isFalse();
+  }
+
+  @Test
+  void aPodOnAnotherFiveZeroReleaseRunsThatReleasesJarsFromTheCache() throws Exception {
+    CassandraDistribution bundled = new CassandraDistribution(dir.resolve("java"), dir.resolve("lib-5.0.9"), agentJar);
+    Path cached = Files.createDirectories(dir.resolve("cache").resolve("5.0.8"));
+    Files.writeString(cached.resolve(".complete"), "5.0.8\n");
+    PodTranslator translator = new PodTranslator(CassandraVersions.fetching(bundled, "5.0.9", dir.resolve("cache")),
+        agentJar, List.of(), "256M", pool);
+    Pod pod = new PodBuilder(pod()).editSpec().editFirstContainer().withImage("cassandra:5.0.8").endContainer()
+        .endSpec().build();
+    PodTranslator.Translation t = translator.translate(pod, lookup(), dir.resolve("pod"),
+        claim -> dir.resolve("volumes").resolve(claim));
+    assertThat(t.distribution().libDir()).isEqualTo(cached);
+    assertThat(translate(pod()).distribution()).isNull(); // the bundled release: the launcher's own jars
+    Pod old = new PodBuilder(pod()).editSpec().editFirstContainer().withImage("cassandra:4.1.10").endContainer()
+        .endSpec().build();
+    assertThatThrownBy(() -> translator.translate(old, lookup(), dir.resolve("pod"), c -> dir.resolve(c)))
+        .isInstanceOf(PodTranslator.Refusal.class).hasMessageContaining("cassandra:4.1.10")
+        .hasMessageContaining("JDK 8 or 11");
   }
 
   @Test

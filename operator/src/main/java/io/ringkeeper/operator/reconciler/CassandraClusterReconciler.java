@@ -41,7 +41,7 @@ import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Planner;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
-import io.ringkeeper.operator.maintenance.Maintenance;
+import io.ringkeeper.operator.reconciler.upkeep.UpkeepStage;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.NodeEndpoint;
@@ -120,7 +120,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final KubeWriter writer;
   private final StatusWriter statusWriter;
   private final EventRecorder events;
-  private final Maintenance maintenance;
+  private final UpkeepStage upkeep;
   private final NodeOperations operations;
   private final OperationFacts operationFacts;
   private final AccessSync accessSync;
@@ -147,7 +147,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     this.writer = new KubeWriter(client);
     this.statusWriter = new StatusWriter(client);
     this.events = new EventRecorder(client, clock);
-    this.maintenance = new Maintenance(poller.agents(), config.pollInterval());
+    this.upkeep = new UpkeepStage(poller.agents(), config.pollInterval());
     this.operations = new NodeOperations(client, writer, config, clock);
     this.accessSync = new AccessSync(clock);
     this.operationFacts = new OperationFacts(config);
@@ -458,10 +458,13 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     CassandraClusterStatus before = cr.getStatus();
     CassandraClusterStatus status = StatusBuilder.build(inputs);
     amend.accept(status);
-    Maintenance.Outcome upkeep = inputs.plan() == null ? new Maintenance.Outcome(List.of(), null)
-        : maintenance.update(cr, status, poller.endpoints(Observer.key(cr)), inputs.observed().nodes(),
-            inputs.now());
-    if (inputs.plan() != null && Boolean.TRUE.equals(status.getRingFormed())) {
+    // A cluster that stops, is stopped or starts again runs no repair, compaction window or node task: the
+    // previous records stand until it runs again.
+    boolean hibernating = Boolean.TRUE.equals(cr.getSpec().getStopped()) || (status.getOperation() != null
+        && (status.getOperation().getType() == io.ringkeeper.api.v1alpha1.OperationType.Hibernate
+            || status.getOperation().getType() == io.ringkeeper.api.v1alpha1.OperationType.Wake));
+    UpkeepStage.Outcome upkeep = hibernating ? new UpkeepStage.Outcome(List.of(), null) : upkeep(cr, status, inputs);
+    if (inputs.plan() != null && !hibernating && Boolean.TRUE.equals(status.getRingFormed())) {
       StatusBuilder.withUpkeep(status, upkeep.repair(), upkeep.maintenance(), upkeep.repairOverdue());
     }
     statusListener.accept(Observer.key(cr), status);
@@ -476,6 +479,16 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     }
     milestones.forEach(e -> events.record(written != null ? written : cr, e));
     return upkeep.recheckAfter();
+  }
+
+  /**
+   * The upkeep stage: repair, compaction windows and node tasks from the poller's last round (observe), decided by
+   * the domain planners (plan), fired by the executor without waiting (act); its records go to the status stage.
+   * Not run on a cluster whose spec is invalid (no plan).
+   */
+  private UpkeepStage.Outcome upkeep(CassandraCluster cr, CassandraClusterStatus status, StatusBuilder.Inputs inputs) {
+    return inputs.plan() == null ? new UpkeepStage.Outcome(List.of(), null)
+        : upkeep.update(cr, status, poller.endpoints(Observer.key(cr)), inputs.observed().nodes(), inputs.now());
   }
 
   private static Collection<List<String>> extraRacks(CassandraCluster cr, List<KnownNode> known) {
@@ -547,7 +560,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   @Override
   public DeleteControl cleanup(CassandraCluster cr, Context<CassandraCluster> context) {
     poller.forget(Observer.key(cr));
-    maintenance.forget(cr);
+    upkeep.forget(cr);
     statusListener.accept(Observer.key(cr), null);
     ReclaimPolicy reclaim = cr.getSpec().getStorage() == null || cr.getSpec().getStorage().getReclaim() == null
         ? ReclaimPolicy.Retain : cr.getSpec().getStorage().getReclaim();

@@ -45,6 +45,11 @@ public final class Labels {
    * operator upgrade restarts nothing.
    */
   public static final String RUNS_HASH = "ringkeeper.io/runs-hash";
+  /**
+   * Annotation on the cluster: the nodes to fence, comma-separated (e.g. {@code orders-dc1-r1-0}). On the cluster, not
+   * on the pod: a fenced node's pod is deleted, and the mark must outlive it so the pod is not re-created.
+   */
+  public static final String FENCED = "ringkeeper.io/fenced";
   /** On the cluster: restart every node, one at a time (value: any new value, e.g. a timestamp). On a pod: that node. */
   public static final String RESTART = "ringkeeper.io/restart";
   /** Pod annotation: the cluster's restart annotation the pod was created under. */

@@ -182,7 +182,15 @@ class InvalidSpecIT {
             "spec.storage.size: 512Mi is smaller than the 1Gi of existing claim"),
         Arguments.of("storage class changed", (Consumer<CassandraCluster>) c -> c.getSpec().getStorage()
             .setStorageClassName("other"),
-            "spec.storage.storageClassName: is 'other' but the nodes' claims use 'std'"));
+            "spec.storage.storageClassName: is 'other' but the nodes' claims use 'std'"),
+        Arguments.of("cassandraVersion downgraded", (Consumer<CassandraCluster>) c -> c.getSpec()
+            .setCassandraVersion("5.0.8"), "spec.cassandraVersion: 5.0.8 would downgrade the nodes from 5.0.9;"
+            + " Cassandra cannot read back the files a newer release wrote, so downgrades are refused; set"
+            + " spec.cassandraVersion back to 5.0.9"),
+        Arguments.of("image tag downgraded", (Consumer<CassandraCluster>) c -> c.getSpec()
+            .setImage("cassandra:5.0.6"), "spec.image: 5.0.6 would downgrade the nodes from 5.0.9"),
+        Arguments.of("cassandraVersion on an unknown release line", (Consumer<CassandraCluster>) c -> c.getSpec()
+            .setCassandraVersion("6.0.0"), "spec.cassandraVersion: 6.0.0 is not a release line the operator knows"));
   }
 
   @ParameterizedTest(name = "{0}")

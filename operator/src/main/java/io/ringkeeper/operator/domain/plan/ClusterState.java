@@ -27,6 +27,7 @@ import java.util.Set;
  * @param rebuilds the datacenters added to the running cluster, pending or rebuilt, as recorded in status
  * @param keyspaces how the keyspaces replicate, asked of a node while a rebuild may be due; null when unknown
  * @param access the roles wanted and set; null when the operator does not manage them (tests of other rules)
+ * @param intents what the user asked to stop: the whole cluster (spec.stopped), fenced nodes
  */
 public record ClusterState(
     String cluster,
@@ -42,7 +43,22 @@ public record ClusterState(
     Instant now,
     List<Rebuild> rebuilds,
     List<KeyspaceReplication> keyspaces,
-    Access access) {
+    Access access,
+    Intents intents) {
+
+  /**
+   * What the user asked to take out of service.
+   *
+   * @param stopped spec.stopped: the whole cluster hibernates
+   * @param fenced the nodes named in the cluster's fenced annotation (names as written, possibly unknown)
+   */
+  public record Intents(boolean stopped, Set<String> fenced) {
+    public static final Intents NONE = new Intents(false, Set.of());
+
+    public Intents {
+      fenced = Set.copyOf(fenced);
+    }
+  }
 
   public ClusterState {
     Objects.requireNonNull(cluster, "cluster");
@@ -53,6 +69,30 @@ public record ClusterState(
     Objects.requireNonNull(now, "now");
     rebuilds = rebuilds == null ? List.of() : List.copyOf(rebuilds);
     keyspaces = keyspaces == null ? null : List.copyOf(keyspaces);
+    intents = intents == null ? Intents.NONE : intents;
+  }
+
+  public ClusterState(String cluster, int numTokens, List<Datacenter> datacenters, boolean ringFormed,
+      List<KnownNode> known, Map<String, NodeFacts> facts, Operation operation, JobFacts job, boolean deleteVolumes,
+      Set<String> volumes, Instant now, List<Rebuild> rebuilds, List<KeyspaceReplication> keyspaces, Access access) {
+    this(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes, volumes, now,
+        rebuilds, keyspaces, access, Intents.NONE);
+  }
+
+  /** The same state with these stop requests. */
+  public ClusterState withIntents(Intents asked) {
+    return new ClusterState(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes,
+        volumes, now, rebuilds, keyspaces, access, asked);
+  }
+
+  /** spec.stopped: the cluster is to hibernate. */
+  public boolean stopped() {
+    return intents.stopped();
+  }
+
+  /** Whether the user asked for this node to be fenced. */
+  public boolean fenced(String node) {
+    return intents.fenced().contains(node);
   }
 
   public ClusterState(String cluster, int numTokens, List<Datacenter> datacenters, boolean ringFormed,
@@ -65,7 +105,7 @@ public record ClusterState(
   /** The same state with these roles wanted and set. */
   public ClusterState withAccess(Access wanted) {
     return new ClusterState(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes,
-        volumes, now, rebuilds, keyspaces, wanted);
+        volumes, now, rebuilds, keyspaces, wanted, intents);
   }
 
   /** A state without added datacenters. */
@@ -85,7 +125,7 @@ public record ClusterState(
   /** The same state with these added datacenters and keyspaces. */
   public ClusterState withRebuilds(List<Rebuild> added, List<KeyspaceReplication> replication) {
     return new ClusterState(cluster, numTokens, datacenters, ringFormed, known, facts, operation, job, deleteVolumes,
-        volumes, now, added, replication, access);
+        volumes, now, added, replication, access, intents);
   }
 
   /** The pending rebuild of a datacenter added to the running cluster, if it was not rebuilt yet. */

@@ -15,7 +15,18 @@ public enum OperationKind {
   /** A lost node replaced by an empty one with the same tokens. */
   Replace,
   /** The nodes of a datacenter added to the running cluster stream its data from an existing one, one at a time. */
-  Rebuild;
+  Rebuild,
+  /** spec.stopped: every node drained and stopped, one at a time; recorded for as long as the cluster is stopped. */
+  Hibernate,
+  /** spec.stopped back to false: the stopped nodes started again, one at a time, with their volumes and tokens. */
+  Wake,
+  /** A node named in the cluster's fenced annotation drained and its pod stopped; its volume is kept. */
+  Fence;
+
+  /** Whether the operation stops or starts the whole cluster (spec.stopped): upkeep and node tasks pause. */
+  public boolean hibernation() {
+    return this == Hibernate || this == Wake;
+  }
 
   /** Whether the operation changes the datacenter's size (phase Scaling). */
   public boolean scaling() {

@@ -48,6 +48,9 @@ final class OperationPlanner {
       case RollingRestart, Restart -> restart(state, op);
       case Replace -> replace(state, op);
       case Rebuild -> rebuild(state, op);
+      case Hibernate -> Hibernation.nextHibernate(state, op);
+      case Wake -> Hibernation.nextWake(state, op);
+      case Fence -> Hibernation.nextFence(state, op);
     };
   }
 

@@ -19,5 +19,9 @@ public enum OperationStep {
   /** An empty node with the lost node's tokens starts with replace_address_first_boot. */
   Replacing,
   /** The node streams the data of its ranges from the source datacenter (agent rebuild job). */
-  Rebuilding
+  Rebuilding,
+  /** Hibernate: every node is stopped; waiting for spec.stopped to be set back to false. */
+  Stopped,
+  /** Wake: the node's pod is created again with its volume and tokens; waiting for it to be up and normal. */
+  Starting
 }

@@ -36,7 +36,9 @@ import java.util.Set;
  *       ring is added node by node and recorded for a rebuild), rebuild an added datacenter once it is complete
  *       and the keyspaces replicate to it, restart nodes whose configuration changed or that were asked to
  *       restart, then grow volumes ({@link #resize}: patch them, hold a refused one until its retry is due, wait
- *       for the storage class to expand them); else {@link Step.Idle}.
+ *       for the storage class to expand them); else {@link Step.Idle}. spec.stopped starts a Hibernate operation
+ *       before any of these, once no other runs; a node named fenced is fenced right after replacements
+ *       ({@link Hibernation}).
  * </ol>
  * Every operation starts with a {@link Step.RecordOperation} (status only), so its first disruptive step runs in a
  * later reconcile with the operation already recorded. The rules each step relies on are in {@link SafetyRules}.
@@ -69,7 +71,9 @@ public final class Planner {
     List<NodeId> toCreate = new ArrayList<>();
     for (KnownNode node : state.known()) {
       NodeFacts facts = state.factsOf(node.name());
-      if (facts.podExists() || (op != null && node.name().equals(op.node()) && ownsPod(op))) {
+      if (facts.podExists() || (op != null && node.name().equals(op.node()) && ownsPod(op))
+          || Hibernation.keepsDown(op, node.name()) || (state.fenced(node.name()) && state.ringFormed())
+          || (state.stopped() && state.ringFormed() && op == null)) {
         continue;
       }
       if (SafetyRules.mayStartWithRecordedTokens(state.ringFormed(), facts)) {
@@ -88,9 +92,17 @@ public final class Planner {
     if (op == null) {
       op = InFlight.infer(state);
     }
+    if (state.stopped() && op == null) {
+      return new Plan(new Step.RecordOperation(Hibernation.hibernate(state), null), held);
+    }
+    String hibernationWait = state.stopped() ? SafetyRules.hibernationMustWait(op) : null;
+    if (hibernationWait != null) {
+      held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
+    }
     Step step = op != null ? operations.next(state, op) : null;
-    // Roles are set when no operation is under way or the one under way waits: it takes nothing down.
-    if (op == null || step instanceof Step.Await) {
+    // Roles are set when no operation is under way or the one under way waits: it takes nothing down. Not while
+    // the cluster stops or starts: its nodes are going down.
+    if ((op == null || step instanceof Step.Await) && (op == null || !op.kind().hibernation())) {
       Optional<Step> access = Access.next(state, held);
       if (access.isPresent()) {
         return new Plan(access.get(), held);
@@ -151,6 +163,10 @@ public final class Planner {
     Step replace = replacement(state);
     if (replace != null) {
       return replace;
+    }
+    Step fence = Hibernation.fence(state, held);
+    if (fence != null) {
+      return fence;
     }
     for (int i = 0; i < state.datacenters().size(); i++) {
       Step scale = scale(state, i, held);

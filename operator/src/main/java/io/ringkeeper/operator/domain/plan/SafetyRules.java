@@ -49,6 +49,14 @@ import java.util.Set;
  *       ready too: {@link #notReadyOthersOrSource}; each of its nodes is rebuilt once (status.rebuilds and
  *       status.operation.done record it).
  * </ul>
+ * Rules of taking nodes out of service ({@link Hibernation}):
+ * <ul>
+ *   <li>A node is never fenced while another replica of its ranges is down: no other node of its datacenter is
+ *       fenced or not ready ({@link #fenceRefusal}); the request is reported and nothing changes.
+ *   <li>Hibernation never interrupts a running operation (a decommission, a join, a replacement, a rebuild would be
+ *       left half done): it starts once the operation ended ({@link #hibernationMustWait}).
+ *   <li>A stopped or fenced node keeps its volume and its recorded tokens; it is started again only on them.
+ * </ul>
  * Rules of upkeep (the upkeep planner, domain.upkeep):
  * <ul>
  *   <li>A node task's job starts on a node only while no cluster operation runs and every node of the node's
@@ -191,5 +199,43 @@ public final class SafetyRules {
       return "datacenter " + datacenter + " is not healthy (" + String.join(", ", notUp) + " not up)";
     }
     return null;
+  }
+
+  /**
+   * Why the node may not be fenced now, or null when it may: fencing takes its replicas of every range it holds
+   * down, so it is refused while another replica of those ranges may be down, that is while another node of its
+   * datacenter is fenced or not ready (up, normal, seen up by its peers).
+   */
+  public static String fenceRefusal(ClusterState state, String node) {
+    KnownNode known = state.node(node).orElse(null);
+    if (known == null) {
+      return "no node " + node + " is recorded in this cluster";
+    }
+    String dc = known.id().datacenter();
+    List<String> fencedOthers = Planner.sorted(state.knownIn(dc)).stream().map(KnownNode::name)
+        .filter(n -> !n.equals(node) && state.fenced(n) && !state.factsOf(n).podExists()).toList();
+    if (!fencedOthers.isEmpty()) {
+      return "node " + String.join(", ", fencedOthers) + " of datacenter " + dc + " is fenced already; fencing "
+          + node + " too would take two replicas of its ranges down";
+    }
+    List<String> down = notReadyOthers(state, dc, node);
+    if (!down.isEmpty()) {
+      return "another node of datacenter " + dc + " is not ready (" + String.join(", ", down) + "); fencing " + node
+          + " would take two replicas of its ranges down";
+    }
+    return null;
+  }
+
+  /**
+   * Why hibernation may not start now, or null when it may: never in the middle of another operation, which would
+   * be left half done (a node half decommissioned or joined, a replacement without its data).
+   */
+  public static String hibernationMustWait(Operation running) {
+    if (running == null || running.kind().hibernation()) {
+      return null;
+    }
+    return "the running " + running.kind() + " operation"
+        + (running.node() == null ? " of datacenter " + running.datacenter() : " of node " + running.node())
+        + " is never interrupted; the cluster hibernates once it ended";
   }
 }

@@ -119,7 +119,28 @@ public final class OperationFacts {
         ? keyspaces(sourceEndpoints(known, rebuilds, endpoints), agents) : null;
     return new ClusterState(base.cluster(), base.numTokens(), base.datacenters(), ringFormed, known, facts, op,
         job(op, endpoints, agents), deleteVolumes(cr), volumes, now)
-        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? replication : null);
+        .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? replication : null)
+        .withIntents(intents(cr));
+  }
+
+  /** spec.stopped and the nodes named in the cluster's fenced annotation. */
+  public static ClusterState.Intents intents(CassandraCluster cr) {
+    return new ClusterState.Intents(Boolean.TRUE.equals(cr.getSpec().getStopped()), fenced(cr));
+  }
+
+  /** The node names of the cluster's {@value Labels#FENCED} annotation (comma- or space-separated). */
+  public static Set<String> fenced(CassandraCluster cr) {
+    Map<String, String> annotations = cr.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(Labels.FENCED);
+    Set<String> names = new HashSet<>();
+    if (value != null) {
+      for (String name : value.split("[,\\s]+")) {
+        if (!name.isBlank()) {
+          names.add(name.trim());
+        }
+      }
+    }
+    return names;
   }
 
   /**

@@ -2,9 +2,13 @@ package io.ringkeeper.operator.reconciler.observe;
 
 import io.ringkeeper.api.v1alpha1.CompactionThroughputWindow;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
+import io.ringkeeper.api.v1alpha1.RepairParallelism;
+import io.ringkeeper.api.v1alpha1.RepairSpec;
+import io.ringkeeper.operator.domain.repair.RepairMode;
 import io.ringkeeper.operator.domain.schedule.Durations;
 import io.ringkeeper.operator.domain.upkeep.CompactionWindow;
 import io.ringkeeper.operator.domain.upkeep.NodeTask;
+import io.ringkeeper.operator.domain.upkeep.RepairSettings;
 import java.time.ZoneId;
 import java.util.List;
 
@@ -28,5 +32,21 @@ public final class UpkeepSpecs {
         .map(t -> new NodeTask(t.getName(), t.getSchedule(), NodeTask.Operation.valueOf(t.getOperation().name()),
             t.getKeyspaces(), t.getTables()))
         .toList();
+  }
+
+  /** The repair section of the spec with its defaults filled in. */
+  public static RepairSettings repair(RepairSpec spec) {
+    RepairSpec s = spec == null ? new RepairSpec() : spec;
+    RepairParallelism p = s.getParallelism() == null ? RepairParallelism.Sequential : s.getParallelism();
+    RepairMode mode = switch (p) {
+      case Sequential -> RepairMode.SEQUENTIAL;
+      case Parallel -> RepairMode.PARALLEL;
+      case DatacenterAware -> RepairMode.DATACENTER_AWARE;
+    };
+    return new RepairSettings(s.getKeyspaces() == null ? List.of() : List.copyOf(s.getKeyspaces()),
+        s.getSegmentsPerNode() == null ? 16 : s.getSegmentsPerNode(), mode,
+        s.getIntensity() == null ? 0.5 : s.getIntensity(),
+        Durations.parse(s.getSegmentTimeout() == null ? "30m" : s.getSegmentTimeout()),
+        s.getSegmentRetries() == null ? 3 : s.getSegmentRetries());
   }
 }

@@ -17,6 +17,8 @@ public final class Conditions {
   public static final String DEGRADED = "Degraded";
   public static final String VALID = "Valid";
   public static final List<String> ORDER = List.of(READY, PROGRESSING, DEGRADED, VALID);
+  /** Set while some keyspace is repaired at all: whether one went longer than its gc_grace_seconds unrepaired. */
+  public static final String REPAIR_OVERDUE = "RepairOverdue";
 
   private Conditions() {}
 
@@ -35,6 +37,21 @@ public final class Conditions {
         .withObservedGeneration(generation)
         .withLastTransitionTime(since)
         .build();
+  }
+
+  /**
+   * The {@value #REPAIR_OVERDUE} condition.
+   *
+   * @param overdue the overdue keyspaces, each with how long since its last repair; empty: none
+   */
+  public static Condition repairOverdue(List<Condition> previous, List<String> overdue, long generation,
+      Instant now) {
+    return overdue.isEmpty()
+        ? of(previous, REPAIR_OVERDUE, false, "WithinGcGrace",
+            "Every repaired keyspace completed a repair within its gc_grace_seconds", generation, now)
+        : of(previous, REPAIR_OVERDUE, true, "GcGraceExceeded",
+            "Not repaired within gc_grace_seconds, deleted data may reappear: " + String.join("; ", overdue)
+                + ". Set spec.repair.schedule or annotate ringkeeper.io/repair=<timestamp>", generation, now);
   }
 
   public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -20,6 +20,7 @@ import io.ringkeeper.operator.domain.plan.Held;
 import io.ringkeeper.operator.domain.plan.Access;
 import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.NodeHealth;
+import io.ringkeeper.operator.domain.plan.OperationStep;
 import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.domain.tokens.RingNode;
@@ -28,8 +29,10 @@ import io.ringkeeper.operator.node.NodeInfo;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
+import io.ringkeeper.operator.reconciler.observe.OperationFacts;
 import io.ringkeeper.operator.reconciler.observe.OperationRecords;
 import io.ringkeeper.operator.reconciler.validate.Problem;
+import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.SpecDefaults;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -145,6 +149,10 @@ public final class StatusBuilder {
     }
   }
 
+  /** status.nodes[].message of a fenced node whose pod is stopped. */
+  public static final String FENCED_MESSAGE = "fenced (" + Labels.FENCED + " on the cluster): drained and stopped,"
+      + " volume and tokens kept; remove it from the annotation to start it again";
+
   private static List<NodeStatus> nodes(Inputs in) {
     CassandraCluster cr = in.cr();
     Map<String, List<RingNode>> members = new LinkedHashMap<>();
@@ -156,6 +164,8 @@ public final class StatusBuilder {
     members.forEach((dc, list) -> ownership.putAll(
         Ownerships.of(list, replicationFactor(cr, dc)).byNode()));
 
+    Set<String> fenced = OperationFacts.fenced(cr);
+    boolean stopped = Boolean.TRUE.equals(cr.getSpec().getStopped());
     List<NodeStatus> result = new ArrayList<>();
     List<KnownNode> ordered = in.known().stream()
         .sorted((a, b) -> NodeId.ORDER.compare(a.id(), b.id())).toList();
@@ -197,6 +207,13 @@ public final class StatusBuilder {
             ? previous.getDownSince() : StatusTimes.format(in.now()));
       }
       List<String> messages = new ArrayList<>();
+      if (fenced.contains(node.name())) {
+        // Never counted ready while fenced, even in the moment before its pod is gone.
+        entry.setReady(false);
+        messages.add(pod == null ? FENCED_MESSAGE : "fenced: being drained and stopped");
+      } else if (stopped && pod == null) {
+        messages.add("stopped (spec.stopped): volume and tokens kept");
+      }
       if (view != null && view.message() != null) {
         messages.add(view.message());
       }
@@ -296,7 +313,16 @@ public final class StatusBuilder {
     // A new cluster is Ready once its superuser can log in: the nodes are up before the roles are set.
     boolean firstRoles = in.plan() != null && in.plan().step() instanceof Step.SetAccess
         && (previous.getAccess() == null || previous.getAccess().getDefaultSuperuser() == null);
-    Condition ready = allReady && firstRoles
+    OperationStatus op = status.getOperation();
+    boolean hibernated = op != null && op.getType() == OperationType.Hibernate
+        && OperationStep.Stopped.name().equals(op.getStep());
+    List<String> fencedDown = nodes.stream().filter(n -> n.getMessage() != null
+        && n.getMessage().startsWith(FENCED_MESSAGE)).map(NodeStatus::getName).toList();
+    Condition ready = hibernated
+        ? Conditions.of(before, Conditions.READY, false, "Stopped", "The cluster is stopped (spec.stopped): "
+            + nodes.size() + " nodes stopped, their volumes and tokens kept; set spec.stopped to false to start them"
+            + " again", generation, now)
+        : allReady && firstRoles
         ? Conditions.of(before, Conditions.READY, false, "SettingRoles", readyCount + "; the superuser is being"
             + " created from its Secret", generation, now)
         : allReady
@@ -306,7 +332,10 @@ public final class StatusBuilder {
             generation, now);
 
     Condition degraded;
-    if (!identity.isEmpty()) {
+    if (hibernated) {
+      degraded = Conditions.of(before, Conditions.DEGRADED, false, "Stopped", "The cluster is stopped on purpose"
+          + " (spec.stopped)", generation, now);
+    } else if (!identity.isEmpty()) {
       degraded = Conditions.of(before, Conditions.DEGRADED, true, "TokenMismatch", String.join("; ", identity),
           generation, now);
     } else if (!lost.isEmpty()) {
@@ -316,7 +345,10 @@ public final class StatusBuilder {
       degraded = Conditions.of(before, Conditions.DEGRADED, true, access.get(0).reason(),
           access.stream().map(Held::message).collect(Collectors.joining("; ")), generation, now);
     } else if (formed && nodes.stream().anyMatch(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)) {
-      degraded = Conditions.of(before, Conditions.DEGRADED, true, "NodesDown", nodes.stream()
+      boolean onlyFenced = nodes.stream().filter(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)
+          .allMatch(n -> fencedDown.contains(n.getName()));
+      degraded = Conditions.of(before, Conditions.DEGRADED, true, onlyFenced ? "NodesFenced" : "NodesDown",
+          nodes.stream()
           .filter(n -> n.getState() == io.ringkeeper.api.v1alpha1.NodeState.DN)
           .map(n -> n.getName() + " is down since " + n.getDownSince()
               + (n.getMessage() == null ? "" : " (" + n.getMessage() + ")"))
@@ -347,6 +379,9 @@ public final class StatusBuilder {
       status.setPhase(switch (status.getOperation().getType()) {
         case RollingRestart, Restart -> ClusterPhase.Restarting;
         case Replace -> ClusterPhase.Replacing;
+        case Hibernate -> hibernated ? ClusterPhase.Stopped : ClusterPhase.Stopping;
+        case Wake -> ClusterPhase.Starting;
+        case Fence -> ClusterPhase.Degraded;
         default -> ClusterPhase.Scaling;
       });
     } else if (isDegraded) {
@@ -367,6 +402,12 @@ public final class StatusBuilder {
     if (operation != null && operation.getType() != OperationType.Create) {
       String message = step instanceof Step.Await a ? a.message()
           : step instanceof Step.Wait w ? w.message() : describe(operation);
+      // A change that waits for the operation to end (e.g. spec.stopped) is told beside it.
+      for (Held waiting : pending) {
+        if (waiting.reason().equals("HibernationWaiting")) {
+          message = message + "; " + waiting.message();
+        }
+      }
       return Conditions.of(before, Conditions.PROGRESSING, true, operation.getType().name()
           + (operation.getStep() == null ? "" : operation.getStep()), message, generation, now);
     }

@@ -3,6 +3,9 @@ package io.ringkeeper.operator.reconciler.status;
 import io.ringkeeper.api.v1alpha1.CompactionWindowStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTaskStatus;
+import io.ringkeeper.api.v1alpha1.NodeState;
+import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.operator.domain.upkeep.SstableUpgrade;
 import io.ringkeeper.operator.domain.upkeep.TaskRecord;
 import io.ringkeeper.operator.domain.upkeep.WindowRecord;
 import io.ringkeeper.operator.reconciler.observe.StatusTimes;
@@ -71,6 +74,16 @@ public final class UpkeepRecords {
       out.add(t);
     }
     status.setTasks(out);
+  }
+
+  /** Records the Cassandra release the SSTables were last upgraded for (or first seen on). */
+  public static void putSstablesVersion(MaintenanceStatus status, String version) {
+    status.setSstablesVersion(version);
+  }
+
+  /** The nodes' releases as the SSTable upgrade rule sees them, from the node entries of a status. */
+  public static List<SstableUpgrade.Node> releases(List<NodeStatus> nodes) {
+    return nodes.stream().map(n -> new SstableUpgrade.Node(n.getState() == NodeState.UN, n.getVersion())).toList();
   }
 
   private static Instant time(String rfc3339) {

@@ -15,6 +15,7 @@ import io.ringkeeper.api.v1alpha1.RackSpec;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.domain.schedule.Durations;
+import io.ringkeeper.operator.domain.upgrade.UpgradePath;
 import io.ringkeeper.operator.resources.CassandraYaml;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.SpecDefaults;
@@ -75,6 +76,7 @@ public final class SpecValidator {
       return problems;
     }
     version(spec, problems);
+    upgradePath(cr, problems);
     datacenters(cr, claims, problems);
     immutables(cr, problems);
     schedules(spec, problems);
@@ -143,6 +145,49 @@ public final class SpecValidator {
       problems.add(new Problem("spec.cassandraVersion", version + " is not supported: Ringkeeper configures nodes"
           + " through cassandra.settings.* properties, which Cassandra reads since 4.1; use 4.1.0 or later"));
     }
+  }
+
+  /**
+   * The version change a spec asks for must be an upgrade path the operator carries out ({@link UpgradePath}). The
+   * "from" versions are those the nodes' agents report (status.nodes[].version): what actually runs, which a spec
+   * edited twice before a reconcile, or an image whose tag differs from spec.cassandraVersion, would misstate. The
+   * target is spec.image's tag when it is a release version (the image is what the nodes run), else
+   * spec.cassandraVersion. A new cluster, or nodes that report no version yet, have nothing to check.
+   */
+  private static void upgradePath(CassandraCluster cr, List<Problem> problems) {
+    CassandraClusterSpec spec = cr.getSpec();
+    if (cr.getStatus() == null || cr.getStatus().getNodes() == null || cr.getStatus().getNodes().isEmpty()) {
+      return;
+    }
+    String field = "spec.cassandraVersion";
+    String target = spec.getCassandraVersion();
+    String tag = releaseTag(spec.getImage());
+    if (tag != null) {
+      field = "spec.image";
+      target = tag;
+    } else if (target == null || !VERSION.matcher(target).matches()) {
+      return; // version() reports it
+    }
+    List<String> running = cr.getStatus().getNodes().stream().map(NodeStatus::getVersion).toList();
+    UpgradePath.Decision decision = UpgradePath.checkCluster(running, target, field);
+    if (!decision.allowed()) {
+      problems.add(new Problem(decision.field(), decision.reason()));
+    }
+  }
+
+  private static final Pattern IMAGE_RELEASE_TAG = Pattern.compile("^([0-9]+\\.[0-9]+\\.[0-9]+)(?:[-_.+].*)?$");
+
+  /** The release version an image's tag starts with ({@code cassandra:5.0.8}, {@code r/c:5.0.8-jammy}), or null. */
+  static String releaseTag(String image) {
+    if (image == null || image.isBlank() || image.contains("@")) {
+      return null;
+    }
+    int colon = image.lastIndexOf(':');
+    if (colon < 0 || colon < image.lastIndexOf('/')) {
+      return null;
+    }
+    Matcher m = IMAGE_RELEASE_TAG.matcher(image.substring(colon + 1));
+    return m.matches() ? m.group(1) : null;
   }
 
   private static void datacenters(CassandraCluster cr, Map<String, PersistentVolumeClaim> claims,

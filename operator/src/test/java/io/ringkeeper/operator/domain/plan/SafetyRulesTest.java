@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Set;
+import io.ringkeeper.operator.domain.model.NodeId;
 import org.junit.jupiter.api.Test;
 
 class SafetyRulesTest {
@@ -98,5 +99,43 @@ class SafetyRulesTest {
     assertThat(SafetyRules.upkeepMustWait(true, "dc1", List.of())).isEqualTo("a cluster operation is in progress");
     assertThat(SafetyRules.upkeepMustWait(false, "dc1", List.of("n2", "n4")))
         .isEqualTo("datacenter dc1 is not healthy (n2, n4 not up)");
+  }
+
+  @Test
+  void aNodeIsNeverFencedWhileAnotherReplicaOfItsRangesIsDown() {
+    NodeId a = new NodeId("demo", "dc1", "r1", 0);
+    NodeId b = new NodeId("demo", "dc1", "r2", 0);
+    NodeId c = new NodeId("demo", "dc1", "r3", 0);
+    NodeId d = new NodeId("demo", "dc2", "r1", 0);
+    List<KnownNode> known = List.of(new KnownNode(a, List.of(1L), true), new KnownNode(b, List.of(2L), true),
+        new KnownNode(c, List.of(3L), true), new KnownNode(d, List.of(4L), true));
+    NodeFacts up = new NodeFacts(true, true, NodeHealth.UP_NORMAL);
+    NodeFacts stopped = new NodeFacts(false, true, NodeHealth.DOWN);
+    ClusterState healthy = new ClusterState("demo", 1, List.of(), true, known,
+        java.util.Map.of(a.name(), up, b.name(), up, c.name(), up, d.name(), stopped));
+    // A node down in another datacenter holds other replicas: fencing is allowed.
+    assertThat(SafetyRules.fenceRefusal(healthy, a.name())).isNull();
+
+    ClusterState oneFenced = new ClusterState("demo", 1, List.of(), true, known,
+        java.util.Map.of(a.name(), stopped, b.name(), up, c.name(), up, d.name(), up))
+        .withIntents(new ClusterState.Intents(false, java.util.Set.of(a.name(), b.name())));
+    assertThat(SafetyRules.fenceRefusal(oneFenced, b.name()))
+        .contains(a.name() + " of datacenter dc1 is fenced already", "two replicas");
+
+    ClusterState oneDown = new ClusterState("demo", 1, List.of(), true, known,
+        java.util.Map.of(a.name(), up, b.name(), new NodeFacts(true, true, NodeHealth.DOWN), c.name(), up,
+            d.name(), up));
+    assertThat(SafetyRules.fenceRefusal(oneDown, a.name())).contains(b.name() + " (DOWN)", "two replicas");
+    assertThat(SafetyRules.fenceRefusal(oneDown, "demo-dc1-r9-0")).contains("no node demo-dc1-r9-0");
+  }
+
+  @Test
+  void hibernationNeverInterruptsAnotherOperation() {
+    java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    assertThat(SafetyRules.hibernationMustWait(null)).isNull();
+    assertThat(SafetyRules.hibernationMustWait(Operation.start(OperationKind.Wake, "dc1", "n",
+        OperationStep.Starting, t))).isNull();
+    assertThat(SafetyRules.hibernationMustWait(Operation.start(OperationKind.ScaleDown, "dc1", "n",
+        OperationStep.Decommissioning, t))).contains("ScaleDown", "node n", "never interrupted");
   }
 }

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import io.ringkeeper.api.v1alpha1.CompactionThroughputWindow;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
@@ -30,10 +30,10 @@ final class CompactionWindows {
    * @return when the windows need a look again: the end of the window in force or the next start
    */
   Instant apply(List<CompactionThroughputWindow> windows, String timeZone, MaintenanceStatus status,
-      List<MaintenanceNode> nodes, Instant now, List<ClusterEvent> events) {
+      List<UpkeepTarget> nodes, Instant now, List<ClusterEvent> events) {
     CompactionPlanner.Plan plan = CompactionPlanner.plan(UpkeepSpecs.windows(windows), UpkeepSpecs.zone(timeZone),
-        UpkeepRecords.window(status), MaintenanceNode.upkeep(nodes), now);
-    List<Answer> answers = executor.perform(plan.steps(), MaintenanceNode.endpoints(nodes));
+        UpkeepRecords.window(status), UpkeepTarget.upkeep(nodes), now);
+    List<Answer> answers = executor.perform(plan.steps(), UpkeepTarget.endpoints(nodes));
     CompactionPlanner.Outcome outcome = CompactionPlanner.record(plan, answers);
     UpkeepRecords.putWindow(status, outcome.window());
     outcome.notices().forEach(n -> events.add(ClusterEvent.of(n)));

@@ -1,7 +1,8 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringkeeper.operator.domain.upkeep.SstableUpgrade;
 import io.ringkeeper.operator.reconciler.status.StatusBuilder;
 import io.ringkeeper.operator.testing.ImmediateAgents;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class UpgradeSSTablesTest {
   private final TestClock clock = new TestClock(Instant.parse("2026-05-01T10:00:00Z"));
   private final FakeJobs agents = new FakeJobs(clock);
-  private final Maintenance maintenance = new Maintenance(new ImmediateAgents(agents), Duration.ofSeconds(5));
-  private final List<MaintenanceNode> nodes = RepairRunnerTest.nodes(3, 2, 3);
+  private final UpkeepStage maintenance = new UpkeepStage(new ImmediateAgents(agents), Duration.ofSeconds(5));
+  private final List<UpkeepTarget> nodes = RepairRunnerTest.nodes(3, 2, 3);
   private CassandraCluster cr = new CassandraCluster();
 
   UpgradeSSTablesTest() {
@@ -49,7 +50,7 @@ class UpgradeSSTablesTest {
     status.setPhase(ClusterPhase.Ready);
     Map<String, NodeObservation> observations = new HashMap<>();
     List<NodeEndpoint> endpoints = new ArrayList<>();
-    for (MaintenanceNode n : nodes) {
+    for (UpkeepTarget n : nodes) {
       NodeStatus s = new NodeStatus();
       s.setName(n.name());
       s.setDatacenter(n.datacenter());
@@ -67,7 +68,7 @@ class UpgradeSSTablesTest {
     if (cr.getStatus() != null) {
       status.setConditions(new ArrayList<>(cr.getStatus().getConditions()));
     }
-    Maintenance.Outcome outcome = maintenance.update(cr, status, endpoints, observations, clock.instant());
+    UpkeepStage.Outcome outcome = maintenance.update(cr, status, endpoints, observations, clock.instant());
     if (Boolean.TRUE.equals(status.getRingFormed())) {
       StatusBuilder.withUpkeep(status, outcome.repair(), outcome.maintenance(), outcome.repairOverdue());
     }
@@ -81,7 +82,7 @@ class UpgradeSSTablesTest {
 
   private MaintenanceTaskStatus upgradeTask() {
     return cr.getStatus().getMaintenance().getTasks().stream()
-        .filter(t -> t.getName().equals(Maintenance.UPGRADE_TASK)).findFirst().orElse(null);
+        .filter(t -> t.getName().equals(SstableUpgrade.TASK)).findFirst().orElse(null);
   }
 
   @Test

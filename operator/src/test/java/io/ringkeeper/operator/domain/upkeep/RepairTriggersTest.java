@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.domain.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,8 @@ import io.ringkeeper.api.v1alpha1.RepairRunStatus;
 import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
+import io.ringkeeper.operator.reconciler.status.RepairRecords;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,24 +22,33 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class RepairSchedulingTest {
+class RepairTriggersTest {
   private final CassandraCluster cr = new CassandraCluster();
   private final RepairStatus repair = new RepairStatus();
   private final List<ClusterEvent> events = new ArrayList<>();
 
-  RepairSchedulingTest() {
+  RepairTriggersTest() {
     cr.getMetadata().setName("c");
     cr.getMetadata().setAnnotations(new HashMap<>());
     cr.setSpec(new CassandraClusterSpec());
     cr.getSpec().setRepair(new RepairSpec());
   }
 
-  private Optional<RepairScheduling.Trigger> due(String at) {
+  private Optional<RepairTriggers.Trigger> due(String at) {
     return due(at, List.of(), List.of());
   }
 
-  private Optional<RepairScheduling.Trigger> due(String at, List<NodeStatus> before, List<NodeStatus> after) {
-    return RepairScheduling.due(cr, repair, before, after, Duration.ofHours(3), Instant.parse(at), events);
+  private Optional<RepairTriggers.Trigger> due(String at, List<NodeStatus> before, List<NodeStatus> after) {
+    RepairSpec spec = cr.getSpec().getRepair();
+    String authChange = cr.getStatus() == null || cr.getStatus().getAccess() == null ? null
+        : cr.getStatus().getAccess().getReplicationChangedAt();
+    RepairTriggers.Outcome outcome = RepairTriggers.due(spec.getSchedule(), UpkeepSpecs.zone(spec.getTimeZone()),
+        cr.getMetadata().getAnnotations().get(Labels.REPAIR_REQUEST), authChange, repair.getRunning() != null,
+        repair.getRunning() == null ? null : repair.getRunning().getId(), RepairRecords.triggers(repair),
+        RepairRecords.nodes(before), RepairRecords.nodes(after), Duration.ofHours(3), Instant.parse(at));
+    RepairRecords.putTriggers(repair, outcome.record());
+    outcome.notices().forEach(n -> events.add(ClusterEvent.of(n)));
+    return outcome.trigger();
   }
 
   private static NodeStatus node(String name, NodeState state, String downSince) {
@@ -104,7 +115,7 @@ class RepairSchedulingTest {
     assertThat(due("2026-01-01T10:00:01Z")).isEmpty();
     repair.setRunning(null);
     assertThat(due("2026-01-01T10:00:02Z"))
-        .hasValue(new RepairScheduling.Trigger("AuthReplication", Set.of(), List.of("system_auth")));
+        .hasValue(new RepairTriggers.Trigger("AuthReplication", Set.of(), List.of("system_auth")));
     assertThat(repair.getLastAuthRepairFor()).isEqualTo("2026-01-01T10:00:00Z");
     assertThat(due("2026-01-01T10:00:03Z")).isEmpty();
     cr.getStatus().getAccess().setReplicationChangedAt("2026-01-02T10:00:00Z");
@@ -129,9 +140,9 @@ class RepairSchedulingTest {
     List<NodeStatus> before = List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z"),
         node("n2", NodeState.DN, "2026-01-01T02:00:00Z"));
     List<NodeStatus> after = List.of(node("n1", NodeState.UN, null), node("n2", NodeState.UN, null));
-    Optional<RepairScheduling.Trigger> trigger = due("2026-01-01T04:00:00Z", before, after);
+    Optional<RepairTriggers.Trigger> trigger = due("2026-01-01T04:00:00Z", before, after);
     // n1 was down 4 h (> 3 h), n2 only 2 h: hints cover n2.
-    assertThat(trigger).hasValue(new RepairScheduling.Trigger("HintWindow", Set.of("n1")));
+    assertThat(trigger).hasValue(new RepairTriggers.Trigger("HintWindow", Set.of("n1")));
     assertThat(events).extracting(ClusterEvent::reason).containsExactly("HintWindowExceeded");
     assertThat(repair.getPendingHintRepairs()).isEmpty();
   }
@@ -147,7 +158,7 @@ class RepairSchedulingTest {
     assertThat(due("2026-01-01T03:31:00Z", down, starting)).isEmpty();
     List<NodeStatus> back = List.of(node("n1", NodeState.UN, null), node("n2", NodeState.UN, null));
     assertThat(due("2026-01-01T03:32:00Z", starting, back))
-        .hasValue(new RepairScheduling.Trigger("HintWindow", Set.of("n1")));
+        .hasValue(new RepairTriggers.Trigger("HintWindow", Set.of("n1")));
     assertThat(repair.getPendingHintRepairs()).isEmpty();
     assertThat(events).hasSize(1);
   }
@@ -160,6 +171,6 @@ class RepairSchedulingTest {
     assertThat(repair.getPendingHintRepairs()).containsExactly("n1");
     repair.setRunning(null);
     assertThat(due("2026-01-01T05:00:00Z", List.of(node("n1", NodeState.UN, null)),
-        List.of(node("n1", NodeState.UN, null)))).hasValue(new RepairScheduling.Trigger("HintWindow", Set.of("n1")));
+        List.of(node("n1", NodeState.UN, null)))).hasValue(new RepairTriggers.Trigger("HintWindow", Set.of("n1")));
   }
 }

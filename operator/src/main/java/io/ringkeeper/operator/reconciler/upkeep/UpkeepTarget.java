@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import io.ringkeeper.operator.domain.upkeep.UpkeepNode;
 import io.ringkeeper.operator.node.NodeEndpoint;
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A node as maintenance sees it in one reconcile.
+ * A node as the upkeep stage sees it in one reconcile.
  *
  * @param name node name
  * @param datacenter its datacenter
@@ -17,9 +17,9 @@ import java.util.Objects;
  * @param endpoint where its agent listens; null when its pod has no IP
  * @param up whether it is up and normal (UN) and its agent answers
  */
-public record MaintenanceNode(String name, String datacenter, String rack, List<Long> tokens, NodeEndpoint endpoint,
+public record UpkeepTarget(String name, String datacenter, String rack, List<Long> tokens, NodeEndpoint endpoint,
     boolean up) {
-  public MaintenanceNode {
+  public UpkeepTarget {
     Objects.requireNonNull(name, "name");
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
   }
@@ -30,12 +30,12 @@ public record MaintenanceNode(String name, String datacenter, String rack, List<
   }
 
   /** The nodes as the upkeep planner sees them. */
-  static List<UpkeepNode> upkeep(List<MaintenanceNode> nodes) {
+  static List<UpkeepNode> upkeep(List<UpkeepTarget> nodes) {
     return nodes.stream().map(n -> new UpkeepNode(n.name(), n.datacenter(), n.usable())).toList();
   }
 
   /** The agents of the nodes that have one, by node name. */
-  static Map<String, NodeEndpoint> endpoints(List<MaintenanceNode> nodes) {
+  static Map<String, NodeEndpoint> endpoints(List<UpkeepTarget> nodes) {
     Map<String, NodeEndpoint> out = new HashMap<>();
     nodes.stream().filter(n -> n.endpoint() != null).forEach(n -> out.put(n.name(), n.endpoint()));
     return out;

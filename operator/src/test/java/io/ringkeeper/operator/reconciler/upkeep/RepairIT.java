@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import static io.ringkeeper.operator.testing.ClusterAssertions.condition;
 import static io.ringkeeper.operator.testing.ClusterAssertions.conditionMessage;
@@ -10,6 +10,7 @@ import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.KeyspaceInfo;
 import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.reconciler.status.Conditions;
 import io.ringkeeper.operator.testing.FakeJobs;
 import io.ringkeeper.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -85,8 +86,8 @@ class RepairIT {
   void anAnnotatedRepairRepairsEverySegmentOnceAndStatusShowsIt() {
     String ns = ready("annotated", "0 1 * * 0");
     CassandraCluster overdue = harness.awaitCluster(ns, "annotated", Duration.ofSeconds(20),
-        c -> "True/GcGraceExceeded".equals(condition(c, Maintenance.REPAIR_OVERDUE)));
-    assertThat(conditionMessage(overdue, Maintenance.REPAIR_OVERDUE)).contains("orders (never repaired");
+        c -> "True/GcGraceExceeded".equals(condition(c, Conditions.REPAIR_OVERDUE)));
+    assertThat(conditionMessage(overdue, Conditions.REPAIR_OVERDUE)).contains("orders (never repaired");
     assertThat(overdue.getStatus().getRepair().getNext()).isNotNull();
     assertThat(Instant.parse(overdue.getStatus().getRepair().getNext())).isAfter(Instant.now());
 
@@ -102,7 +103,7 @@ class RepairIT {
       assertThat(k.getLastCompleted()).isNotNull();
       assertThat(k.getGcGraceSeconds()).isEqualTo(6);
     });
-    assertThat(condition(done, Maintenance.REPAIR_OVERDUE)).isEqualTo("False/WithinGcGrace");
+    assertThat(condition(done, Conditions.REPAIR_OVERDUE)).isEqualTo("False/WithinGcGrace");
     List<FakeJobs.Job> jobs = repairs("annotated");
     assertThat(jobs).hasSize(12);
     assertThat(new HashSet<>(jobs.stream().map(j -> j.request.ranges()).toList())).hasSize(12);

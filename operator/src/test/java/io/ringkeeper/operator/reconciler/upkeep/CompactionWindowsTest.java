@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,7 @@ class CompactionWindowsTest {
   private final List<ClusterEvent> events = new ArrayList<>();
   private CompactionWindows windows = new CompactionWindows(new UpkeepExecutor(new ImmediateAgents(agents)));
   private MaintenanceStatus status = new MaintenanceStatus();
-  private List<MaintenanceNode> nodes = RepairRunnerTest.nodes(3, 1, 1);
+  private List<UpkeepTarget> nodes = RepairRunnerTest.nodes(3, 1, 1);
   private final List<CompactionThroughputWindow> spec = List.of(window("0 22 * * *", "8h", 256));
 
   static CompactionThroughputWindow window(String schedule, String duration, int mib) {
@@ -65,9 +65,9 @@ class CompactionWindowsTest {
 
   @Test
   void aWindowSurvivesAnOperatorRestartAndANodeDownAtItsStartIsSetWhenBack() throws Exception {
-    MaintenanceNode down = nodes.get(1);
-    List<MaintenanceNode> all = nodes;
-    nodes = List.of(all.get(0), new MaintenanceNode(down.name(), down.datacenter(), down.rack(), down.tokens(),
+    UpkeepTarget down = nodes.get(1);
+    List<UpkeepTarget> all = nodes;
+    nodes = List.of(all.get(0), new UpkeepTarget(down.name(), down.datacenter(), down.rack(), down.tokens(),
         down.endpoint(), false), all.get(2));
     Instant recheck = at("2026-03-02T23:00:00Z");
     assertThat(recheck).as("a node is left to set: look again soon").isEqualTo("2026-03-02T23:00:00Z");

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -7,18 +7,30 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceSpec;
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
-import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.NodeState;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.upkeep.NodeTask;
+import io.ringkeeper.operator.domain.upkeep.RepairDeadlines;
+import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
+import io.ringkeeper.operator.domain.upkeep.RepairSettings;
+import io.ringkeeper.operator.domain.upkeep.RepairTriggers;
+import io.ringkeeper.operator.domain.upkeep.SstableUpgrade;
+import io.ringkeeper.operator.domain.upkeep.UpkeepRecheck;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.KeyspaceObservations;
+import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
 import io.ringkeeper.operator.reconciler.status.Conditions;
+import io.ringkeeper.operator.reconciler.status.RepairRecords;
+import io.ringkeeper.operator.reconciler.status.UpkeepRecords;
+import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,43 +39,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Repair and maintenance of a cluster, one step per reconcile, called by the reconciler after the status was
- * built and before it is written: from the previous {@code status.repair} and {@code status.maintenance} it
- * computes the next ones and the {@value #REPAIR_OVERDUE} condition, which the status stage puts in the status
- * ({@link io.ringkeeper.operator.reconciler.status.StatusBuilder#withUpkeep}), and says when the cluster needs
+ * The upkeep stage of a reconcile (repair, compaction windows, node tasks), run by the reconciler between building
+ * the status and writing it: for each kind of upkeep, observe (the poller's last round, never a call), plan (the
+ * pure planners of {@code domain/upkeep}), act (the {@link UpkeepExecutor} fires, never waits), and hand the next
+ * {@code status.repair}, {@code status.maintenance} and {@value Conditions#REPAIR_OVERDUE} condition to the status
+ * stage ({@link io.ringkeeper.operator.reconciler.status.StatusBuilder#withUpkeep}), with when the cluster needs
  * another look (a running segment, the next cron time). Nothing happens until the ring has formed.
  */
-public final class Maintenance {
-  public static final String REPAIR_OVERDUE = "RepairOverdue";
-  /** The task status entry of the SSTable upgrade that follows a version upgrade. */
-  public static final String UPGRADE_TASK = "upgradesstables-after-upgrade";
+public final class UpkeepStage {
   static final Duration DEFAULT_HINT_WINDOW = Duration.ofHours(3);
-  /** Even an idle cluster is looked at this often, so gc_grace_seconds deadlines are noticed. */
-  static final Duration MAX_RECHECK = Duration.ofMinutes(5);
-  private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+  private static final Logger LOG = LoggerFactory.getLogger(UpkeepStage.class);
 
   private final Duration tick;
   private final RepairRunner runner;
   private final CompactionWindows windows;
   private final NodeTasks tasks;
-  private final KeyspaceSchema schema;
+  private final KeyspaceObservations schema;
   private final ObjectMapper json = Serialization.jsonMapper();
-  private final Map<String, Boolean> known = new ConcurrentHashMap<>();
 
   /**
    * @param agents the node agents as the poller saw them, and their commands (never waited for)
    * @param tick how soon to look again while work runs on the nodes
    */
-  public Maintenance(Agents agents, Duration tick) {
+  public UpkeepStage(Agents agents, Duration tick) {
     this.tick = tick;
     this.runner = new RepairRunner(agents);
-    this.schema = new KeyspaceSchema(agents);
+    this.schema = new KeyspaceObservations(agents);
     this.windows = new CompactionWindows(new UpkeepExecutor(agents));
     this.tasks = new NodeTasks(agents);
   }
@@ -74,7 +79,7 @@ public final class Maintenance {
    *
    * @param repair the next {@code status.repair}; null: none
    * @param maintenance the next {@code status.maintenance}
-   * @param repairOverdue the {@value #REPAIR_OVERDUE} condition; null when no keyspace is repaired
+   * @param repairOverdue the {@value Conditions#REPAIR_OVERDUE} condition; null when no keyspace is repaired
    */
   public record Outcome(List<ClusterEvent> events, Duration recheckAfter, RepairStatus repair,
       MaintenanceStatus maintenance, Condition repairOverdue) {
@@ -95,25 +100,26 @@ public final class Maintenance {
     Instant deadline = null;
     Condition overdueCondition = null;
     String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
-    List<MaintenanceNode> nodes = nodes(status, endpoints, observations);
+    List<UpkeepTarget> nodes = nodes(status, endpoints, observations);
     if (!Boolean.TRUE.equals(status.getRingFormed())) {
       // Asked for already, so the poller has the schema when the ring forms: one status write, not two.
-      schema.warmUp(key, nodes);
+      schema.warmUp(key, UpkeepTarget.upkeep(nodes), UpkeepTarget.endpoints(nodes));
       return new Outcome(events, null);
     }
-    known.put(key, true);
-    RepairSettings settings = RepairSettings.of(cr.getSpec().getRepair());
+    RepairSettings settings = UpkeepSpecs.repair(cr.getSpec().getRepair());
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
-    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, nodes, now);
+    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, UpkeepTarget.upkeep(nodes),
+        UpkeepTarget.endpoints(nodes));
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
 
     boolean awaitingSchema = false;
     if (keyspaces.isPresent()) {
       RepairStatus beforeDue = copy(repair, RepairStatus.class);
       List<ClusterEvent> dueEvents = new ArrayList<>();
-      Optional<RepairScheduling.Trigger> trigger = RepairScheduling.due(cr, repair, previousNodes,
-          status.getNodes(), hintWindow(observations), now, dueEvents);
-      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, nodes, now) : Optional.empty();
+      Optional<RepairTriggers.Trigger> trigger = due(cr, repair, previousNodes, status.getNodes(),
+          hintWindow(observations), now, dueEvents);
+      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, UpkeepTarget.upkeep(nodes),
+          UpkeepTarget.endpoints(nodes), now) : Optional.empty();
       if (trigger.isPresent() && current.isEmpty()) {
         // Due, but no node has answered since: leave the trigger unconsumed and look again next tick.
         repair = beforeDue;
@@ -133,15 +139,12 @@ public final class Maintenance {
           java.util.Set.of());
       Instant created = cr.getMetadata().getCreationTimestamp() == null ? null
           : Instant.parse(cr.getMetadata().getCreationTimestamp());
-      List<String> overdue = RepairScheduling.overdue(repair, wholeRing, keyspaces.get(), created, now);
-      deadline = RepairScheduling.nextDeadline(repair, created).orElse(null);
-      if (!repair.getKeyspaces().isEmpty()) {
-        overdueCondition = (overdue.isEmpty()
-            ? Conditions.of(previousConditions(cr), REPAIR_OVERDUE, false, "WithinGcGrace",
-                "Every repaired keyspace completed a repair within its gc_grace_seconds", gen(cr), now)
-            : Conditions.of(previousConditions(cr), REPAIR_OVERDUE, true, "GcGraceExceeded",
-                "Not repaired within gc_grace_seconds, deleted data may reappear: " + String.join("; ", overdue)
-                    + ". Set spec.repair.schedule or annotate ringkeeper.io/repair=<timestamp>", gen(cr), now));
+      RepairDeadlines.Overdue overdue = RepairDeadlines.overdue(RepairRecords.keyspaces(repair),
+          wholeRing.keyspaces(), keyspaces.get(), created, now);
+      RepairRecords.putKeyspaces(repair, overdue.keyspaces());
+      deadline = RepairDeadlines.nextDeadline(overdue.keyspaces(), created).orElse(null);
+      if (!overdue.keyspaces().isEmpty()) {
+        overdueCondition = Conditions.repairOverdue(previousConditions(cr), overdue.overdue(), gen(cr), now);
       }
     }
 
@@ -151,113 +154,74 @@ public final class Maintenance {
     String zone = cr.getSpec().getRepair() == null ? null : cr.getSpec().getRepair().getTimeZone();
     Instant windowCheck = windows.apply(spec == null ? List.of() : spec.getCompactionThroughput(), zone, upkeep,
         nodes, now, events);
-    List<MaintenanceTask> taskList = new ArrayList<>(spec == null ? List.of() : spec.getTasks());
-    Set<String> startNow = upgradeAfterVersionChange(status, upkeep, taskList, events);
-    NodeTasks.Progress progress = tasks.apply(taskList, zone, upkeep, nodes, status.getOperation() != null,
-        startNow, now, events);
-
-    Duration recheck = recheck(repair, deadline, now);
-    // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
-    if (progress.running() || (windowCheck != null && !windowCheck.isAfter(now)) || keyspaces.isEmpty()
-        || awaitingSchema) {
-      recheck = tick;
-    } else {
-      recheck = shorter(recheck, windowCheck, now);
-      recheck = shorter(recheck, progress.next(), now);
+    List<NodeTask> taskList = new ArrayList<>(UpkeepSpecs.tasks(spec == null ? List.of() : spec.getTasks()));
+    SstableUpgrade.Decision upgrade = SstableUpgrade.decide(UpkeepRecords.releases(status.getNodes()),
+        upkeep.getSstablesVersion(), upkeep.getTasks().stream().anyMatch(t -> SstableUpgrade.TASK.equals(t.getName())),
+        taskList.stream().anyMatch(t -> SstableUpgrade.TASK.equals(t.name())));
+    if (upgrade.notice() != null) {
+      events.add(ClusterEvent.of(upgrade.notice()));
     }
+    UpkeepRecords.putSstablesVersion(upkeep, upgrade.recorded());
+    if (upgrade.task()) {
+      taskList.add(SstableUpgrade.task());
+    }
+    NodeTasks.Progress progress = tasks.run(taskList, zone, upkeep, nodes, status.getOperation() != null,
+        upgrade.startNow() ? Set.of(SstableUpgrade.TASK) : Set.of(), now, events);
+
+    // Look again soon while work runs on the nodes, a node is left to set, or no node told the schema yet.
+    Duration recheck = UpkeepRecheck.after(tick, repair.getRunning() != null,
+        progress.running() || keyspaces.isEmpty() || awaitingSchema,
+        repair.getNext() == null ? null : Instant.parse(repair.getNext()), deadline, windowCheck, progress.next(), now);
     return new Outcome(events, recheck, empty(repair) ? null : repair, upkeep, overdueCondition);
   }
 
-  /**
-   * UpgradeSSTables after a version upgrade: once every node is up on the same release and it differs from the
-   * one recorded, the {@value #UPGRADE_TASK} task runs (one node at a time, like any task) and the new release
-   * is recorded. The first release seen is recorded without running anything.
-   */
-  private static Set<String> upgradeAfterVersionChange(CassandraClusterStatus status, MaintenanceStatus upkeep,
-      List<MaintenanceTask> taskList, List<ClusterEvent> events) {
-    List<NodeStatus> nodes = status.getNodes();
-    String version = nodes.isEmpty() ? null : nodes.get(0).getVersion();
-    boolean common = version != null && nodes.stream()
-        .allMatch(n -> n.getState() == NodeState.UN && version.equals(n.getVersion()));
-    Set<String> startNow = Set.of();
-    if (common && upkeep.getSstablesVersion() == null) {
-      upkeep.setSstablesVersion(version);
-    } else if (common && !version.equals(upkeep.getSstablesVersion())) {
-      events.add(ClusterEvent.normal("SSTableUpgradeStarted", "", "Every node runs " + version + " (was "
-          + upkeep.getSstablesVersion() + "): upgrading SSTables, one node at a time"));
-      upkeep.setSstablesVersion(version);
-      startNow = Set.of(UPGRADE_TASK);
-    }
-    boolean known = upkeep.getTasks().stream().anyMatch(t -> UPGRADE_TASK.equals(t.getName()));
-    if ((known || !startNow.isEmpty()) && taskList.stream().noneMatch(t -> UPGRADE_TASK.equals(t.getName()))) {
-      MaintenanceTask upgrade = new MaintenanceTask();
-      upgrade.setName(UPGRADE_TASK);
-      upgrade.setOperation(io.ringkeeper.api.v1alpha1.MaintenanceOperation.UpgradeSSTables);
-      taskList.add(upgrade);
-    }
-    return startNow;
+  /** Whether a run starts now; updates the scheduling part of {@code repair}. */
+  static Optional<RepairTriggers.Trigger> due(CassandraCluster cr, RepairStatus repair, List<NodeStatus> previousNodes,
+      List<NodeStatus> currentNodes, Duration hintWindow, Instant now, List<ClusterEvent> events) {
+    RepairSpec spec = cr.getSpec().getRepair();
+    Map<String, String> annotations = cr.getMetadata().getAnnotations();
+    String authChange = cr.getStatus() == null || cr.getStatus().getAccess() == null ? null
+        : cr.getStatus().getAccess().getReplicationChangedAt();
+    RepairTriggers.Outcome outcome = RepairTriggers.due(spec == null ? null : spec.getSchedule(),
+        UpkeepSpecs.zone(spec == null ? null : spec.getTimeZone()),
+        annotations == null ? null : annotations.get(Labels.REPAIR_REQUEST), authChange, repair.getRunning() != null,
+        repair.getRunning() == null ? null : repair.getRunning().getId(), RepairRecords.triggers(repair),
+        RepairRecords.nodes(previousNodes), RepairRecords.nodes(currentNodes), hintWindow, now);
+    RepairRecords.putTriggers(repair, outcome.record());
+    outcome.notices().forEach(n -> events.add(ClusterEvent.of(n)));
+    return outcome.trigger();
   }
 
-  private static Duration shorter(Duration current, Instant at, Instant now) {
-    if (at == null || !at.isAfter(now)) {
-      return current;
-    }
-    Duration until = Duration.between(now, at).plusSeconds(1);
-    return until.compareTo(current) < 0 ? until : current;
-  }
-
-  private void start(RepairStatus repair, RepairScheduling.Trigger trigger, List<MaintenanceNode> nodes,
+  private void start(RepairStatus repair, RepairTriggers.Trigger trigger, List<UpkeepTarget> nodes,
       List<RepairKeyspace> keyspaces, RepairSettings settings, Instant now, List<ClusterEvent> events) {
     RepairPlan plan = runner.plan(nodes, keyspaces,
         trigger.keyspaces().isEmpty() ? settings.keyspaces() : trigger.keyspaces(), settings.segmentsPerNode(),
         trigger.nodes());
-    String skipped = plan.skipped().isEmpty() ? "" : "; skipped " + plan.skipped().entrySet().stream()
-        .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "));
-    if (plan.size() == 0) {
-      repair.setLastResult("Succeeded");
-      repair.setLastMessage("Nothing to repair (" + trigger.name() + ")" + skipped);
-      events.add(ClusterEvent.normal("RepairNothingToDo", "", repair.getLastMessage()));
-      return;
+    RepairRunPlanner.Start start = RepairRunPlanner.start(plan, trigger, now);
+    if (start.run() == null) {
+      RepairRecords.putResult(repair, true, start.notice().message());
+    } else {
+      RepairRecords.putRun(repair, start.run());
+      LOG.info(start.notice().message());
     }
-    repair.setRunning(RepairRunner.newRun(plan, trigger.name(), trigger.nodes(), now));
-    String message = "Repair run " + repair.getRunning().getId() + " started (" + trigger.name()
-        + (trigger.nodes().isEmpty() ? "" : " for " + String.join(", ", new java.util.TreeSet<>(trigger.nodes())))
-        + "): " + plan.size() + " segments of " + String.join(", ", plan.keyspaces()) + skipped;
-    LOG.info(message);
-    events.add(ClusterEvent.normal("RepairStarted", "", message));
-  }
-
-  /** While a run goes: the tick. Otherwise the next cron time or gc_grace deadline, at most {@link #MAX_RECHECK}. */
-  private Duration recheck(RepairStatus repair, Instant deadline, Instant now) {
-    if (repair.getRunning() != null) {
-      return tick;
-    }
-    Duration wait = MAX_RECHECK;
-    for (Instant t : new Instant[] {repair.getNext() == null ? null : Instant.parse(repair.getNext()), deadline}) {
-      if (t != null && t.isAfter(now)) {
-        Duration until = Duration.between(now, t).plusSeconds(1);
-        wait = until.compareTo(wait) < 0 ? until : wait;
-      }
-    }
-    return wait;
+    events.add(ClusterEvent.of(start.notice()));
   }
 
   /** Forgets what is cached for a deleted cluster. */
   public void forget(CassandraCluster cr) {
     String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
-    known.remove(key);
     schema.forget(key);
   }
 
-  static List<MaintenanceNode> nodes(CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,
+  static List<UpkeepTarget> nodes(CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,
       Map<String, NodeObservation> observations) {
     Map<String, NodeEndpoint> byNode = new java.util.HashMap<>();
     endpoints.forEach(e -> byNode.put(e.node(), e));
-    List<MaintenanceNode> out = new ArrayList<>();
+    List<UpkeepTarget> out = new ArrayList<>();
     for (NodeStatus n : status.getNodes()) {
       NodeObservation o = observations.get(n.getName());
       boolean up = n.getState() == NodeState.UN && o != null && o.answeredNow();
-      out.add(new MaintenanceNode(n.getName(), n.getDatacenter(), n.getRack(), n.getTokens(),
+      out.add(new UpkeepTarget(n.getName(), n.getDatacenter(), n.getRack(), n.getTokens(),
           byNode.get(n.getName()), up));
     }
     return out;

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,11 @@ import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.KeyspaceInfo;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.TokenRange;
+import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.observe.KeyspaceObservations;
+import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
+import io.ringkeeper.operator.reconciler.status.RepairRecords;
 import io.ringkeeper.operator.testing.FakeJobs;
 import io.ringkeeper.operator.testing.TestClock;
 import java.time.Duration;
@@ -42,7 +46,7 @@ class RepairRunnerTest {
   private final FakeJobs agents = new FakeJobs(clock);
   private final List<ClusterEvent> events = new ArrayList<>();
   private RepairRunner runner = new RepairRunner(new ImmediateAgents(agents));
-  private List<MaintenanceNode> nodes = nodes(6, 4, 42);
+  private List<UpkeepTarget> nodes = nodes(6, 4, 42);
   private RepairStatus status = new RepairStatus();
   private RepairSpec spec = new RepairSpec();
 
@@ -56,33 +60,33 @@ class RepairRunnerTest {
     spec.setIntensity(1.0);
   }
 
-  static List<MaintenanceNode> nodes(int count, int tokens, long seed) {
+  static List<UpkeepTarget> nodes(int count, int tokens, long seed) {
     Random random = new Random(seed);
-    List<MaintenanceNode> out = new ArrayList<>();
+    List<UpkeepTarget> out = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       List<Long> own = new ArrayList<>();
       for (int t = 0; t < tokens; t++) {
         own.add(random.nextLong());
       }
       String name = "c-dc1-r" + (i % 3 + 1) + "-" + i / 3;
-      out.add(new MaintenanceNode(name, "dc1", "r" + (i % 3 + 1), own,
+      out.add(new UpkeepTarget(name, "dc1", "r" + (i % 3 + 1), own,
           new NodeEndpoint(name, "10.0.0." + (i + 1), 8778, new AgentToken("t")), true));
     }
     return out;
   }
 
   private RepairPlan plan() {
-    return runner.plan(nodes, KeyspaceSchema.of(agents.schema()), List.of(), spec.getSegmentsPerNode(),
+    return runner.plan(nodes, KeyspaceObservations.of(agents.schema()), List.of(), spec.getSegmentsPerNode(),
         Set.of());
   }
 
   private void startRun() {
-    status.setRunning(RepairRunner.newRun(plan(), "Schedule", Set.of(), clock.instant()));
+    RepairRecords.putRun(status, RepairRunPlanner.newRun(plan(), "Schedule", Set.of(), clock.instant()));
   }
 
   private void tick() {
-    events.addAll(runner.advance(status, RepairSettings.of(spec), nodes,
-        Optional.of(KeyspaceSchema.of(agents.schema())), clock.instant()));
+    events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes,
+        Optional.of(KeyspaceObservations.of(agents.schema())), clock.instant()));
   }
 
   private void runUntil(Predicate<RepairStatus> done, Duration step, int maxTicks) {
@@ -222,9 +226,9 @@ class RepairRunnerTest {
   void postponesWhileAReplicaIsDown() {
     startRun();
     RepairPlan plan = plan();
-    MaintenanceNode down = nodes.get(0);
+    UpkeepTarget down = nodes.get(0);
     nodes = new ArrayList<>(nodes);
-    nodes.set(0, new MaintenanceNode(down.name(), down.datacenter(), down.rack(), down.tokens(), down.endpoint(),
+    nodes.set(0, new UpkeepTarget(down.name(), down.datacenter(), down.rack(), down.tokens(), down.endpoint(),
         false));
     for (int i = 0; i < 400; i++) {
       tick();
@@ -302,7 +306,9 @@ class RepairRunnerTest {
 
   @Test
   void aRunRecordedInStatusWithoutATriggerIsStillPlannedAndNamed() {
-    RepairRunStatus run = RepairRunner.newRun(plan(), null, Set.of(), clock.instant());
+    RepairStatus recorded = new RepairStatus();
+    RepairRecords.putRun(recorded, RepairRunPlanner.newRun(plan(), null, Set.of(), clock.instant()));
+    RepairRunStatus run = recorded.getRunning();
     assertThat(run.getId()).startsWith("unknown-");
     assertThat(run.getSegmentsTotal()).isEqualTo(plan().size());
   }
@@ -313,7 +319,7 @@ class RepairRunnerTest {
     tick();
     assertThat(status.getRunning().getActive()).hasSize(1);
     clock.advance(Duration.ofMinutes(1));
-    events.addAll(runner.advance(status, RepairSettings.of(spec), nodes, Optional.empty(), clock.instant()));
+    events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes, Optional.empty(), clock.instant()));
     assertThat(status.getRunning().getActive()).as("its result is not lost").hasSize(1);
     assertThat(status.getRunning().getPostponedReason()).contains("schema");
     tick();

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +24,7 @@ class NodeTasksTest {
   private final List<ClusterEvent> events = new ArrayList<>();
   private NodeTasks tasks = new NodeTasks(new ImmediateAgents(agents));
   private MaintenanceStatus status = new MaintenanceStatus();
-  private List<MaintenanceNode> nodes = RepairRunnerTest.nodes(6, 1, 1);
+  private List<UpkeepTarget> nodes = RepairRunnerTest.nodes(6, 1, 1);
   private final MaintenanceTask gc = new MaintenanceTask();
 
   NodeTasksTest() {
@@ -64,7 +64,7 @@ class NodeTasksTest {
     runFor(Duration.ofMinutes(3));
 
     List<FakeJobs.Job> jobs = agents.history(JobKind.GARBAGE_COLLECT);
-    assertThat(jobs).extracting(j -> j.node).containsExactlyElementsOf(nodes.stream().map(MaintenanceNode::name)
+    assertThat(jobs).extracting(j -> j.node).containsExactlyElementsOf(nodes.stream().map(UpkeepTarget::name)
         .sorted().toList());
     assertThat(jobs).allSatisfy(j -> assertThat(j.request.keyspace()).isEqualTo("orders"));
     assertOneAtATime(jobs);
@@ -88,10 +88,10 @@ class NodeTasksTest {
 
   @Test
   void waitsWhileTheDatacenterIsNotHealthyAndSkipsAnOccurrenceDueMeanwhile() {
-    MaintenanceNode n = nodes.get(3);
-    List<MaintenanceNode> all = nodes;
+    UpkeepTarget n = nodes.get(3);
+    List<UpkeepTarget> all = nodes;
     nodes = new ArrayList<>(all);
-    nodes.set(3, new MaintenanceNode(n.name(), n.datacenter(), n.rack(), n.tokens(), n.endpoint(), false));
+    nodes.set(3, new UpkeepTarget(n.name(), n.datacenter(), n.rack(), n.tokens(), n.endpoint(), false));
     runFor(Duration.ofMinutes(2));
     assertThat(agents.history(JobKind.GARBAGE_COLLECT)).isEmpty();
     assertThat(task().getRunning()).isTrue();

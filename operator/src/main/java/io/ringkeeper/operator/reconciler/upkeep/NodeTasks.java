@@ -1,9 +1,10 @@
-package io.ringkeeper.operator.maintenance;
+package io.ringkeeper.operator.reconciler.upkeep;
 
 import io.ringkeeper.api.v1alpha1.MaintenanceStatus;
 import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.operator.domain.plan.JobFacts;
 import io.ringkeeper.operator.domain.upkeep.Answer;
+import io.ringkeeper.operator.domain.upkeep.NodeTask;
 import io.ringkeeper.operator.domain.upkeep.NodeTaskPlanner;
 import io.ringkeeper.operator.domain.upkeep.TaskRecord;
 import io.ringkeeper.operator.node.Agents;
@@ -41,12 +42,18 @@ final class NodeTasks {
    * @param startNow tasks without a schedule to start now
    * @return whether some task is running (look again soon), and the earliest next due time
    */
-  Progress apply(List<MaintenanceTask> tasks, String timeZone, MaintenanceStatus status, List<MaintenanceNode> nodes,
+  Progress apply(List<MaintenanceTask> tasks, String timeZone, MaintenanceStatus status, List<UpkeepTarget> nodes,
+      boolean operationInProgress, Set<String> startNow, Instant now, List<ClusterEvent> events) {
+    return run(UpkeepSpecs.tasks(tasks), timeZone, status, nodes, operationInProgress, startNow, now, events);
+  }
+
+  /** As {@link #apply}, for the tasks as the planner's values. */
+  Progress run(List<NodeTask> tasks, String timeZone, MaintenanceStatus status, List<UpkeepTarget> nodes,
       boolean operationInProgress, Set<String> startNow, Instant now, List<ClusterEvent> events) {
     List<TaskRecord> previous = UpkeepRecords.tasks(status);
-    Map<String, NodeEndpoint> endpoints = MaintenanceNode.endpoints(nodes);
-    NodeTaskPlanner.Plan plan = NodeTaskPlanner.plan(UpkeepSpecs.tasks(tasks), UpkeepSpecs.zone(timeZone), previous,
-        MaintenanceNode.upkeep(nodes), jobs(previous, nodes, endpoints), operationInProgress, startNow, now);
+    Map<String, NodeEndpoint> endpoints = UpkeepTarget.endpoints(nodes);
+    NodeTaskPlanner.Plan plan = NodeTaskPlanner.plan(tasks, UpkeepSpecs.zone(timeZone), previous,
+        UpkeepTarget.upkeep(nodes), jobs(previous, nodes, endpoints), operationInProgress, startNow, now);
     List<Answer> answers = executor.perform(plan.steps(), endpoints);
     NodeTaskPlanner.Outcome outcome = NodeTaskPlanner.record(plan, answers);
     UpkeepRecords.putTasks(status, outcome.records());
@@ -57,7 +64,7 @@ final class NodeTasks {
   record Progress(boolean running, Instant next) {}
 
   /** The job of each running task whose node still exists, as the poller last saw it. */
-  private Map<String, JobFacts> jobs(List<TaskRecord> records, List<MaintenanceNode> nodes,
+  private Map<String, JobFacts> jobs(List<TaskRecord> records, List<UpkeepTarget> nodes,
       Map<String, NodeEndpoint> endpoints) {
     Map<String, JobFacts> jobs = new HashMap<>();
     for (TaskRecord r : records) {
