@@ -88,6 +88,12 @@ public class CassandraClusterSpec {
   @Default("{}")
   private AuthSpec auth = new AuthSpec();
 
+  @JsonPropertyDescription(
+      "TLS between nodes, for CQL clients and for the node agents: certificates from a per-cluster CA the operator"
+          + " runs, or from your Secrets.")
+  @Default("{}")
+  private TlsSpec tls = new TlsSpec();
+
   @JsonPropertyDescription("Anti-entropy repair run by the operator itself, on a schedule or on demand.")
   @Default("{}")
   private RepairSpec repair = new RepairSpec();
@@ -217,6 +223,14 @@ public class CassandraClusterSpec {
 
   public void setAuth(AuthSpec auth) {
     this.auth = auth;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
   }
 
   public RepairSpec getRepair() {

@@ -32,6 +32,14 @@ public final class Names {
   /** Where the agent-token Secret is mounted; the token is the file {@code token}. */
   public static final String AGENT_TOKEN_DIR = "/etc/ringkeeper/agent";
   public static final String AGENT_TOKEN_KEY = "token";
+  /** Volume and mount of a node's TLS Secret ({@link #nodeTlsSecret}) in the Cassandra container. */
+  public static final String TLS_VOLUME = "tls";
+  public static final String TLS_DIR = "/etc/ringkeeper/tls";
+  /** Keys of a TLS Secret (cert-manager layout, plus keystore.pem: tls.key then tls.crt, what Cassandra reads). */
+  public static final String TLS_CERT_KEY = "tls.crt";
+  public static final String TLS_PRIVATE_KEY = "tls.key";
+  public static final String TLS_CA_KEY = "ca.crt";
+  public static final String TLS_KEYSTORE_KEY = "keystore.pem";
 
   private Names() {}
 
@@ -63,6 +71,19 @@ public final class Names {
   /** Secret with the bearer token of the cluster's node agents. */
   public static String agentTokenSecret(String cluster) {
     return cluster + "-agent-token";
+  }
+
+  /** Secret with the per-cluster CA the operator generates (keys tls.crt, tls.key, ca.crt), unless spec.tls names one. */
+  public static String caSecret(String cluster) {
+    return cluster + "-ca";
+  }
+
+  /**
+   * A node's TLS Secret, written by the operator whatever the certificate's source (keys tls.crt, tls.key, ca.crt,
+   * keystore.pem), mounted at {@link #TLS_DIR}.
+   */
+  public static String nodeTlsSecret(NodeId id) {
+    return id.name() + "-tls";
   }
 
   /** Secret with the superuser's credentials, generated when spec.auth.superuserSecretRef is empty. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterSpec;
+import io.ringkeeper.api.v1alpha1.ClientTls;
 import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.RackSpec;
 import java.math.BigDecimal;
@@ -21,7 +22,32 @@ public final class SpecDefaults {
   public static final long MAX_AUTO_HEAP_BYTES = 8L << 30;
   public static final long MIB = 1L << 20;
 
+  /**
+   * Whether a cluster whose spec.tls.enabled is empty runs TLS. The product default is true (issue #15); it is
+   * false until the operator, the agents, local mode and the test clients all speak TLS.
+   */
+  public static final boolean TLS_BY_DEFAULT = false;
+  /** Lifetime of an operator-issued node certificate when spec.tls.certificateLifetime is empty: 90 days. */
+  public static final String DEFAULT_CERTIFICATE_LIFETIME = "2160h";
+
   private SpecDefaults() {}
+
+  /** spec.tls.enabled, else {@link #TLS_BY_DEFAULT}. */
+  public static boolean tlsEnabled(CassandraClusterSpec spec) {
+    Boolean enabled = spec.getTls() == null ? null : spec.getTls().getEnabled();
+    return enabled == null ? TLS_BY_DEFAULT : enabled;
+  }
+
+  /** Whether plain-text CQL is refused: TLS on and spec.tls.client not Optional. */
+  public static boolean clientTlsRequired(CassandraClusterSpec spec) {
+    return tlsEnabled(spec) && (spec.getTls() == null || spec.getTls().getClient() != ClientTls.Optional);
+  }
+
+  /** spec.tls.certificateLifetime, else {@link #DEFAULT_CERTIFICATE_LIFETIME}. */
+  public static String certificateLifetime(CassandraClusterSpec spec) {
+    String lifetime = spec.getTls() == null ? null : spec.getTls().getCertificateLifetime();
+    return lifetime == null || lifetime.isBlank() ? DEFAULT_CERTIFICATE_LIFETIME : lifetime;
+  }
 
   /** Cassandra's cluster_name: spec.clusterName, else metadata.name. */
   public static String clusterName(CassandraCluster cr) {
