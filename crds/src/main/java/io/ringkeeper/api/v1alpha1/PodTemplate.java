@@ -38,9 +38,10 @@ public class PodTemplate {
   private String serviceAccountName;
 
   @JsonPropertyDescription(
-      "Pod-level security context. runAsUser, runAsGroup and fsGroup default to 999 (the cassandra user of the"
-          + " official image) when left out. The Cassandra container must still be able to write its data"
-          + " volume.")
+      "Pod-level security context; each field set here wins. Left out: runAsNonRoot true, runAsUser, runAsGroup"
+          + " and fsGroup 999 (the cassandra user of the official image), seccompProfile RuntimeDefault. It applies"
+          + " to the operator's containers too, so runAsUser 0, runAsNonRoot false and Unconfined seccomp or"
+          + " AppArmor profiles are refused. The Cassandra container must still be able to write its data volume.")
   private PodSecurityContext securityContext;
 
   @JsonPropertyDescription(

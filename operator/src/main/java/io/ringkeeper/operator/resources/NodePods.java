@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -59,6 +61,8 @@ public final class NodePods {
   public static final String TOPOLOGY_HOST = "kubernetes.io/hostname";
   /** The cassandra user of the official image; the volume is made writable for its group. */
   public static final long CASSANDRA_UID = 999;
+  /** The container runtime's default seccomp filter, the node pods' unless the template names another. */
+  public static final String SECCOMP_RUNTIME_DEFAULT = "RuntimeDefault";
   /**
    * Cassandra drains on SIGTERM (flushes memtables, stops accepting writes) so that the restart replays no
    * commit log; a loaded node may need minutes for that.
@@ -139,13 +143,16 @@ public final class NodePods {
    * mounts) and the rendered configuration. The agent's init container is left out: it carries the operator's
    * image, and upgrading the operator must restart no node. The replace option is left out too: it acts on first
    * boot only, so the replacement runs the same as the node it replaced. A pod template is added only when it
-   * sets something, so a cluster without one keeps the hash it had before templates existed.
+   * sets something, so a cluster without one keeps the hash it had before templates existed. The pod's security
+   * context (the user, group and seccomp profile the node runs with) is in it too: adding it, with the containers'
+   * security contexts, changed every hash once, so an upgrade to that operator restarts every node once.
    */
   public static String runsHash(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     Container container = cassandraContainer(cr.getSpec(), node.withoutReplace(), config);
     String template = canonical(template(cr.getSpec()));
     String added = "{}".equals(template) ? "" : "|" + template;
-    return Hashes.of(Serialization.asJson(container) + "|" + configHash + added);
+    String context = Serialization.asJson(securityContext(template(cr.getSpec()).getSecurityContext()));
+    return Hashes.of(Serialization.asJson(container) + "|" + configHash + added + "|" + context);
   }
 
   /**
@@ -197,12 +204,17 @@ public final class NodePods {
   }
 
   /**
-   * The template's security context, with the operator's defaults (the cassandra user, owning the volume through
-   * fsGroup) for the user and group fields it leaves out.
+   * The template's security context, each field it sets winning, with the operator's defaults for those it leaves
+   * out: the cassandra user and group, owning the volume through fsGroup, runAsNonRoot and the runtime's default
+   * seccomp profile. The values that would weaken the operator's containers (root, runAsNonRoot false, an
+   * unconfined profile) are refused before a pod is built (PodTemplateRules).
    */
   private static PodSecurityContext securityContext(PodSecurityContext fromTemplate) {
     PodSecurityContextBuilder merged = fromTemplate == null
         ? new PodSecurityContextBuilder() : new PodSecurityContextBuilder(fromTemplate);
+    if (fromTemplate == null || fromTemplate.getRunAsNonRoot() == null) {
+      merged.withRunAsNonRoot(true);
+    }
     if (fromTemplate == null || fromTemplate.getRunAsUser() == null) {
       merged.withRunAsUser(CASSANDRA_UID);
     }
@@ -212,7 +224,25 @@ public final class NodePods {
     if (fromTemplate == null || fromTemplate.getFsGroup() == null) {
       merged.withFsGroup(CASSANDRA_UID);
     }
+    if (fromTemplate == null || fromTemplate.getSeccompProfile() == null) {
+      merged.withNewSeccompProfile().withType(SECCOMP_RUNTIME_DEFAULT).endSeccompProfile();
+    }
     return merged.build();
+  }
+
+  /**
+   * The security context of the operator's own containers: no privilege escalation (no setuid binary can gain
+   * rights) and no Linux capability. The agent's copy runs on a read-only root; the Cassandra container's root
+   * stays writable: the official image's entrypoint rewrites /etc/cassandra/cassandra.yaml in place on every start
+   * (through a mktemp file in /tmp) and Cassandra logs to /var/log/cassandra; an emptyDir over /etc/cassandra would
+   * hide the image's own files there (cassandra-env.sh, the jvm options, logback.xml). See docs/security.md, "Pods".
+   */
+  private static SecurityContext containerSecurityContext(boolean readOnlyRoot) {
+    return new SecurityContextBuilder()
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .withReadOnlyRootFilesystem(readOnlyRoot ? Boolean.TRUE : null)
+        .build();
   }
 
   private static PodTemplate template(CassandraClusterSpec spec) {
@@ -238,6 +268,7 @@ public final class NodePods {
             .addToRequests("memory", new Quantity("32Mi"))
             .addToLimits("memory", new Quantity("64Mi"))
             .build())
+        .withSecurityContext(containerSecurityContext(true))
         .build();
   }
 
@@ -282,6 +313,7 @@ public final class NodePods {
         .withFailureThreshold(3)
         .endReadinessProbe()
         .withVolumeMounts(mounts)
+        .withSecurityContext(containerSecurityContext(false))
         .build();
   }
 

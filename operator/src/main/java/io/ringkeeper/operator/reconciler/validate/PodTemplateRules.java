@@ -1,9 +1,11 @@
 package io.ringkeeper.operator.reconciler.validate;
 
+import io.fabric8.kubernetes.api.model.AppArmorProfile;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.SeccompProfile;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -120,13 +122,61 @@ final class PodTemplateRules {
     }
   }
 
-  /** A root user cannot also be required to be non-root: the kubelet would refuse to start every container. */
+  /**
+   * The pod-level context applies to the operator's containers too (Cassandra and the agent's copy), so what would
+   * weaken them is refused: root, runAsNonRoot false, an unconfined seccomp or AppArmor profile. Everything else
+   * (another non-root user, group or fsGroup, supplementalGroups, a Localhost profile, sysctls) is the user's and
+   * wins over the operator's default. The template's own containers keep their own contexts, as written.
+   */
   private static void securityContext(PodSecurityContext context, List<Problem> problems) {
-    if (context != null && Boolean.TRUE.equals(context.getRunAsNonRoot()) && Long.valueOf(0).equals(
-        context.getRunAsUser())) {
-      problems.add(new Problem(FIELD + ".securityContext.runAsUser", "is 0 (root) while runAsNonRoot is true; the"
-          + " kubelet would start no container: leave runAsUser out (the cassandra user 999) or give a non-zero"
-          + " user"));
+    if (context == null) {
+      return;
+    }
+    String field = FIELD + ".securityContext";
+    if (Long.valueOf(0).equals(context.getRunAsUser())) {
+      problems.add(new Problem(field + ".runAsUser", "is 0 (root); Cassandra and the agent never need root: leave"
+          + " runAsUser out (the cassandra user " + NodePods.CASSANDRA_UID + " of the official image) or give a"
+          + " non-zero user that can write the data volume"));
+    } else if (context.getRunAsUser() != null && context.getRunAsUser() < 0) {
+      problems.add(new Problem(field + ".runAsUser", "is " + context.getRunAsUser() + "; give a non-zero user id"
+          + " (0 to 2147483647) or leave it out"));
+    }
+    if (Boolean.FALSE.equals(context.getRunAsNonRoot())) {
+      problems.add(new Problem(field + ".runAsNonRoot", "is false; the node pods never run as root, so the kubelet's"
+          + " check stays on: leave runAsNonRoot out (true)"));
+    }
+    for (String id : new String[] {"runAsGroup", "fsGroup"}) {
+      Long value = "runAsGroup".equals(id) ? context.getRunAsGroup() : context.getFsGroup();
+      if (value != null && value < 0) {
+        problems.add(new Problem(field + "." + id, "is " + value + "; give a group id (0 to 2147483647) or leave it"
+            + " out (" + NodePods.CASSANDRA_UID + ")"));
+      }
+    }
+    SeccompProfile seccomp = context.getSeccompProfile();
+    if (seccomp != null) {
+      profile(field + ".seccompProfile", seccomp.getType(), seccomp.getLocalhostProfile(), "seccomp", problems);
+    }
+    AppArmorProfile appArmor = context.getAppArmorProfile();
+    if (appArmor != null) {
+      profile(field + ".appArmorProfile", appArmor.getType(), appArmor.getLocalhostProfile(), "AppArmor", problems);
+    }
+  }
+
+  /** A seccomp or AppArmor profile: RuntimeDefault or Localhost (with its profile); Unconfined is refused. */
+  private static void profile(String field, String type, String localhostProfile, String kind,
+      List<Problem> problems) {
+    if ("Unconfined".equals(type)) {
+      problems.add(new Problem(field + ".type", "is Unconfined, which turns off the " + kind + " filter of the"
+          + " Cassandra container too; write " + NodePods.SECCOMP_RUNTIME_DEFAULT + " (the default when left out)"
+          + " or Localhost with a localhostProfile"));
+    } else if ("Localhost".equals(type)) {
+      if (localhostProfile == null || localhostProfile.isBlank()) {
+        problems.add(new Problem(field + ".localhostProfile", "is missing while type is Localhost; name the profile"
+            + " on the node (e.g. profiles/cassandra.json), or write type " + NodePods.SECCOMP_RUNTIME_DEFAULT));
+      }
+    } else if (!NodePods.SECCOMP_RUNTIME_DEFAULT.equals(type)) {
+      problems.add(new Problem(field + ".type", "is " + (type == null ? "missing" : "\"" + type + "\"") + "; write "
+          + NodePods.SECCOMP_RUNTIME_DEFAULT + " or Localhost (with a localhostProfile), or leave the profile out"));
     }
   }
 
