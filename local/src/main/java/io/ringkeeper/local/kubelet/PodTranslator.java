@@ -53,6 +53,9 @@ import java.util.regex.Pattern;
  *   <li>a headless-Service DNS name {@code <pod>.<service>.<namespace>.svc} in a ConfigMap file or an option
  *       becomes that pod's loopback address (local mode has no DNS);
  *   <li>the readiness probe's HTTP GET is kept for the kubelet to run;
+ *   <li>security contexts (the pod's user, group, fsGroup and seccomp profile; the containers' privilege
+ *       escalation, capabilities and read-only root) are accepted and not applied: every node runs as a process of
+ *       the current user, with no seccomp filter or capability set of its own;
  *   <li>sidecars and init containers other than the agent's (a {@code spec.podTemplate}'s) are not run: local mode
  *       has no container images, only Cassandra's jars. Rather than hold the node Pending forever, the node
  *       starts without them and each one left out is listed in {@link Translation#notRun} (the kubelet reports

@@ -217,6 +217,27 @@ class PodTranslatorTest {
   }
 
   @Test
+  void securityContextsAreAcceptedAndIgnoredSinceLocalModeRunsEveryNodeAsTheCurrentUser() throws Exception {
+    cr.getSpec().setPodTemplate(Serialization.unmarshal("""
+        securityContext:
+          runAsUser: 1001
+          fsGroup: 2000
+          seccompProfile: {type: Localhost, localhostProfile: profiles/cassandra.json}
+        """, PodTemplate.class));
+    Pod locked = pod();
+    assertThat(locked.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(locked.getSpec().getContainers().get(0).getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(locked.getSpec().getInitContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    Pod stripped = new PodBuilder(locked).editSpec().withSecurityContext(null).endSpec().build();
+    stripped.getSpec().getContainers().forEach(c -> c.setSecurityContext(null));
+    stripped.getSpec().getInitContainers().forEach(c -> c.setSecurityContext(null));
+
+    PodTranslator.Translation t = translate(locked);
+    assertThat(t.notRun()).isEmpty();
+    assertThat(t.spec()).isEqualTo(translate(stripped).spec());
+  }
+
+  @Test
   void aPodWithoutATemplateLeavesNothingOut() throws Exception {
     assertThat(translate(pod()).notRun()).isEmpty();
   }
