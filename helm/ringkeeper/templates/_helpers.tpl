@@ -73,3 +73,12 @@ calls from a run against the mock API server and fails when a rule is missing or
   resources: [events]
   verbs: [create, patch, get]
 {{- end -}}
+
+{{/*
+The labels of every Cassandra pod the operator manages (operator resources/Labels: managed-by and component of
+Labels.node); the NetworkPolicy selects them, and HelmNetworkPolicyTest checks them against Labels.
+*/}}
+{{- define "ringkeeper.cassandraPodLabels" -}}
+app.kubernetes.io/managed-by: ringkeeper
+app.kubernetes.io/component: node
+{{- end -}}
