@@ -7,7 +7,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -47,14 +49,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The operator image in a real container engine (Debian's dockerd, started by .ci/docker-engine with its own
  * root; the image built by .ci/operator-image with Jib), run as the chart runs it: the chart's arguments, JVM flags,
- * security context (uid 10001, read-only root filesystem, /tmp writable, no capabilities) and probes, with host
+ * security context (uid 10001, read-only root filesystem, /tmp writable, no capabilities, no new privileges, the
+ * engine's default seccomp filter; the running process is checked for each) and probes, with host
  * networking and a 160Mi memory limit (128Mi until stop 26: the operator's anonymous RSS with one 3-node cluster
  * grew to 118 MiB and the cgroup peaked at the limit, so a first start now and then thrashed in GC until its liveness
  * probe failed; the chart's default stays 384Mi). It talks to local mode's embedded API (no in-process operator) while the
  * process kubelet runs real Cassandra nodes on 127.60.0.x.
  *
  * <p>Never skipped: without an engine or the image it fails with the reason and the command that fixes it.
- * Addresses 127.60.0.0/16, API port 17560, operator HTTP port 17561.
+ * Addresses 127.60.0.0/16 (or -Dringkeeper.image.e2e.addressBase), API port 17560, operator HTTP port 17561.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageE2E {
@@ -65,6 +68,8 @@ class ImageE2E {
   static final long MEMORY_LIMIT = 160L * 1024 * 1024;
   static final String KUBECONFIG_IN_CONTAINER = "/etc/ringkeeper/kubeconfig";
   static final Duration READY = Duration.ofMinutes(12);
+  /** The kubelet's addresses; another /16 (e.g. -Dringkeeper.image.e2e.addressBase=127.64.0.0) runs it beside others. */
+  static final String ADDRESS_BASE = System.getProperty("ringkeeper.image.e2e.addressBase", "127.60.0.0");
 
   static DockerEngine docker;
   static Path repo;
@@ -126,7 +131,7 @@ class ImageE2E {
     E2eSupport.Phases phases = new E2eSupport.Phases("ImageE2E");
     Container chart = chartContainer();
     try (LocalEnvironment env = LocalEnvironment.builder(E2eSupport.freshWorkDir("image"))
-        .addressBase("127.60.0.0").apiPort(API_PORT).inProcessOperator(false)
+        .addressBase(ADDRESS_BASE).apiPort(API_PORT).inProcessOperator(false)
         .stopGrace(Duration.ofSeconds(30)).start()) {
       // The cluster exists before the operator starts: its first status write is the first reconcile.
       env.apply(E2eSupport.example("minimal.yaml"));
@@ -191,6 +196,24 @@ class ImageE2E {
             MEMORY_LIMIT >> 20, cgroup.rss() / 1048576.0, cgroup.memoryUsage() / 1048576.0,
             cgroup.memoryPeak() / 1048576.0, procStatus(pid(id), "VmRSS"), procStatus(pid(id), "VmHWM"));
         phases.done("probes and memory checked");
+
+        // The process really runs restricted: as the chart's user, no capability, no new privileges, under a
+        // seccomp filter, and its root filesystem refuses writes while /tmp takes them.
+        long javaPid = pid(id);
+        PodSecurityContext podContext = chartPodSecurityContext();
+        assertThat(procStatus(javaPid, "Uid")).startsWith(podContext.getRunAsUser() + "\t");
+        assertThat(procStatus(javaPid, "Gid")).startsWith(podContext.getRunAsGroup() + "\t");
+        assertThat(procStatus(javaPid, "CapEff")).isEqualTo("0000000000000000");
+        assertThat(procStatus(javaPid, "CapBnd")).isEqualTo("0000000000000000");
+        assertThat(procStatus(javaPid, "NoNewPrivs")).isEqualTo("1");
+        assertThat(procStatus(javaPid, "Seccomp")).as("2: a seccomp filter (the engine's default)").isEqualTo("2");
+        DockerEngine.Result rootWrite = docker.tryRun(Duration.ofMinutes(1), "exec", CONTAINER, "touch",
+            "/opt/ringkeeper/written");
+        assertThat(rootWrite.code()).as("a write to the root filesystem").isNotZero();
+        assertThat(rootWrite.out() + rootWrite.err()).contains("Read-only file system");
+        assertThat(docker.tryRun(Duration.ofMinutes(1), "exec", CONTAINER, "touch", "/tmp/written").code())
+            .as("a write to /tmp").isZero();
+        phases.done("restrictions of the running process checked");
       } finally {
         probes.close();
         DockerEngine.Result log = docker.tryRun(Duration.ofMinutes(1), "logs", "--tail", "40", CONTAINER);
@@ -202,6 +225,11 @@ class ImageE2E {
 
   /** The operator container of the chart's Deployment, rendered for this image and these ports. */
   static Container chartContainer() {
+    return chartDeployment().getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** The chart's Deployment, rendered for this image and these ports. */
+  static Deployment chartDeployment() {
     String repository = IMAGE.substring(0, IMAGE.lastIndexOf(':'));
     String tag = IMAGE.substring(IMAGE.lastIndexOf(':') + 1);
     String rendered = new Helm(repo.resolve("helm/ringkeeper")).template().withName("ringkeeper")
@@ -209,19 +237,36 @@ class ImageE2E {
         .set("image.repository", repository).set("image.tag", tag).set("metrics.port", HTTP_PORT).call();
     for (String doc : rendered.split("(?m)^---\\s*$")) {
       if (doc.contains("kind: Deployment")) {
-        Deployment deployment = Serialization.unmarshal(doc, Deployment.class);
-        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        return Serialization.unmarshal(doc, Deployment.class);
       }
     }
     throw new IllegalStateException("the chart renders no Deployment");
   }
 
-  /** `docker run` of the chart's container: what its pod spec asks a kubelet for, on the host network. */
+  /** The pod security context of the chart's Deployment. */
+  static PodSecurityContext chartPodSecurityContext() {
+    return chartDeployment().getSpec().getTemplate().getSpec().getSecurityContext();
+  }
+
+  /**
+   * `docker run` of the chart's container: what its pod spec asks a kubelet for, on the host network. Each of the
+   * chart's restrictions becomes the engine's flag: runAsUser/runAsGroup --user, readOnlyRootFilesystem --read-only
+   * (its emptyDirs --tmpfs), capabilities drop ALL --cap-drop ALL, allowPrivilegeEscalation false
+   * --security-opt no-new-privileges, seccomp RuntimeDefault the engine's default profile (never unconfined).
+   */
   static String[] runCommand(Container chart, Path kubeconfig) {
+    PodSecurityContext pod = chartPodSecurityContext();
+    SecurityContext container = chart.getSecurityContext();
+    assertThat(pod.getRunAsNonRoot()).isTrue();
+    assertThat(pod.getRunAsUser()).isNotZero();
+    assertThat(pod.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getAllowPrivilegeEscalation()).isFalse();
     List<String> command = new ArrayList<>(List.of("run", "-d", "--name", CONTAINER, "--network", "host",
         "--memory", String.valueOf(MEMORY_LIMIT), "--memory-swap", String.valueOf(MEMORY_LIMIT),
-        "--user", "10001:10001", "--cap-drop", "ALL", "--security-opt", "no-new-privileges"));
-    assertThat(chart.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        "--user", pod.getRunAsUser() + ":" + pod.getRunAsGroup(), "--cap-drop", "ALL",
+        "--security-opt", "no-new-privileges"));
+    assertThat(container.getReadOnlyRootFilesystem()).isTrue();
     command.add("--read-only");
     for (VolumeMount mount : chart.getVolumeMounts()) {
       command.addAll(List.of("--tmpfs", mount.getMountPath())); // the chart's emptyDir volumes

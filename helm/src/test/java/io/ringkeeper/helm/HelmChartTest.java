@@ -119,6 +119,32 @@ class HelmChartTest {
   }
 
   @Test
+  void theOperatorPodRunsAsTheImagesNonRootUserOnAReadOnlyRootWithoutPrivilegesOrCapabilities() throws Exception {
+    Deployment deployment = Chart.ofType(Chart.objects(Chart.renderDefault()), Deployment.class).get(0);
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    // The user the image is built with (operator/pom.xml, Jib's container.user).
+    java.util.regex.Matcher user = java.util.regex.Pattern.compile("<user>(\\d+):(\\d+)</user>")
+        .matcher(Files.readString(Chart.dir().resolve("../../operator/pom.xml")));
+    assertThat(user.find()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(Long.parseLong(user.group(1))).isNotZero();
+    assertThat(pod.getSecurityContext().getRunAsGroup()).isEqualTo(Long.parseLong(user.group(2)));
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Container operator = pod.getContainers().get(0);
+    assertThat(operator.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(operator.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(operator.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+    // The JVM's only writable place (java.io.tmpdir, hsperfdata): an emptyDir at /tmp.
+    assertThat(operator.getVolumeMounts()).singleElement().satisfies(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/tmp");
+      assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(m.getName()))
+          .singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    });
+    assertThat(operator.getEnv().get(0).getValue()).contains("-Djava.io.tmpdir=/tmp");
+  }
+
+  @Test
   void theCrdShippedWithTheChartIsTheGeneratedOne() throws Exception {
     String shipped = Files.readString(Chart.dir().resolve("crds/cassandraclusters.ringkeeper.io-v1.yml"));
     String generated = Files.readString(Chart.dir().resolve("../../crds/cassandraclusters.ringkeeper.io-v1.yml"));
