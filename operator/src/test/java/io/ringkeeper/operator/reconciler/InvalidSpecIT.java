@@ -145,7 +145,12 @@ class InvalidSpecIT {
             podTemplate:
               labels: {ringkeeper.io/node: x}
             """), "spec.podTemplate.labels[ringkeeper.io/node]: \"ringkeeper.io/node\" is a label the operator"
-            + " sets"));
+            + " sets"),
+        Arguments.of("a pod template running the nodes as root", manifest("demo", DC + """
+            podTemplate:
+              securityContext: {runAsUser: 0}
+            """), "spec.podTemplate.securityContext.runAsUser: is 0 (root); Cassandra and the agent never need"
+            + " root"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -189,6 +194,10 @@ class InvalidSpecIT {
             + " spec.cassandraVersion back to 5.0.9"),
         Arguments.of("image tag downgraded", (Consumer<CassandraCluster>) c -> c.getSpec()
             .setImage("cassandra:5.0.6"), "spec.image: 5.0.6 would downgrade the nodes from 5.0.9"),
+        Arguments.of("pod template turning seccomp off", (Consumer<CassandraCluster>) c -> c.getSpec()
+            .setPodTemplate(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                "securityContext: {seccompProfile: {type: Unconfined}}", io.ringkeeper.api.v1alpha1.PodTemplate.class)),
+            "spec.podTemplate.securityContext.seccompProfile.type: is Unconfined"),
         Arguments.of("cassandraVersion on an unknown release line", (Consumer<CassandraCluster>) c -> c.getSpec()
             .setCassandraVersion("6.0.0"), "spec.cassandraVersion: 6.0.0 is not a release line the operator knows"));
   }
