@@ -37,6 +37,8 @@ final class PodTemplateRules {
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern LABEL_NAME = Pattern.compile("^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$");
   private static final Pattern ENV_NAME = Pattern.compile("^[-._a-zA-Z][-._a-zA-Z0-9]*$");
+  /** The largest user or group id the API server accepts in a security context. */
+  private static final long MAX_ID = 2147483647L;
   private static final Set<String> WHEN_UNSATISFIABLE = Set.of("DoNotSchedule", "ScheduleAnyway");
 
   private PodTemplateRules() {}
@@ -137,21 +139,21 @@ final class PodTemplateRules {
       problems.add(new Problem(field + ".runAsUser", "is 0 (root); Cassandra and the agent never need root: leave"
           + " runAsUser out (the cassandra user " + NodePods.CASSANDRA_UID + " of the official image) or give a"
           + " non-zero user that can write the data volume"));
-    } else if (context.getRunAsUser() != null && context.getRunAsUser() < 0) {
-      problems.add(new Problem(field + ".runAsUser", "is " + context.getRunAsUser() + "; give a non-zero user id"
-          + " (0 to 2147483647) or leave it out"));
     }
     if (Boolean.FALSE.equals(context.getRunAsNonRoot())) {
       problems.add(new Problem(field + ".runAsNonRoot", "is false; the node pods never run as root, so the kubelet's"
           + " check stays on: leave runAsNonRoot out (true)"));
     }
-    for (String id : new String[] {"runAsGroup", "fsGroup"}) {
-      Long value = "runAsGroup".equals(id) ? context.getRunAsGroup() : context.getFsGroup();
-      if (value != null && value < 0) {
-        problems.add(new Problem(field + "." + id, "is " + value + "; give a group id (0 to 2147483647) or leave it"
-            + " out (" + NodePods.CASSANDRA_UID + ")"));
+    Map<String, Long> ids = new java.util.LinkedHashMap<>();
+    ids.put("runAsUser", context.getRunAsUser());
+    ids.put("runAsGroup", context.getRunAsGroup());
+    ids.put("fsGroup", context.getFsGroup());
+    ids.forEach((id, value) -> {
+      if (value != null && (value < 0 || value > MAX_ID)) {
+        problems.add(new Problem(field + "." + id, "is " + value + ", outside 0 to " + MAX_ID + " (the API server"
+            + " refuses it); give an id in that range or leave it out (" + NodePods.CASSANDRA_UID + ")"));
       }
-    }
+    });
     SeccompProfile seccomp = context.getSeccompProfile();
     if (seccomp != null) {
       profile(field + ".seccompProfile", seccomp.getType(), seccomp.getLocalhostProfile(), "seccomp", problems);

@@ -68,8 +68,10 @@ class PodTemplateSecurityRulesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"runAsUser", "runAsGroup", "fsGroup"})
-  void aNegativeIdIsRefused(String field) {
-    refused(field + ": -1", "spec.podTemplate.securityContext." + field, "is -1");
+  void anIdOutsideWhatTheApiServerAcceptsIsRefused(String field) {
+    refused(field + ": -1", "spec.podTemplate.securityContext." + field, "is -1, outside 0 to 2147483647");
+    refused(field + ": 2147483648", "spec.podTemplate.securityContext." + field, "is 2147483648, outside");
+    assertThat(problems(field + ": 2147483647")).isEmpty();
   }
 
   @Test
