@@ -482,10 +482,10 @@ public final class HttpNodeClient implements NodeClient {
     return false;
   }
 
-  /** The innermost cause of a type, or null. */
+  /** The outermost cause of a type (the one that says why, e.g. the trust manager's), or null. */
   private static <E extends Throwable> E cause(Throwable t, Class<E> type) {
     E found = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    for (Throwable c = t; c != null && found == null; c = c.getCause()) {
       if (type.isInstance(c)) {
         found = type.cast(c);
       }
