@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,6 +78,8 @@ public final class HttpNodeClient implements NodeClient {
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
   /** CA bundles whose HTTPS client is kept; one per cluster in practice (its nodes share the cluster CA). */
   static final int MAX_TLS_CLIENTS = 32;
+  /** Addresses remembered per CA bundle with the node name expected there. */
+  private static final int MAX_PEERS = 4096;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -133,7 +134,12 @@ public final class HttpNodeClient implements NodeClient {
       } catch (IllegalArgumentException e) {
         return new TlsClient(null, Map.of(), e.getMessage());
       }
-      Map<String, String> expected = new ConcurrentHashMap<>();
+      Map<String, String> expected = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_PEERS; // pod IPs change on every restart: old ones go
+        }
+      });
       AgentTrustManager trust = new AgentTrustManager(authorities, tls.source(), expected::get, clock);
       try {
         SSLContext context = SSLContext.getInstance("TLS");

@@ -25,7 +25,7 @@ class HttpsNodeClientTest {
   private static final Ca CA = TestCertificates.ca("db-ca");
 
   private final List<FakeHttpsAgent> agents = new ArrayList<>();
-  private final HttpNodeClient client = new HttpNodeClient(Duration.ofSeconds(2), Duration.ofSeconds(3), 8);
+  private final HttpNodeClient client = new HttpNodeClient(Duration.ofSeconds(5), Duration.ofSeconds(5), 8);
 
   @AfterEach
   void stop() {

@@ -13,7 +13,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A node agent over HTTPS (the JDK's HttpsServer) presenting a chosen certificate: it answers
- * {@code PUT /v1/settings/compaction-throughput} and {@code GET /v1/node} like the agent (the node answers NORMAL),
+ * {@code PUT /v1/settings/compaction-throughput} and {@code GET /v1/node}, {@code GET /v1/metrics} like the agent (the node answers NORMAL),
  * records the Authorization header of each request, and requires the bearer token given.
  */
 public final class FakeHttpsAgent implements AutoCloseable {
@@ -23,6 +23,12 @@ public final class FakeHttpsAgent implements AutoCloseable {
        "tokens":["42"],"loadBytes":1,"liveNodes":["10.0.0.1"],"unreachableNodes":[],"joiningNodes":[],
        "leavingNodes":[],"movingNodes":[],"ring":{"42":"10.0.0.1"},"endpointDatacenters":{"10.0.0.1":"dc1"},
        "endpointRacks":{"10.0.0.1":"r1"},"hostIds":{"10.0.0.1":"h1"},"maxHintWindowMs":1,"uptimeSeconds":1}
+      """;
+
+  public static final String METRICS_JSON = """
+      {"read":{"p50Micros":1.0,"p95Micros":2.0,"p99Micros":3.0,"count":1},
+       "write":{"p50Micros":1.0,"p95Micros":2.0,"p99Micros":3.0,"count":1},"pendingCompactions":0,
+       "pendingHints":0,"droppedMessages":0,"heapUsedBytes":1,"heapMaxBytes":2,"compactionThroughputMibPerSec":64}
       """;
 
   private final HttpsServer server;
@@ -49,6 +55,8 @@ public final class FakeHttpsAgent implements AutoCloseable {
           body = "{\"error\":\"wrong bearer token\"}";
         } else if (path.equals("/v1/node")) {
           body = NODE_JSON;
+        } else if (path.equals("/v1/metrics")) {
+          body = METRICS_JSON;
         } else if (path.equals("/v1/settings/compaction-throughput")) {
           body = "{\"previousMibPerSecond\":64}";
         } else {
