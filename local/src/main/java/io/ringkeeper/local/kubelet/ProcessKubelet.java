@@ -187,8 +187,30 @@ public final class ProcessKubelet implements AutoCloseable {
     return this;
   }
 
-  /** Rewrites the volumes of running pods that mount this Secret, file by file, each atomically. */
-  void refreshSecret(Secret secret) {
+  /** Writes the informer's copy of every Secret a pod mounts into its volumes (those that differ). */
+  private void refreshSecretsOf(PodRuntime runtime) {
+    if (secretInformer == null || runtime.pod.getSpec().getVolumes() == null) {
+      return;
+    }
+    for (Volume volume : runtime.pod.getSpec().getVolumes()) {
+      if (volume.getSecret() != null) {
+        Secret secret = secretInformer.getStore().getByKey(runtime.namespace + "/"
+            + volume.getSecret().getSecretName());
+        if (secret != null) {
+          refreshSecret(secret);
+        }
+      }
+    }
+  }
+
+  /**
+   * Rewrites the volumes of running pods that mount this Secret, file by file, each atomically. One at a time, and
+   * from the informer's latest copy: two events handled out of order on the executor's threads still leave the
+   * newest content.
+   */
+  synchronized void refreshSecret(Secret changed) {
+    Secret latest = secretInformer == null ? null : secretInformer.getStore().get(changed);
+    Secret secret = latest != null ? latest : changed;
     String namespace = secret.getMetadata().getNamespace();
     String name = secret.getMetadata().getName();
     for (PodRuntime runtime : pods.values()) {
@@ -524,6 +546,9 @@ public final class ProcessKubelet implements AutoCloseable {
         return;
       }
       translation = t;
+      // A Secret that changed between its read for this start and now was skipped by refreshSecret (the pod had
+      // no translation yet): the informer's copy is written once more.
+      executor.execute(() -> refreshSecretsOf(this));
       startedAt = Instant.now();
       ready = false;
       probeFailures = 0;
