@@ -265,7 +265,8 @@ public final class ProcessKubelet implements AutoCloseable {
     try (Stream<Path> present = Files.list(dir)) {
       for (Path old : present.filter(Files::isRegularFile).toList()) {
         String fileName = old.getFileName().toString();
-        if (!fileName.startsWith(".") && files.keySet().stream().noneMatch(k -> dir.resolve(k).normalize().equals(old))) {
+        boolean kept = files.keySet().stream().anyMatch(k -> dir.resolve(k).normalize().equals(old));
+        if (!fileName.startsWith(".") && !kept) {
           Files.deleteIfExists(old);
           changed = true;
         }

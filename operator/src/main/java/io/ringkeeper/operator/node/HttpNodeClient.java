@@ -464,10 +464,13 @@ public final class HttpNodeClient implements NodeClient {
     CertificateException refused = cause(t, CertificateException.class);
     if (refused != null || t instanceof SSLException || cause(t, SSLException.class) != null) {
       // The agent answered TLS, but its certificate is not this node's under the cluster CA (or TLS failed).
-      String reason = refused != null ? refused.getMessage() : describe(cause(t, SSLException.class) != null
-          ? cause(t, SSLException.class) : t);
+      if (refused != null) {
+        return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
+            what + ": agent not trusted" + where + ": " + refused.getMessage(), t);
+      }
+      SSLException tls = cause(t, SSLException.class);
       return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
-          what + ": agent not trusted" + where + ": " + reason, t);
+          what + ": TLS failed" + where + " (does the agent serve HTTPS?): " + describe(tls != null ? tls : t), t);
     }
     if (t instanceof IOException) {
       return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,

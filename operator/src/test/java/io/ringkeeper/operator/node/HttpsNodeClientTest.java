@@ -108,6 +108,31 @@ class HttpsNodeClientTest {
   }
 
   @Test
+  void anHttpsCallToAnAgentServingPlainHttpFailsSayingSo() throws Exception {
+    com.sun.net.httpserver.HttpServer plain = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 5);
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    plain.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    plain.start();
+    try {
+      NodeEndpoint node = new NodeEndpoint("db-dc1-r1-0", "127.0.0.1", plain.getAddress().getPort(),
+          new AgentToken(TOKEN), new NodeTls(CA.pem(), nameOf("db-dc1-r1-0"), "Secret db-dc1-r1-0-tls key ca.crt"));
+      NodeClientException e = failure(client.nodeInfo(node));
+      assertThat(e.kind()).isEqualTo(NodeClientException.Kind.UNREACHABLE);
+      // the JDK's HttpServer waits for a request line that never comes: the handshake times out
+      assertThat(e.getMessage()).contains("db-dc1-r1-0")
+          .containsAnyOf("TLS failed", "connection lost", "connect timed out");
+      assertThat(requests.get()).isZero();
+    } finally {
+      plain.stop(0);
+    }
+  }
+
+  @Test
   void aNodeWithoutItsCaBundleIsNotContacted() throws Exception {
     FakeHttpsAgent agent = agent(CA.issue("db-dc1-r1-0", nameOf("db-dc1-r1-0")));
     NodeEndpoint missing = new NodeEndpoint("db-dc1-r1-0", "127.0.0.1", agent.port(), new AgentToken(TOKEN),

@@ -13,7 +13,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A node agent over HTTPS (the JDK's HttpsServer) presenting a chosen certificate: it answers
- * {@code PUT /v1/settings/compaction-throughput} and {@code GET /v1/node}, {@code GET /v1/metrics} like the agent (the node answers NORMAL),
+ * {@code PUT /v1/settings/compaction-throughput}, {@code GET /v1/node} and {@code GET /v1/metrics} like the agent
+ * (the node answers NORMAL),
  * records the Authorization header of each request, and requires the bearer token given.
  */
 public final class FakeHttpsAgent implements AutoCloseable {

@@ -33,7 +33,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Certificates for tests, made with BouncyCastle (test scope only): a CA, node certificates it issues (DNS names,
- * validity chosen by the test; a name written {@code ip:10.0.0.1} is an IP address SAN), self-signed ones, and a server SSLContext serving one. EC P-256 keys.
+ * validity chosen by the test; a name written {@code ip:10.0.0.1} is an IP address SAN), self-signed ones, and a
+ * server SSLContext serving one. EC P-256 keys.
  */
 public final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
