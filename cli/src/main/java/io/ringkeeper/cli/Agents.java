@@ -4,10 +4,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
+import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.HttpNodeClient;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeMetrics;
+import io.ringkeeper.operator.node.NodeTls;
+import io.ringkeeper.operator.resources.AgentTls;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.Secrets;
 import java.time.Duration;
@@ -15,25 +18,41 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The node agents of a cluster as the command line reaches them: at each node's pod IP, with the bearer token from
  * the cluster's agent-token Secret (so it needs read access to that Secret, and a route to the pod network, as
  * the operator has; from outside the cluster the calls fail and the commands show "-").
+ *
+ * <p>When the cluster's agents serve HTTPS ({@link AgentTls#enabled}), each node is called over HTTPS and verified
+ * as the operator does: its certificate must chain to the {@code ca.crt} of the node's TLS Secret and name the node
+ * ({@link Names#nodeAddress}); that needs read access to the TLS Secrets too. A node whose Secret cannot be read
+ * is not called (its figures show "-").
  */
 public final class Agents {
-  /** Short: a status must not hang on a node that does not answer. */
-  private static final Duration CONNECT = Duration.ofMillis(500);
+  /**
+   * Short: a status must not hang on a node that does not answer. Long enough for a first TLS handshake (it counts
+   * in the connect time; 500 ms timed out on a loaded machine).
+   */
+  private static final Duration CONNECT = Duration.ofMillis(1500);
   private static final Duration REQUEST = Duration.ofSeconds(2);
 
   private final HttpNodeClient client = new HttpNodeClient(CONNECT, REQUEST, 8);
   private final String token;
   private final int port;
+  private final KubernetesClient kube;
+  private final CassandraCluster cr;
+  private final boolean https;
+  private final Map<String, NodeTls> tls = new ConcurrentHashMap<>();
 
-  private Agents(String token, int port) {
+  private Agents(String token, int port, KubernetesClient kube, CassandraCluster cr, boolean https) {
     this.token = token;
     this.port = port;
+    this.kube = kube;
+    this.cr = cr;
+    this.https = https;
   }
 
   /** The agents of a cluster, or empty when its agent-token Secret cannot be read. */
@@ -43,6 +62,11 @@ public final class Agents {
 
   /** The agents of a cluster on another port than the pods' (e.g. a test's fake agent). */
   public static Optional<Agents> of(KubernetesClient kube, CassandraCluster cr, int port) {
+    return of(kube, cr, port, AgentTls.enabled(cr.getSpec()));
+  }
+
+  /** @param https whether the agents serve HTTPS (a test's choice; otherwise {@link AgentTls#enabled}) */
+  public static Optional<Agents> of(KubernetesClient kube, CassandraCluster cr, int port, boolean https) {
     Secret secret;
     try {
       secret = kube.secrets().inNamespace(cr.getMetadata().getNamespace())
@@ -51,11 +75,46 @@ public final class Agents {
       return Optional.empty(); // e.g. RBAC forbids reading Secrets: the commands go on without the agents
     }
     String token = Secrets.value(secret, Names.AGENT_TOKEN_KEY);
-    return token == null ? Optional.empty() : Optional.of(new Agents(token, port));
+    return token == null ? Optional.empty() : Optional.of(new Agents(token, port, kube, cr, https));
   }
 
   public NodeEndpoint endpoint(NodeStatus node) {
-    return new NodeEndpoint(node.getName(), node.getPodIP(), port, new AgentToken(token));
+    return new NodeEndpoint(node.getName(), node.getPodIP(), port, new AgentToken(token),
+        https ? tls.computeIfAbsent(node.getName(), n -> trust(node)) : null);
+  }
+
+  /** The CA bundle and name a node's agent is verified with, from its TLS Secret (read once per command). */
+  private NodeTls trust(NodeStatus node) {
+    String cluster = cr.getMetadata().getName();
+    String namespace = cr.getMetadata().getNamespace();
+    NodeId id = idOf(cluster, node);
+    if (id == null) {
+      return NodeTls.missing(node.getName() + "." + Names.peerService(cluster) + "." + namespace + ".svc",
+          "node " + node.getName() + " has no datacenter, rack and index in status: its TLS Secret is unknown");
+    }
+    Secret secret;
+    try {
+      secret = kube.secrets().inNamespace(namespace).withName(Names.nodeTlsSecret(id)).get();
+    } catch (RuntimeException e) {
+      return NodeTls.missing(Names.nodeAddress(id, namespace), "its TLS Secret " + Names.nodeTlsSecret(id)
+          + " cannot be read (" + e.getMessage() + "); reading it needs get on secrets");
+    }
+    return NodeTls.fromSecret(secret, id, namespace);
+  }
+
+  /** The node's identity from its status entry: its datacenter, rack and the index its name ends with. */
+  static NodeId idOf(String cluster, NodeStatus node) {
+    String name = node.getName();
+    if (name == null || node.getDatacenter() == null || node.getRack() == null) {
+      return null;
+    }
+    int dash = name.lastIndexOf('-');
+    try {
+      NodeId id = new NodeId(cluster, node.getDatacenter(), node.getRack(), Integer.parseInt(name.substring(dash + 1)));
+      return id.name().equals(name) ? id : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   public HttpNodeClient client() {

@@ -52,7 +52,8 @@ import java.util.regex.Pattern;
  *       itself (the collector, a {@code -XX:} flag, a system property) are left out ({@link JvmOptions#compose});
  *   <li>a headless-Service DNS name {@code <pod>.<service>.<namespace>.svc} in a ConfigMap file or an option
  *       becomes that pod's loopback address (local mode has no DNS);
- *   <li>the readiness probe's HTTP GET is kept for the kubelet to run;
+ *   <li>the readiness probe's HTTP GET is kept for the kubelet to run (over HTTPS when its scheme says so, without
+ *       verifying the certificate, as a kubelet does);
  *   <li>security contexts (the pod's user, group, fsGroup and seccomp profile; the containers' privilege
  *       escalation, capabilities and read-only root) are accepted and not applied: every node runs as a process of
  *       the current user, with no seccomp filter or capability set of its own;
@@ -70,7 +71,13 @@ public final class PodTranslator {
    * {@code timeout}; a Ready pod turns not ready after {@code failureThreshold} failures in a row (as a kubelet
    * does), and ready again on one success.
    */
-  public record ReadinessProbe(String path, int port, Duration period, Duration timeout, int failureThreshold) {}
+  public record ReadinessProbe(String path, int port, Duration period, Duration timeout, int failureThreshold,
+      boolean https) {
+    /** A probe over plain HTTP. */
+    public ReadinessProbe(String path, int port, Duration period, Duration timeout, int failureThreshold) {
+      this(path, port, period, timeout, failureThreshold, false);
+    }
+  }
 
   /**
    * One node ready to launch.
@@ -249,9 +256,8 @@ public final class PodTranslator {
           throw new Refusal("SecretNotFound", "pod " + name + ": waiting for Secret "
               + volume.getSecret().getSecretName(), true);
         }
-        Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
-        for (Map.Entry<String, String> e : select(data, volume.getSecret().getItems()).entrySet()) {
-          files.put(dir.resolve(e.getKey()), Base64.getDecoder().decode(e.getValue()));
+        for (Map.Entry<String, byte[]> e : secretFiles(volume, secret).entrySet()) {
+          files.put(dir.resolve(e.getKey()), e.getValue());
         }
       } else if (volume.getEmptyDir() == null && !mountedHere.contains(volume.getName())) {
         notRun.add("volume " + volume.getName() + " is not provided: local mode cannot provide its kind, and only"
@@ -367,6 +373,19 @@ public final class PodTranslator {
     }
   }
 
+  /**
+   * The files a Secret volume holds (path in the volume -> decoded bytes), as written at the start and again when the
+   * Secret changes while the pod runs.
+   */
+  static Map<String, byte[]> secretFiles(Volume volume, Secret secret) {
+    Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : select(data, volume.getSecret().getItems()).entrySet()) {
+      files.put(e.getKey(), Base64.getDecoder().decode(e.getValue()));
+    }
+    return files;
+  }
+
   private static Map<String, String> select(Map<String, String> data, List<KeyToPath> items) {
     if (items == null || items.isEmpty()) {
       return data;
@@ -479,8 +498,13 @@ public final class PodTranslator {
     int period = probe.getPeriodSeconds() == null ? 10 : probe.getPeriodSeconds();
     int timeout = probe.getTimeoutSeconds() == null ? 1 : probe.getTimeoutSeconds();
     int failures = probe.getFailureThreshold() == null ? 3 : probe.getFailureThreshold();
+    String scheme = get.getScheme() == null ? "HTTP" : get.getScheme().toUpperCase(Locale.ROOT);
+    if (!scheme.equals("HTTP") && !scheme.equals("HTTPS")) {
+      throw new Refusal("UnsupportedProbe", "container " + container.getName() + ": the readiness probe's scheme is "
+          + get.getScheme() + "; it must be HTTP or HTTPS", false);
+    }
     return new ReadinessProbe(get.getPath() == null ? "/" : get.getPath(), port, Duration.ofSeconds(period),
-        Duration.ofSeconds(timeout), failures);
+        Duration.ofSeconds(timeout), failures, scheme.equals("HTTPS"));
   }
 
   private byte[] readAgentJar() throws Refusal {

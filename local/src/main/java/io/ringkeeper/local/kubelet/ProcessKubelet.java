@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -25,6 +26,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,6 +46,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,9 +94,13 @@ public final class ProcessKubelet implements AutoCloseable {
   private final Map<String, Integer> lastStopExitCodes = new ConcurrentHashMap<>();
   private final ScheduledExecutorService executor;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  /** Probes with {@code scheme: HTTPS}: TLS without verifying the certificate, as a kubelet probes. */
+  private final HttpClient insecureHttps = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
+      .sslContext(trustingEveryCertificate()).build();
   private final AtomicLong eventCounter = new AtomicLong();
   private SharedIndexInformer<Pod> podInformer;
   private SharedIndexInformer<PersistentVolumeClaim> claimInformer;
+  private SharedIndexInformer<Secret> secretInformer;
   private volatile boolean closed;
 
   /**
@@ -154,7 +166,147 @@ public final class ProcessKubelet implements AutoCloseable {
         executor.execute(() -> release(claim));
       }
     });
+    // A Secret mounted by a running pod is rewritten in its volume when it changes (certificate renewal reaches
+    // running nodes), as a kubelet does about a minute later; ConfigMaps are not refreshed (a restart picks them up).
+    secretInformer = client.secrets().inAnyNamespace().inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Secret secret) {
+        executor.execute(() -> refreshSecret(secret));
+      }
+
+      @Override
+      public void onUpdate(Secret before, Secret secret) {
+        executor.execute(() -> refreshSecret(secret));
+      }
+
+      @Override
+      public void onDelete(Secret secret, boolean unknown) {
+        // a kubelet keeps the last files of a deleted Secret: so does local mode
+      }
+    });
     return this;
+  }
+
+  /** Writes the informer's copy of every Secret a pod mounts into its volumes (those that differ). */
+  private void refreshSecretsOf(PodRuntime runtime) {
+    if (secretInformer == null || runtime.pod.getSpec().getVolumes() == null) {
+      return;
+    }
+    for (Volume volume : runtime.pod.getSpec().getVolumes()) {
+      if (volume.getSecret() != null) {
+        Secret secret = secretInformer.getStore().getByKey(runtime.namespace + "/"
+            + volume.getSecret().getSecretName());
+        if (secret != null) {
+          refreshSecret(secret);
+        }
+      }
+    }
+  }
+
+  /**
+   * Rewrites the volumes of running pods that mount this Secret, file by file, each atomically. One at a time, and
+   * from the informer's latest copy: two events handled out of order on the executor's threads still leave the
+   * newest content.
+   */
+  synchronized void refreshSecret(Secret changed) {
+    Secret latest = secretInformer == null ? null : secretInformer.getStore().get(changed);
+    Secret secret = latest != null ? latest : changed;
+    String namespace = secret.getMetadata().getNamespace();
+    String name = secret.getMetadata().getName();
+    for (PodRuntime runtime : pods.values()) {
+      if (!runtime.namespace.equals(namespace) || runtime.translation == null || runtime.terminating
+          || runtime.pod.getSpec().getVolumes() == null) {
+        continue;
+      }
+      for (Volume volume : runtime.pod.getSpec().getVolumes()) {
+        if (volume.getSecret() == null || !name.equals(volume.getSecret().getSecretName())) {
+          continue;
+        }
+        Path dir = podDir(namespace, runtime.name).resolve("volumes").resolve(volume.getName());
+        try {
+          if (writeVolume(dir, PodTranslator.secretFiles(volume, secret))) {
+            LOG.info("pod {}/{}: Secret {} changed; rewrote volume {}", namespace, runtime.name, name,
+                volume.getName());
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("pod {}/{}: cannot rewrite volume {} from Secret {}: {}", namespace, runtime.name,
+              volume.getName(), name, e.toString());
+        }
+      }
+    }
+  }
+
+  /**
+   * Makes a volume directory hold exactly these files: each changed one written to a temporary file in the same
+   * directory and renamed over the old one (a reader sees the old or the new file, never a half-written one);
+   * files no longer in the Secret removed. True when something changed.
+   */
+  static boolean writeVolume(Path dir, Map<String, byte[]> files) throws IOException {
+    boolean changed = false;
+    Files.createDirectories(dir);
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      Path target = dir.resolve(file.getKey()).normalize();
+      if (!target.startsWith(dir)) {
+        throw new IOException("Secret item path " + file.getKey() + " leaves its volume");
+      }
+      if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), file.getValue())) {
+        continue;
+      }
+      Files.createDirectories(target.getParent());
+      Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      try {
+        Files.write(temp, file.getValue());
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      changed = true;
+    }
+    try (Stream<Path> present = Files.list(dir)) {
+      for (Path old : present.filter(Files::isRegularFile).toList()) {
+        String fileName = old.getFileName().toString();
+        boolean kept = files.keySet().stream().anyMatch(k -> dir.resolve(k).normalize().equals(old));
+        if (!fileName.startsWith(".") && !kept) {
+          Files.deleteIfExists(old);
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  private static SSLContext trustingEveryCertificate() {
+    X509ExtendedTrustManager all = new X509ExtendedTrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {all}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("TLS is missing from the JDK", e);
+    }
   }
 
   /** What decides which pods this machine runs. */
@@ -303,6 +455,9 @@ public final class ProcessKubelet implements AutoCloseable {
     if (claimInformer != null) {
       claimInformer.close();
     }
+    if (secretInformer != null) {
+      secretInformer.close();
+    }
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     for (PodRuntime runtime : pods.values()) {
       stops.add(runtime.stopProcess(grace, false));
@@ -392,6 +547,9 @@ public final class ProcessKubelet implements AutoCloseable {
         return;
       }
       translation = t;
+      // A Secret that changed between its read for this start and now was skipped by refreshSecret (the pod had
+      // no translation yet): the informer's copy is written once more.
+      executor.execute(() -> refreshSecretsOf(this));
       startedAt = Instant.now();
       ready = false;
       probeFailures = 0;
@@ -480,8 +638,9 @@ public final class ProcessKubelet implements AutoCloseable {
       }
       boolean ok;
       try {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-            URI.create("http://" + t.address() + ":" + t.readiness().port() + t.readiness().path()))
+        HttpResponse<Void> response = (t.readiness().https() ? insecureHttps : http).send(HttpRequest.newBuilder(
+            URI.create((t.readiness().https() ? "https://" : "http://") + t.address() + ":" + t.readiness().port()
+                + t.readiness().path()))
             .timeout(t.readiness().timeout()).GET().build(), HttpResponse.BodyHandlers.discarding());
         ok = response.statusCode() >= 200 && response.statusCode() < 400;
       } catch (IOException e) {

@@ -152,6 +152,18 @@ class PodTranslatorTest {
   }
 
   @Test
+  void aReadinessProbeOverHttpsIsRunOverHttpsAndAnUnknownSchemeIsRefusedNamingIt() throws Exception {
+    Pod https = new PodBuilder(pod()).editSpec().editFirstContainer().editReadinessProbe().editHttpGet()
+        .withScheme("HTTPS").endHttpGet().endReadinessProbe().endContainer().endSpec().build();
+    assertThat(translate(https).readiness().https()).isTrue();
+    assertThat(translate(pod()).readiness().https()).isFalse();
+    Pod ftp = new PodBuilder(pod()).editSpec().editFirstContainer().editReadinessProbe().editHttpGet()
+        .withScheme("FTP").endHttpGet().endReadinessProbe().endContainer().endSpec().build();
+    assertThatThrownBy(() -> translate(ftp)).isInstanceOf(PodTranslator.Refusal.class)
+        .hasMessageContaining("scheme is FTP").hasMessageContaining("HTTP or HTTPS");
+  }
+
+  @Test
   void anImageOtherThanTheLocalCassandraIsRefusedNamingTheFieldAndTheFix() {
     Pod pod = new PodBuilder(pod()).editSpec().editFirstContainer().withImage("cassandra:4.1.5").endContainer()
         .endSpec().build();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringkeeper.operator.resources.BoundedMemo;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -17,8 +18,16 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +39,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
 
 /**
  * {@link NodeClient} over the node agent's HTTP API (docs/agent.md), with {@code java.net.http}.
@@ -49,11 +64,22 @@ import java.util.function.Function;
  * </ul>
  *
  * The bearer token is sent in the Authorization header only; it is never part of a message.
+ *
+ * <p>An endpoint with {@link NodeEndpoint#tls()} is called over HTTPS and its agent verified by an
+ * {@link AgentTrustManager}: the chain against that CA bundle only, the node's DNS name against the leaf (never the
+ * pod IP the call goes to). Clients are reused: one {@link HttpClient} (and its connection pool) per CA bundle,
+ * keyed by the bundle's SHA-256, at most {@value #MAX_TLS_CLIENTS} remembered. A refused certificate (another CA,
+ * another node's name, expired) fails the call as UNREACHABLE with the reason, so the node counts as not
+ * answering; a node without a CA bundle is not contacted at all.
  */
 public final class HttpNodeClient implements NodeClient {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 32;
+  /** CA bundles whose HTTPS client is kept; one per cluster in practice (its nodes share the cluster CA). */
+  static final int MAX_TLS_CLIENTS = 32;
+  /** Addresses remembered per CA bundle with the node name expected there. */
+  private static final int MAX_PEERS = 4096;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +87,16 @@ public final class HttpNodeClient implements NodeClient {
   private final Duration requestTimeout;
   private final Duration callTimeout;
   private final AsyncLimiter limiter;
+  private final Duration connectTimeout;
+  private final Clock clock;
+  private final BoundedMemo<String, TlsClient> tlsClients = new BoundedMemo<>(MAX_TLS_CLIENTS);
+
+  /**
+   * The HTTPS client of one CA bundle, or why there is none (the bundle cannot be read).
+   *
+   * @param expected the node name each peer ({@code host:port}) must show, registered before each call
+   */
+  private record TlsClient(HttpClient http, Map<String, String> expected, String problem) {}
 
   public HttpNodeClient() {
     this(DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONCURRENT_REQUESTS);
@@ -74,14 +110,66 @@ public final class HttpNodeClient implements NodeClient {
       throw new IllegalArgumentException("timeouts must be positive");
     }
     this.requestTimeout = requestTimeout;
+    this.connectTimeout = connectTimeout;
+    this.clock = Clock.systemUTC();
     this.callTimeout = connectTimeout.plus(requestTimeout);
     this.limiter = new AsyncLimiter(maxConcurrentRequests);
     // HTTP/1.1: the agent's server does not speak HTTP/2, and the upgrade attempt would cost a round trip.
-    this.http = HttpClient.newBuilder()
+    this.http = builder().build();
+  }
+
+  private HttpClient.Builder builder() {
+    return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .followRedirects(HttpClient.Redirect.NEVER);
+  }
+
+  /** The HTTPS client of a CA bundle: made once per bundle (by its hash), then reused for every node it serves. */
+  private TlsClient tlsClient(NodeTls tls) {
+    return tlsClients.get(sha256(tls.caBundle()), hash -> {
+      List<X509Certificate> authorities;
+      try {
+        authorities = AgentTrustManager.parseBundle(tls.caBundle(), tls.source());
+      } catch (IllegalArgumentException e) {
+        return new TlsClient(null, Map.of(), e.getMessage());
+      }
+      Map<String, String> expected = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_PEERS; // pod IPs change on every restart: old ones go
+        }
+      });
+      AgentTrustManager trust = new AgentTrustManager(authorities, tls.source(), expected::get, clock);
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {trust}, null);
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        return new TlsClient(builder().sslContext(context).sslParameters(parameters).build(), expected, null);
+      } catch (GeneralSecurityException e) {
+        return new TlsClient(null, Map.of(), "cannot set up TLS: " + e.getMessage());
+      }
+    });
+  }
+
+  /** The client an endpoint is called with (for tests: one per CA bundle); null when it is not contacted. */
+  HttpClient httpClientFor(NodeEndpoint node) {
+    return node.tls() == null ? http : node.tls().hasCaBundle() ? tlsClient(node.tls()).http() : null;
+  }
+
+  /** How many CA bundles have a client (for tests). */
+  int tlsClientCount() {
+    return tlsClients.size();
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
+    }
   }
 
   /** The longest any call of this client takes before its future completes. */
@@ -226,6 +314,23 @@ public final class HttpNodeClient implements NodeClient {
   private <T> CompletableFuture<T> call(
       NodeEndpoint node, String method, String path, JsonNode body, Function<JsonNode, T> reader) {
     Objects.requireNonNull(node, "node");
+    HttpClient via = http;
+    if (node.tls() != null) {
+      NodeTls tls = node.tls();
+      if (!tls.hasCaBundle()) {
+        return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.UNREACHABLE,
+            node.node(), 0, "not contacted over HTTPS: " + tls.source(), null));
+      }
+      TlsClient tlsClient = tlsClient(tls);
+      if (tlsClient.problem() != null) {
+        return CompletableFuture.failedFuture(new NodeClientException(NodeClientException.Kind.UNREACHABLE,
+            node.node(), 0, "not contacted over HTTPS: " + tlsClient.problem(), null));
+      }
+      // The agent at this address must show this node's name (checked during the handshake).
+      tlsClient.expected().put(AgentTrustManager.peer(node.address(), node.port()), tls.serverName());
+      via = tlsClient.http();
+    }
+    HttpClient client = via;
     HttpRequest request;
     try {
       HttpRequest.Builder builder = HttpRequest.newBuilder(uri(node, path))
@@ -246,9 +351,9 @@ public final class HttpNodeClient implements NodeClient {
     // The deadline is set on the limiter's own future, so a call whose time ran out while it waited for a
     // slot is skipped by the limiter instead of being sent late.
     return limiter
-        .submit(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+        .submit(() -> client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
         .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(response -> read(node, method, path, response, reader))
+        .thenApply(response -> read(node, method, path, verified(node, response), reader))
         .handle((value, failure) -> {
           if (failure == null) {
             return value;
@@ -261,7 +366,34 @@ public final class HttpNodeClient implements NodeClient {
     String host = node.address().contains(":") && !node.address().startsWith("[")
         ? "[" + node.address() + "]" // IPv6 literal
         : node.address();
-    return URI.create("http://" + host + ":" + node.port() + path);
+    return URI.create((node.https() ? "https://" : "http://") + host + ":" + node.port() + path);
+  }
+
+  /**
+   * An HTTPS answer came from this node's agent: the session's certificate names the node. The handshake checked
+   * that already; this covers a pooled connection opened for another node that once had this address.
+   */
+  private static HttpResponse<byte[]> verified(NodeEndpoint node, HttpResponse<byte[]> response) {
+    if (node.tls() == null) {
+      return response;
+    }
+    SSLSession session = response.sslSession().orElse(null);
+    String problem;
+    try {
+      Certificate[] chain = session == null ? null : session.getPeerCertificates();
+      if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+        problem = "the answer came without the agent's certificate";
+      } else if (AgentTrustManager.dnsNames(leaf).stream()
+          .anyMatch(n -> AgentTrustManager.matches(n, node.tls().serverName()))) {
+        return response;
+      } else {
+        problem = "the answer came from an agent whose certificate does not name " + node.tls().serverName();
+      }
+    } catch (SSLPeerUnverifiedException | CertificateException e) {
+      problem = "the agent's certificate cannot be read: " + e.getMessage();
+    }
+    throw new NodeClientException(NodeClientException.Kind.UNREACHABLE, node.node(), 0,
+        "agent not trusted (" + node.address() + ":" + node.port() + "): " + problem, null);
   }
 
   private static <T> T read(
@@ -329,6 +461,17 @@ public final class HttpNodeClient implements NodeClient {
       return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
           what + ": cannot connect" + where + ": " + describe(t), t);
     }
+    CertificateException refused = cause(t, CertificateException.class);
+    if (refused != null || t instanceof SSLException || cause(t, SSLException.class) != null) {
+      // The agent answered TLS, but its certificate is not this node's under the cluster CA (or TLS failed).
+      if (refused != null) {
+        return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
+            what + ": agent not trusted" + where + ": " + refused.getMessage(), t);
+      }
+      SSLException tls = cause(t, SSLException.class);
+      return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
+          what + ": TLS failed" + where + " (does the agent serve HTTPS?): " + describe(tls != null ? tls : t), t);
+    }
     if (t instanceof IOException) {
       return new NodeClientException(NodeClientException.Kind.UNREACHABLE, name, 0,
           what + ": connection lost before an answer" + where + ": " + describe(t), t);
@@ -346,6 +489,20 @@ public final class HttpNodeClient implements NodeClient {
       }
     }
     return false;
+  }
+
+  /** The outermost cause of a type (the one that says why, e.g. the trust manager's), or null. */
+  private static <E extends Throwable> E cause(Throwable t, Class<E> type) {
+    E found = null;
+    for (Throwable c = t; c != null && found == null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        found = type.cast(c);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return found;
   }
 
   private static String describe(Throwable t) {

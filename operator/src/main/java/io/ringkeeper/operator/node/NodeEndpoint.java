@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param address the pod IP the agent is bound to
  * @param port the agent's port
  * @param token the bearer token of the cluster's agents
+ * @param tls how the agent's HTTPS certificate is verified, or null when the agent speaks plain HTTP
  */
-public record NodeEndpoint(String node, String address, int port, AgentToken token) {
+public record NodeEndpoint(String node, String address, int port, AgentToken token, NodeTls tls) {
   public static final int DEFAULT_PORT = 8778;
 
   public NodeEndpoint {
@@ -20,5 +21,15 @@ public record NodeEndpoint(String node, String address, int port, AgentToken tok
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
+  }
+
+  /** An agent that speaks plain HTTP. */
+  public NodeEndpoint(String node, String address, int port, AgentToken token) {
+    this(node, address, port, token, null);
+  }
+
+  /** Whether the agent is called over HTTPS. */
+  public boolean https() {
+    return tls != null;
   }
 }

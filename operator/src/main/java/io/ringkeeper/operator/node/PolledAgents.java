@@ -162,7 +162,9 @@ final class PolledAgents implements Agents {
 
   private <T> T command(NodeEndpoint node, Object request, String what,
       java.util.function.Supplier<CompletableFuture<T>> send) {
-    Command key = new Command(node, request);
+    // Keyed without the trust material: a CA bundle rewritten while a command is out (a rotation) is the same
+    // command to the same agent, not a new one to send again.
+    Command key = new Command(new NodeEndpoint(node.node(), node.address(), node.port(), node.token()), request);
     Fired fired = commands.computeIfAbsent(key, k -> {
       CompletableFuture<T> call;
       try {

@@ -42,7 +42,6 @@ import io.ringkeeper.operator.domain.plan.Planner;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
 import io.ringkeeper.operator.reconciler.upkeep.UpkeepStage;
-import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
@@ -322,20 +321,9 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     });
   }
 
-  /** Tells the poller which agents to ask: recorded nodes whose pod has an IP. */
+  /** Tells the poller which agents to ask: recorded nodes whose pod has an IP (over HTTPS when TLS is on). */
   private void track(CassandraCluster cr, ObservedState observed, List<KnownNode> known) {
-    String token = Secrets.value(observed.secrets().get(Names.agentTokenSecret(cr.getMetadata().getName())),
-        Names.AGENT_TOKEN_KEY);
-    List<NodeEndpoint> endpoints = new ArrayList<>();
-    if (token != null && !token.isBlank()) {
-      for (KnownNode node : known) {
-        Pod pod = observed.pods().get(node.name());
-        String ip = pod == null || pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-        if (ip != null && !ip.isBlank() && pod.getMetadata().getDeletionTimestamp() == null) {
-          endpoints.add(new NodeEndpoint(node.name(), ip, config.agentPort(), new AgentToken(token)));
-        }
-      }
-    }
+    List<NodeEndpoint> endpoints = AgentEndpoints.of(cr, observed, known, config.agentPort());
     poller.track(Observer.key(cr), endpoints);
   }
 

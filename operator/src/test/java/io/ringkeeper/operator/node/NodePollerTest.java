@@ -27,6 +27,7 @@ class NodePollerTest {
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger throughputCalls = new AtomicInteger();
 
     @Override
     public CompletableFuture<NodeInfo> nodeInfo(NodeEndpoint node) {
@@ -69,7 +70,9 @@ class NodePollerTest {
 
     @Override
     public CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond) {
-      throw new UnsupportedOperationException();
+      throughputCalls.incrementAndGet();
+      return CompletableFuture.supplyAsync(() -> 64,
+          CompletableFuture.delayedExecutor(50, java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -106,6 +109,22 @@ class NodePollerTest {
   private static List<NodeEndpoint> endpoints(int n) {
     return java.util.stream.IntStream.range(0, n)
         .mapToObj(i -> new NodeEndpoint("n" + i, "10.0.0." + i, 8778, TOKEN)).toList();
+  }
+
+  @Test
+  void aCommandIsNotSentAgainWhenOnlyTheNodesCaBundleChanged() {
+    NodeEndpoint before = new NodeEndpoint("n0", "10.0.0.0", 8778, TOKEN,
+        new NodeTls("ca one", "n0.c-nodes.ns.svc", "Secret n0-tls key ca.crt"));
+    NodeEndpoint after = new NodeEndpoint("n0", "10.0.0.0", 8778, TOKEN,
+        new NodeTls("ca one and two", "n0.c-nodes.ns.svc", "Secret n0-tls key ca.crt"));
+    poller(4, Duration.ofSeconds(1)).track(CLUSTER, List.of(before));
+    Agents agents = poller.agents();
+    assertThatThrownBy(() -> agents.setCompactionThroughput(before, 8, "attempt-1"))
+        .isInstanceOf(NoAnswerYet.class);
+    poller.track(CLUSTER, List.of(after)); // the CA bundle was rewritten (a rotation) while the command was out
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+        .until(() -> agents.setCompactionThroughput(after, 8, "attempt-1") == 64);
+    assertThat(client.throughputCalls.get()).isEqualTo(1);
   }
 
   @Test
