@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * alert rules loaded ({@link ChartAlertRules}: what the chart's PrometheusRule holds). Its TSDB, rules file and
  * log live in {@code <work>/prometheus}; it runs as a child of the local server and stops with it.
  */
-final class LocalPrometheus implements AutoCloseable {
+public final class LocalPrometheus implements AutoCloseable {
   static final String URL_FILE = "prometheus.url";
   /** The chart's alert rules, next to prometheus.yml (rule_files are relative to it). */
   static final String RULES_FILE = "alerts.rules.yaml";
@@ -38,7 +38,7 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   /** The binary: in $RINGKEEPER_PROMETHEUS_HOME/bin, ~/.cache/ringkeeper/prometheus/bin, or on the PATH. */
-  static Optional<Path> binary(Map<String, String> env, Path userHome) {
+  public static Optional<Path> binary(Map<String, String> env, Path userHome) {
     Path home = env.containsKey("RINGKEEPER_PROMETHEUS_HOME") ? Path.of(env.get("RINGKEEPER_PROMETHEUS_HOME"))
         : userHome.resolve(".cache/ringkeeper/prometheus");
     Path cached = home.resolve("bin/prometheus");
@@ -58,7 +58,7 @@ final class LocalPrometheus implements AutoCloseable {
    * of the chart in {@code chart}, and waits until it is ready. Throws with the reason (no chart, no binary, port
    * taken, the end of its log) when it cannot.
    */
-  static LocalPrometheus start(Path binary, Path work, int port, int metricsPort, Path chart)
+  public static LocalPrometheus start(Path binary, Path work, int port, int metricsPort, Path chart)
       throws IOException, InterruptedException {
     Path dir = work.resolve("prometheus");
     Files.createDirectories(dir);
@@ -113,7 +113,7 @@ final class LocalPrometheus implements AutoCloseable {
     return new LocalPrometheus(process, url);
   }
 
-  String url() {
+  public String url() {
     return url;
   }
 
