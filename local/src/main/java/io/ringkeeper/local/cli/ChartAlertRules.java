@@ -34,7 +34,12 @@ final class ChartAlertRules {
       throw new IllegalStateException("no chart at " + chart + " (" + TEMPLATE + " and values.yaml): the alert rules"
           + " come from helm/ringkeeper of the checkout; run ringkeeper from it");
     }
-    JsonNode values = new YAMLMapper().readTree(valuesFile.toFile()).path("prometheusRule");
+    JsonNode values;
+    try {
+      values = new YAMLMapper().readTree(valuesFile.toFile()).path("prometheusRule");
+    } catch (IOException e) {
+      throw new IllegalStateException(valuesFile + " is no valid YAML: " + e.getMessage(), e);
+    }
     List<String> lines = Files.readAllLines(template, StandardCharsets.UTF_8);
     int spec = lines.indexOf("spec:");
     if (spec < 0) {
@@ -67,7 +72,12 @@ final class ChartAlertRules {
       out.append(text.startsWith("  ") ? text.substring(2) : text).append('\n');
     }
     String rules = out.toString();
-    JsonNode groups = new YAMLMapper().readTree(rules).path("groups");
+    JsonNode groups;
+    try {
+      groups = new YAMLMapper().readTree(rules).path("groups");
+    } catch (IOException e) {
+      throw new IllegalStateException(template + " rendered to no valid YAML: " + e.getMessage(), e);
+    }
     if (!groups.isArray() || groups.isEmpty()) {
       throw new IllegalStateException(template + ": no rule groups under spec.groups");
     }
