@@ -42,6 +42,10 @@ final class Cassandra {
   static final ObjectName PENDING_COMPACTIONS = name("org.apache.cassandra.metrics:type=Compaction,name=PendingTasks");
   static final ObjectName LOAD = name("org.apache.cassandra.metrics:type=Storage,name=Load");
   static final ObjectName DROPPED = name("org.apache.cassandra.metrics:type=DroppedMessage,scope=*,name=Dropped");
+  static final ObjectName THREAD_POOLS = name("org.apache.cassandra.metrics:type=ThreadPools,*");
+  static final ObjectName COMPACTION_MANAGER = name("org.apache.cassandra.db:type=CompactionManager");
+  static final ObjectName COMPLETED_COMPACTIONS =
+      name("org.apache.cassandra.metrics:type=Compaction,name=CompletedTasks");
 
   /** Keyspaces Cassandra owns (SchemaConstants' local and replicated system keyspaces). */
   static final Set<String> SYSTEM_KEYSPACES = Collections.unmodifiableSet(new HashSet<>(List.of(
@@ -229,6 +233,124 @@ final class Cassandra {
     out.put("heapMaxBytes", heap.getMax());
     out.put("compactionThroughputMibPerSec", compactionThroughput());
     return out;
+  }
+
+  // ---- thread pools and compactions (nodetool tpstats, compactionstats) -----------------------
+
+  /**
+   * What {@code nodetool tpstats} shows, from the ThreadPools metrics ({@code path=request|internal|transport,
+   * scope=<pool>, name=ActiveTasks|PendingTasks|CompletedTasks|CurrentlyBlockedTasks|TotalBlockedTasks}): one entry
+   * per pool, by name, and the dropped messages per verb. Read only; asked on demand (one pattern query, about
+   * 20 ms on an idle 5.0 node), never polled.
+   */
+  Map<String, Object> threadPools() throws ApiException {
+    if (!started()) {
+      throw ApiException.starting("starting: Cassandra has not registered StorageService yet");
+    }
+    Map<String, Map<String, Object>> pools = new java.util.TreeMap<>();
+    for (ObjectName name : server().queryNames(THREAD_POOLS, null)) {
+      String pool = name.getKeyProperty("scope");
+      String metric = name.getKeyProperty("name");
+      String field = metric == null ? null : TPSTATS_FIELDS.get(metric);
+      if (pool == null || field == null) {
+        continue;
+      }
+      Long value = gaugeOrCount(name);
+      if (value == null) {
+        continue; // unregistered meanwhile
+      }
+      Map<String, Object> entry = pools.computeIfAbsent(pool, p -> {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", p);
+        e.put("path", name.getKeyProperty("path"));
+        return e;
+      });
+      entry.put(field, value);
+    }
+    Map<String, Long> dropped = new java.util.TreeMap<>();
+    for (ObjectName name : droppedMessageMBeans()) {
+      Long count = gaugeOrCount(name);
+      if (count != null && name.getKeyProperty("scope") != null) {
+        dropped.put(name.getKeyProperty("scope"), count);
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("pools", new ArrayList<>(pools.values()));
+    out.put("droppedMessages", dropped);
+    return out;
+  }
+
+  /** ThreadPools metric name -> field of {@link #threadPools}. */
+  private static final Map<String, String> TPSTATS_FIELDS = Map.of("ActiveTasks", "active", "PendingTasks",
+      "pending", "CompletedTasks", "completed", "CurrentlyBlockedTasks", "blocked", "TotalBlockedTasks",
+      "allTimeBlocked");
+
+  /** A gauge's Value or a counter's Count; null when the MBean is gone. */
+  private Long gaugeOrCount(ObjectName name) throws ApiException {
+    for (String attribute : new String[] {"Value", "Count"}) {
+      try {
+        Object v = server().getAttribute(name, attribute);
+        return v instanceof Number ? ((Number) v).longValue() : null;
+      } catch (InstanceNotFoundException gone) {
+        return null;
+      } catch (javax.management.AttributeNotFoundException tryCount) {
+        // a counter: Count
+      } catch (Exception e) {
+        throw failure("reading " + attribute + " of " + name, e);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What {@code nodetool compactionstats} shows: pending and completed compaction tasks, the throughput limit, and
+   * each compaction running now (CompactionManager's {@code Compactions}: keyspace, table, kind, bytes or keys done
+   * of the total).
+   */
+  Map<String, Object> compactions() throws ApiException {
+    if (!started()) {
+      throw ApiException.starting("starting: Cassandra has not registered StorageService yet");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("pendingTasks", ((Number) attribute(PENDING_COMPACTIONS, "Value")).longValue());
+    out.put("completedTasks", ((Number) attribute(COMPLETED_COMPACTIONS, "Value")).longValue());
+    out.put("throughputMibPerSec", compactionThroughput());
+    List<Object> active = new ArrayList<>();
+    Object running = attribute(COMPACTION_MANAGER, "Compactions");
+    if (running instanceof Collection) {
+      for (Object row : (Collection<?>) running) {
+        if (!(row instanceof Map)) {
+          continue;
+        }
+        Map<?, ?> c = (Map<?, ?>) row;
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", str(c.get("compactionId")));
+        entry.put("kind", str(c.get("taskType")));
+        entry.put("keyspace", str(c.get("keyspace")));
+        entry.put("table", str(c.get("columnfamily")));
+        entry.put("completed", number(c.get("completed")));
+        entry.put("total", number(c.get("total")));
+        entry.put("unit", str(c.get("unit")));
+        active.add(entry);
+      }
+    }
+    out.put("active", active);
+    return out;
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : String.valueOf(o);
+  }
+
+  private static Long number(Object o) {
+    if (o instanceof Number) {
+      return ((Number) o).longValue();
+    }
+    try {
+      return o == null ? null : Long.parseLong(String.valueOf(o).trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /**

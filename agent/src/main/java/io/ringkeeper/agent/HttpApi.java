@@ -88,6 +88,14 @@ final class HttpApi implements HttpHandler {
             requireMethod(exchange, "GET");
             send(exchange, 200, cassandra.keyspaces());
             return;
+          case "threadpools":
+            requireMethod(exchange, "GET");
+            send(exchange, 200, cassandra.threadPools());
+            return;
+          case "compactions":
+            requireMethod(exchange, "GET");
+            send(exchange, 200, cassandra.compactions());
+            return;
           case "access":
             requireMethod(exchange, "POST");
             send(exchange, 200, access.apply(bodyObject(exchange)));

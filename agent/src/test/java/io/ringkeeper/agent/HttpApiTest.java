@@ -78,8 +78,8 @@ class HttpApiTest {
 
   @Test
   void theRightTokenPassesAndDataEndpointsSayStartingUntilCassandraRegistersItsMBeans() throws Exception {
-    for (String path : new String[] {"/v1/node", "/v1/metrics", "/v1/keyspaces",
-        "/v1/settings/compaction-throughput"}) {
+    for (String path : new String[] {"/v1/node", "/v1/metrics", "/v1/keyspaces", "/v1/threadpools",
+        "/v1/compactions", "/v1/settings/compaction-throughput"}) {
       HttpResponse<String> response = send(authed(get(path)).build());
       assertThat(response.statusCode()).as(path).isEqualTo(503);
       assertThat(error(response)).as(path).startsWith("starting");

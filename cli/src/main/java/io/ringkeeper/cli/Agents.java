@@ -121,6 +121,38 @@ public final class Agents {
     return client;
   }
 
+  /**
+   * {@code GET path} of one node's agent, its JSON answer; for the read-only endpoints the operator's client has no
+   * call for ({@code /v1/threadpools}, {@code /v1/compactions}). A non-2xx answer is a {@link RingkeeperPlugin.Failure}
+   * with the agent's error.
+   */
+  public com.fasterxml.jackson.databind.JsonNode get(NodeStatus node, String path) throws InterruptedException {
+    java.net.URI uri = java.net.URI.create("http://" + (node.getPodIP().contains(":") ? "[" + node.getPodIP() + "]"
+        : node.getPodIP()) + ":" + port + path);
+    java.net.http.HttpResponse<String> response;
+    try {
+      response = java.net.http.HttpClient.newBuilder().connectTimeout(CONNECT).build().send(
+          java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+              .header("Authorization", "Bearer " + token).GET().build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " at " + node.getPodIP()
+          + " did not answer: " + RingkeeperPlugin.describe(e));
+    }
+    com.fasterxml.jackson.databind.JsonNode body;
+    try {
+      body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    } catch (java.io.IOException e) {
+      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " answered " + path + " with "
+          + response.statusCode() + " and no JSON");
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " refused " + path + " ("
+          + response.statusCode() + "): " + body.path("error").asText("no reason given"));
+    }
+    return body;
+  }
+
   /** Every node's current metrics from its agent, asked in parallel; nodes that do not answer are left out. */
   public Map<String, NodeMetrics> metrics(CassandraCluster cr) {
     Map<String, CompletableFuture<NodeMetrics>> asked = new HashMap<>();

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code kubectl ringkeeper nodetool CLUSTER NODE -- status|info}: the read-only views of {@code nodetool} drawn from
- * what one node's agent reports ({@code GET /v1/node} and {@code GET /v1/metrics}), so no JMX port is opened.
+ * {@code kubectl ringkeeper nodetool CLUSTER NODE -- status|info|tpstats|compactionstats}: the read-only views of
+ * {@code nodetool} drawn from what one node's agent reports ({@code GET /v1/node}, {@code /v1/metrics},
+ * {@code /v1/threadpools}, {@code /v1/compactions}), so no JMX port is opened.
  */
 final class NodetoolView {
   /** One node's answers: its own state and view of the ring, and its metrics (null when it did not answer). */
@@ -100,6 +101,60 @@ final class NodetoolView {
     });
     out.append("(as ").append(n.endpoint()).append(" sees the ring)\n");
     return out.toString();
+  }
+
+  /** As {@code nodetool tpstats}: one row per thread pool, then the dropped messages per verb. */
+  static String tpstats(com.fasterxml.jackson.databind.JsonNode answer) {
+    List<String[]> pools = new ArrayList<>();
+    pools.add(new String[] {"Pool Name", "Active", "Pending", "Completed", "Blocked", "All time blocked"});
+    for (var pool : answer.path("pools")) {
+      pools.add(new String[] {pool.path("name").asText(), num(pool, "active"), num(pool, "pending"),
+          num(pool, "completed"), num(pool, "blocked"), num(pool, "allTimeBlocked")});
+    }
+    StringBuilder out = new StringBuilder();
+    unindented(pools, out);
+    List<String[]> dropped = new ArrayList<>();
+    dropped.add(new String[] {"Message type", "Dropped"});
+    answer.path("droppedMessages").fields().forEachRemaining(e -> dropped.add(new String[] {e.getKey(),
+        e.getValue().asText()}));
+    out.append('\n');
+    unindented(dropped, out);
+    return out.toString();
+  }
+
+  /** As {@code nodetool compactionstats}: pending and completed tasks, then each compaction running now. */
+  static String compactionstats(com.fasterxml.jackson.databind.JsonNode answer) {
+    StringBuilder out = new StringBuilder();
+    out.append("pending tasks: ").append(num(answer, "pendingTasks")).append('\n');
+    out.append("completed tasks: ").append(num(answer, "completedTasks")).append('\n');
+    out.append("compaction throughput: ").append(num(answer, "throughputMibPerSec")).append(" MiB/s\n");
+    if (answer.path("active").isEmpty()) {
+      out.append("no compaction running\n");
+      return out.toString();
+    }
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"id", "compaction type", "keyspace", "table", "completed", "total", "unit", "progress"});
+    for (var c : answer.path("active")) {
+      long done = c.path("completed").asLong();
+      long total = c.path("total").asLong();
+      rows.add(new String[] {c.path("id").asText("-"), c.path("kind").asText("-"), c.path("keyspace").asText("-"),
+          c.path("table").asText("-"), num(c, "completed"), num(c, "total"), c.path("unit").asText("-"),
+          total > 0 ? String.format(Locale.ROOT, "%.2f%%", 100.0 * done / total) : "n/a"});
+    }
+    out.append('\n');
+    unindented(rows, out);
+    return out.toString();
+  }
+
+  private static String num(com.fasterxml.jackson.databind.JsonNode node, String field) {
+    var v = node.path(field);
+    return v.isMissingNode() || v.isNull() ? "-" : v.asText();
+  }
+
+  private static void unindented(List<String[]> rows, StringBuilder out) {
+    StringBuilder t = new StringBuilder();
+    StatusView.table(rows, t);
+    t.toString().lines().forEach(l -> out.append(l.substring(2)).append('\n'));
   }
 
   private static void line(StringBuilder out, String key, String value) {

@@ -572,33 +572,38 @@ public final class RingkeeperPlugin implements Runnable {
   }
 
   @Command(name = "repair", mixinStandardHelpOptions = true, description = "Start one repair run now"
-      + " (ringkeeper.io/repair on the cluster): the keyspaces of spec.repair.keyspaces, by default every"
-      + " non-system keyspace with RF > 1, segment by segment as spec.repair says.")
+      + " (ringkeeper.io/repair on the cluster): the keyspaces of --keyspace, else of spec.repair.keyspaces, by"
+      + " default every non-system keyspace with RF > 1, segment by segment as spec.repair says.")
   static final class Repair implements Callable<Integer> {
+    /** A CQL keyspace name: what Cassandra accepts unquoted. */
+    static final java.util.regex.Pattern KEYSPACE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_]{1,48}");
+
     @ParentCommand
     RingkeeperPlugin parent;
 
     @Parameters(paramLabel = "CLUSTER")
     String cluster;
 
-    @Option(names = "--keyspace", paramLabel = "K", description = "Not supported yet: the operator's repair"
-        + " request repairs the keyspaces of spec.repair.keyspaces.")
+    @Option(names = "--keyspace", paramLabel = "K", split = ",", description = "Repair only this keyspace (repeat,"
+        + " or K1,K2); checked against the keyspaces a node's agent reports.")
     List<String> keyspaces = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+      for (String k : keyspaces) {
+        if (!KEYSPACE_NAME.matcher(k).matches()) {
+          throw new UsageException("--keyspace '" + k + "': not a keyspace name (1 to 48 letters, digits or _)");
+        }
+      }
       try (KubernetesClient client = parent.client()) {
         String ns = parent.namespace(client);
         CassandraCluster cr = cluster(client, ns, cluster);
-        if (!keyspaces.isEmpty()) {
-          List<String> spec = cr.getSpec() == null || cr.getSpec().getRepair() == null
-              || cr.getSpec().getRepair().getKeyspaces() == null ? List.of() : cr.getSpec().getRepair().getKeyspaces();
-          throw new UsageException("--keyspace: the operator's repair request (" + Labels.REPAIR_REQUEST
-              + ") repairs the keyspaces of spec.repair.keyspaces (" + (spec.isEmpty() ? "empty: every non-system"
-              + " keyspace with RF > 1" : String.join(", ", spec)) + "); one keyspace on demand is not supported"
-              + " yet: run without --keyspace, or set spec.repair.keyspaces");
-        }
         String value = now();
+        if (!keyspaces.isEmpty()) {
+          List<String> requested = new ArrayList<>(new java.util.LinkedHashSet<>(keyspaces));
+          checkKeyspaces(client, cr, requested);
+          value += io.ringkeeper.operator.domain.upkeep.RepairTriggers.KEYSPACES_PART + String.join(",", requested);
+        }
         annotateCluster(client, cr, Labels.REPAIR_REQUEST, value);
         boolean running = cr.getStatus() != null && cr.getStatus().getRepair() != null
             && cr.getStatus().getRepair().getRunning() != null;
@@ -608,6 +613,47 @@ public final class RingkeeperPlugin implements Runnable {
         parent.out.printf("follow it with: kubectl ringkeeper status %s -n %s -w%n", cluster, ns);
         return 0;
       }
+    }
+
+    /**
+     * Refuses a keyspace the cluster does not have, as the first node's agent that answers reports them. When no
+     * agent answers (from outside the pod network) it says so and goes on: the operator skips a keyspace that does
+     * not exist, with "does not exist" in status.repair.
+     */
+    private void checkKeyspaces(KubernetesClient client, CassandraCluster cr, List<String> requested)
+        throws InterruptedException {
+      java.util.Optional<Agents> agents = parent.agents(client, cr);
+      String why = "cannot read the agent token Secret " + Names.agentTokenSecret(cluster);
+      if (agents.isPresent() && cr.getStatus() != null) {
+        for (NodeStatus node : cr.getStatus().getNodes()) {
+          if (node.getPodIP() == null) {
+            continue;
+          }
+          try {
+            List<io.ringkeeper.operator.node.KeyspaceInfo> known = agents.get().client()
+                .keyspaces(agents.get().endpoint(node)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            Set<String> names = new TreeSet<>();
+            known.forEach(k -> names.add(k.name()));
+            List<String> missing = requested.stream().filter(k -> !names.contains(k)).toList();
+            if (!missing.isEmpty()) {
+              List<String> user = known.stream().filter(k -> !k.system()).map(k -> k.name()).sorted().toList();
+              throw new UsageException("--keyspace " + String.join(",", missing) + ": cluster " + ns(cr) + " has no"
+                  + " such keyspace (its keyspaces: " + (user.isEmpty() ? "none but the system ones"
+                  : String.join(", ", user)) + ")");
+            }
+            return;
+          } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            why = "the agent of " + node.getName() + " did not answer: " + describe(e instanceof
+                java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e);
+          }
+        }
+      }
+      parent.err.println("note: could not check that keyspace " + String.join(", ", requested) + " exists (" + why
+          + "); the operator skips a keyspace that does not exist");
+    }
+
+    private static String ns(CassandraCluster cr) {
+      return cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
     }
   }
 
@@ -710,8 +756,12 @@ public final class RingkeeperPlugin implements Runnable {
   }
 
   @Command(name = "nodetool", mixinStandardHelpOptions = true, description = "Read-only nodetool views of one node,"
-      + " answered by its agent: status (the ring as this node sees it) or info.")
+      + " answered by its agent: status (the ring as this node sees it), info, tpstats (thread pools, dropped"
+      + " messages) or compactionstats.")
   static final class Nodetool implements Callable<Integer> {
+    /** The read-only subcommands, and the agent endpoint of the two that need their own call. */
+    static final List<String> SUBCOMMANDS = List.of("status", "info", "tpstats", "compactionstats");
+
     @ParentCommand
     RingkeeperPlugin parent;
 
@@ -721,7 +771,7 @@ public final class RingkeeperPlugin implements Runnable {
     @Parameters(index = "1", paramLabel = "NODE")
     String node;
 
-    @Parameters(index = "2", paramLabel = "SUBCOMMAND", description = "status or info.")
+    @Parameters(index = "2", paramLabel = "SUBCOMMAND", description = "status, info, tpstats or compactionstats.")
     String subcommand;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table, json or yaml (the agent's"
@@ -730,8 +780,9 @@ public final class RingkeeperPlugin implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (!List.of("status", "info").contains(subcommand)) {
-        throw new UsageException("nodetool " + subcommand + ": only the read-only status and info are supported");
+      if (!SUBCOMMANDS.contains(subcommand)) {
+        throw new UsageException("nodetool " + subcommand + ": only the read-only " + String.join(", ", SUBCOMMANDS)
+            + " are supported; anything that changes a node goes through the operator");
       }
       try (KubernetesClient client = parent.client()) {
         String ns = parent.namespace(client);
@@ -744,6 +795,12 @@ public final class RingkeeperPlugin implements Runnable {
         }
         Agents agents = parent.agents(client, cr).orElseThrow(() -> new Failure("cannot read the"
             + " agent token Secret " + Names.agentTokenSecret(cluster)));
+        if (subcommand.equals("tpstats") || subcommand.equals("compactionstats")) {
+          var answer = agents.get(status, subcommand.equals("tpstats") ? "/v1/threadpools" : "/v1/compactions");
+          parent.out.print(output == Output.table ? (subcommand.equals("tpstats") ? NodetoolView.tpstats(answer)
+              : NodetoolView.compactionstats(answer)) : print(answer, output));
+          return 0;
+        }
         var info = NodetoolView.ask(agents, status);
         parent.out.print(output == Output.table ? NodetoolView.render(subcommand, info) : print(info, output));
         return 0;

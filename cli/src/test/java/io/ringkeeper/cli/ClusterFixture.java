@@ -182,7 +182,7 @@ final class ClusterFixture {
     return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A node agent answering /v1/node and /v1/metrics for the first node, with the cluster's bearer token. */
+  /** A node agent answering /v1/node, /v1/metrics, /v1/keyspaces, /v1/threadpools and /v1/compactions for the first node, with the cluster's bearer token. */
   static HttpServer fakeAgent(int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(AGENT_ADDRESS, port), 10);
     Map<Long, String> ring = new LinkedHashMap<>();
@@ -199,8 +199,28 @@ final class ClusterFixture {
         Map.of("127.60.0.1", "host-1", "127.60.0.2", "host-2", "127.60.0.3", "host-3"), 10_800_000L, 3600L);
     NodeMetrics metrics = new NodeMetrics(new Latency(300, 900, 2500, 1000), new Latency(100, 300, 700, 2000), 4, 0, 0,
         100L << 20, 256L << 20, 64);
+    // As the agent answers them (agent/Cassandra.java keyspaces, threadPools, compactions).
+    String keyspaces = """
+        [{"name":"shop","system":false,"replicationStrategy":"NetworkTopologyStrategy","replicationFactors":{"dc1":3},
+          "tables":["carts"],"minGcGraceSeconds":864000},
+         {"name":"system_auth","system":true,"replicationStrategy":"NetworkTopologyStrategy",
+          "replicationFactors":{"dc1":3},"tables":["roles"],"minGcGraceSeconds":7776000}]
+        """;
+    String threadPools = """
+        {"pools":[{"name":"CompactionExecutor","path":"internal","active":1,"pending":2,"completed":345,"blocked":0,
+          "allTimeBlocked":0},
+          {"name":"MutationStage","path":"request","active":0,"pending":0,"completed":120034,"blocked":0,
+          "allTimeBlocked":7}],
+         "droppedMessages":{"MUTATION":3,"READ":0}}
+        """;
+    String compactions = """
+        {"pendingTasks":4,"completedTasks":51,"throughputMibPerSec":64,
+         "active":[{"id":"6f1c2e40-b2a6-11ef-9f1e-1b2c3d4e5f60","kind":"Compaction","keyspace":"shop","table":"carts",
+           "completed":1048576,"total":4194304,"unit":"bytes"}]}
+        """;
     Map<String, String> routes = Map.of("/v1/node", Serialization.asJson(info), "/v1/metrics",
-        Serialization.asJson(metrics));
+        Serialization.asJson(metrics), "/v1/keyspaces", keyspaces, "/v1/threadpools", threadPools,
+        "/v1/compactions", compactions);
     server.createContext("/", exchange -> {
       String body = routes.get(exchange.getRequestURI().getPath());
       int code = 200;

@@ -265,12 +265,37 @@ class RingkeeperPluginTest {
   }
 
   @Test
-  void repairOfOneKeyspaceIsRefusedWithWhatTheOperatorRepairsInstead() {
+  void repairOfOneKeyspaceNamesItInTheRequestTheOperatorReads() {
     Run r = run("repair", CLUSTER, "--keyspace", "shop");
 
+    assertThat(r.code()).as(r.err()).isZero();
+    String value = clusterAnnotations().get(Labels.REPAIR_REQUEST);
+    assertThat(value).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ;keyspaces=shop");
+    assertThat(io.ringkeeper.operator.domain.upkeep.RepairTriggers.requestedKeyspaces(value)).containsExactly("shop");
+    assertThat(r.out()).contains("annotated ringkeeper.io/repair=" + value);
+    assertThat(r.err()).isEmpty();
+
+    Run two = run("repair", CLUSTER, "--keyspace", "shop,system_auth", "--keyspace", "shop");
+    assertThat(two.code()).as(two.err()).isZero();
+    assertThat(clusterAnnotations().get(Labels.REPAIR_REQUEST)).endsWith(";keyspaces=shop,system_auth");
+  }
+
+  @Test
+  void repairOfAnUnknownKeyspaceIsOneLineAndExitCode2AndWritesNothing() {
+    Run r = run("repair", CLUSTER, "--keyspace", "shop,orders");
+
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: --keyspace: the operator's repair request (ringkeeper.io/repair) repairs"
-        + " the keyspaces of spec.repair.keyspaces (shop)").doesNotContain("\tat ").hasLineCount(1);
+    assertThat(r.err()).isEqualTo("error: --keyspace orders: cluster " + ns + "/orders has no such keyspace (its"
+        + " keyspaces: shop)\n");
+    assertThat(clusterAnnotations()).doesNotContainKey(Labels.REPAIR_REQUEST);
+
+    Run malformed = run("repair", CLUSTER, "--keyspace", "shop; DROP");
+    assertThat(malformed.code()).isEqualTo(2);
+    assertThat(malformed.err()).isEqualTo("error: --keyspace 'shop; DROP': not a keyspace name (1 to 48 letters,"
+        + " digits or _)\n");
+    Run empty = run("repair", CLUSTER, "--keyspace", "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).startsWith("error: --keyspace '': not a keyspace name").hasLineCount(1);
     assertThat(clusterAnnotations()).doesNotContainKey(Labels.REPAIR_REQUEST);
   }
 
@@ -401,6 +426,57 @@ class RingkeeperPluginTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("error: the agent of orders-dc1-r2-0 at 127.60.0.2 did not"
         + " answer").hasLineCount(1);
+  }
+
+  @Test
+  void nodetoolTpstatsShowsEveryThreadPoolAndTheDroppedMessages() {
+    Run r = run("nodetool", CLUSTER, "dc1-r1-0", "--", "tpstats");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("(?m)^Pool Name +Active +Pending +Completed +Blocked +All time blocked$")
+        .containsPattern("(?m)^CompactionExecutor +1 +2 +345 +0 +0$")
+        .containsPattern("(?m)^MutationStage +0 +0 +120034 +0 +7$")
+        .containsPattern("(?m)^Message type +Dropped$").containsPattern("(?m)^MUTATION +3$")
+        .containsPattern("(?m)^READ +0$");
+  }
+
+  @Test
+  void nodetoolCompactionstatsShowsPendingTasksAndEachRunningCompaction() {
+    Run r = run("nodetool", CLUSTER, "dc1-r1-0", "--", "compactionstats");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("pending tasks: 4\ncompleted tasks: 51\ncompaction throughput: 64 MiB/s\n")
+        .containsPattern("(?m)^id +compaction type +keyspace +table +completed +total +unit +progress$")
+        .containsPattern("(?m)^6f1c2e40-b2a6-11ef-9f1e-1b2c3d4e5f60 +Compaction +shop +carts +1048576 +4194304 +bytes"
+            + " +25\\.00%$");
+  }
+
+  @Test
+  void nodetoolTpstatsAsJsonIsTheAgentsAnswer() throws IOException {
+    Run r = run("nodetool", CLUSTER, "dc1-r1-0", "-o", "json", "--", "tpstats");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    assertThat(json.path("pools").get(1).path("completed").asLong()).isEqualTo(120034);
+    assertThat(json.path("droppedMessages").path("MUTATION").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void nodetoolCompactionstatsOfANodeWhoseAgentDoesNotAnswerIsOneLine() {
+    Run r = run("nodetool", CLUSTER, "orders-dc1-r2-0", "--", "compactionstats");
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: the agent of orders-dc1-r2-0 at 127.60.0.2 did not answer")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void nodetoolOfAWritingSubcommandIsRefusedNamingTheReadOnlyOnes() {
+    Run r = run("nodetool", CLUSTER, "dc1-r1-0", "--", "compact");
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: nodetool compact: only the read-only status, info, tpstats, compactionstats"
+        + " are supported; anything that changes a node goes through the operator\n");
   }
 
   // ---- bad input ----

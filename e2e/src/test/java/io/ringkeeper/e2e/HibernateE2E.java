@@ -15,6 +15,8 @@ import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.cli.RingkeeperPlugin;
 import io.ringkeeper.local.LocalEnvironment;
 import io.ringkeeper.operator.config.OperatorConfig;
+import io.ringkeeper.operator.reconciler.status.StatusBuilder;
+import io.ringkeeper.operator.resources.Labels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +26,32 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Hibernation on three real Cassandra nodes through local mode: rows written at QUORUM, {@code kubectl ringkeeper
- * hibernate on} stops every node (no pod left, volumes kept, phase Stopped), {@code hibernate off} starts the same
- * nodes on the same volumes with the same tokens, and every row reads back at ALL.
+ * Fencing and hibernation on three real Cassandra nodes through local mode, with {@code kubectl ringkeeper} as a
+ * user runs it (one cluster for both, in this order):
+ * <ol>
+ *   <li>{@code fence on} of one node: it is drained and its pod stopped, its volume kept, the cluster reports it
+ *       fenced and not ready (Degraded, NodesFenced); a second {@code fence on} in the same datacenter (RF 3: two of
+ *       three replicas down, no QUORUM left) is refused with the reason and nothing written; rows written at QUORUM
+ *       before still read at QUORUM meanwhile; {@code fence off} brings the node back on the same volume with the
+ *       same tokens and the rows read at QUORUM after.</li>
+ *   <li>Rows written at QUORUM, {@code hibernate on} stops every node (no pod left, volumes kept, phase Stopped),
+ *       {@code hibernate off} starts the same nodes on the same volumes with the same tokens, and every row reads
+ *       back at ALL.</li>
+ * </ol>
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HibernateE2E {
   static final E2eSupport.Phases PHASES = new E2eSupport.Phases("HibernateE2E");
   static final String NAMESPACE = "default";
   static final String CLUSTER = "demo";
   static final int ROWS = 300;
+  static final int FENCE_ROWS = 100;
   static LocalEnvironment env;
 
   @BeforeAll
@@ -61,7 +77,15 @@ class HibernateE2E {
     }
   }
 
+  record Run(int code, String out, String err) {}
+
   static String plugin(String... args) {
+    Run r = run(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.out();
+  }
+
+  static Run run(String... args) {
     String[] all = new String[args.length + 2];
     all[0] = "--kubeconfig";
     all[1] = env.kubeconfig().toString();
@@ -70,8 +94,7 @@ class HibernateE2E {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = RingkeeperPlugin.execute(all, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), RingkeeperPlugin::kubeconfigClient);
-    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static Map<String, List<Long>> tokens(CassandraCluster c) {
@@ -91,7 +114,101 @@ class HibernateE2E {
     return env.get(NAMESPACE, CLUSTER).getStatus().getNodes().get(0).getPodIP();
   }
 
+  private static NodeStatus node(CassandraCluster c, String name) {
+    return c.getStatus().getNodes().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static boolean podExists(String name) {
+    return env.client().pods().inNamespace(NAMESPACE).withName(name).get() != null;
+  }
+
+  private static String fencedAnnotation() {
+    Map<String, String> annotations = env.get(NAMESPACE, CLUSTER).getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(Labels.FENCED);
+  }
+
   @Test
+  @Order(1)
+  void aFencedNodeIsStoppedOnItsVolumeASecondFenceIsRefusedAndUnfencingBringsItBackWithItsData() throws Exception {
+    String fenced = CLUSTER + "-dc1-r2-0";
+    String second = CLUSTER + "-dc1-r3-0";
+    // Through r1, which stays up all along.
+    String coordinator = node(env.get(NAMESPACE, CLUSTER), CLUSTER + "-dc1-r1-0").getPodIP();
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, coordinator, "dc1")) {
+      session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS fence WITH replication ="
+          + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
+      session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS fence.rows (id int PRIMARY KEY,"
+          + " value text)"));
+      PreparedStatement insert = session.prepare("INSERT INTO fence.rows (id, value) VALUES (?, ?)");
+      for (int id = 0; id < FENCE_ROWS; id++) {
+        retried(session, insert.bind(id, "before-fence-" + id), DefaultConsistencyLevel.QUORUM);
+      }
+    }
+    PHASES.done(FENCE_ROWS + " rows written at QUORUM");
+    CassandraCluster before = env.get(NAMESPACE, CLUSTER);
+    List<Long> tokens = node(before, fenced).getTokens();
+    Map<String, String> volumes = volumeUids();
+    assertThat(volumes).containsKey(fenced);
+
+    assertThat(plugin("fence", "on", CLUSTER, "dc1-r2-0")).contains("annotated " + Labels.FENCED + "=" + fenced);
+    CassandraCluster out = env.await(NAMESPACE, CLUSTER, c -> !podExists(fenced) && c.getStatus().getOperation() == null
+        && node(c, fenced).getMessage() != null && node(c, fenced).getMessage().startsWith(
+            StatusBuilder.FENCED_MESSAGE), Duration.ofMinutes(3), "node " + fenced + " fenced: no pod, reported");
+    PHASES.done("fence on -> drained, pod stopped");
+    assertThat(volumeUids()).as("volumes kept").isEqualTo(volumes);
+    assertThat(node(out, fenced).getReady()).isNotEqualTo(Boolean.TRUE);
+    assertThat(out.getStatus().getReadyNodes()).isEqualTo(2);
+    assertThat(out.getStatus().getPhase()).isNotEqualTo(ClusterPhase.Ready);
+    assertThat(out.getStatus().getConditions()).anySatisfy(cond -> {
+      assertThat(cond.getType()).isEqualTo("Degraded");
+      assertThat(cond.getStatus()).isEqualTo("True");
+      assertThat(cond.getReason()).isEqualTo("NodesFenced");
+    });
+    Run status = run("status", CLUSTER);
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).contains("ready 2/3").containsPattern(fenced + " +\\S+ +DN").contains(fenced + ": fenced");
+
+    // Fencing a second node of dc1 would leave one replica of three: no QUORUM. Refused, nothing written.
+    Run refused = run("fence", "on", CLUSTER, "dc1-r3-0");
+    assertThat(refused.code()).isEqualTo(RingkeeperPlugin.USAGE);
+    assertThat(refused.err().strip()).doesNotContain("\n").isEqualTo("error: fence " + second + " refused: " + fenced
+        + " is fenced in datacenter dc1; fencing " + second + " too would take two replicas of its ranges down");
+    assertThat(fencedAnnotation()).isEqualTo(fenced);
+    assertThat(podExists(second)).isTrue();
+
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, coordinator, "dc1")) {
+      PreparedStatement select = session.prepare("SELECT value FROM fence.rows WHERE id = ?");
+      for (int id = 0; id < FENCE_ROWS; id++) {
+        Row row = retried(session, select.bind(id), DefaultConsistencyLevel.QUORUM);
+        assertThat(row).as("row %d while %s is fenced", id, fenced).isNotNull();
+      }
+    }
+    PHASES.done("second fence refused; rows read at QUORUM with one node fenced");
+
+    assertThat(plugin("fence", "off", CLUSTER, fenced)).contains("starts node " + fenced + " again");
+    CassandraCluster back = env.await(NAMESPACE, CLUSTER, c -> LocalEnvironment.isReady(c)
+        && c.getStatus().getOperation() == null && podExists(fenced), Duration.ofMinutes(4), "Ready with " + fenced
+        + " back");
+    PHASES.done("fence off -> Ready");
+    assertThat(fencedAnnotation()).isNull();
+    assertThat(volumeUids()).as("same volumes").isEqualTo(volumes);
+    assertThat(node(back, fenced).getTokens()).as("same tokens").isEqualTo(tokens);
+    assertThat(node(back, fenced).getReady()).isTrue();
+
+    // Read through the node that was fenced: it coordinates, and QUORUM needs it or one of the others.
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, node(back, fenced).getPodIP(), "dc1")) {
+      PreparedStatement select = session.prepare("SELECT value FROM fence.rows WHERE id = ?");
+      for (int id = 0; id < FENCE_ROWS; id++) {
+        Row row = retried(session, select.bind(id), DefaultConsistencyLevel.QUORUM);
+        assertThat(row).as("row %d after unfencing", id).isNotNull();
+        assertThat(row.getString("value")).isEqualTo("before-fence-" + id);
+      }
+    }
+    PHASES.done("every row read at QUORUM after unfencing");
+  }
+
+  @Test
+  @Order(2)
   void rowsWrittenAtQuorumReadBackAtAllAfterHibernatingAndWaking() throws Exception {
     try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, firstNodeAddress(), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS hib WITH replication ="

@@ -94,7 +94,31 @@ class KubectlPluginE2E {
     assertThat(info.code()).as(info.err()).isZero();
     assertThat(info.out()).containsPattern("Operation mode +: NORMAL").containsPattern("Release version +: 5\\.0\\.9")
         .containsPattern("Tokens +: 16");
-    PHASES.done("nodetool");
+
+    // tpstats and compactionstats from the agent's in-process reads of Cassandra's MBeans.
+    Run tpstats = run("nodetool", "demo", "dc1-r1-0", "--", "tpstats");
+    assertThat(tpstats.code()).as(tpstats.err()).isZero();
+    assertThat(tpstats.out()).containsPattern("(?m)^Pool Name +Active +Pending +Completed +Blocked +All time blocked$")
+        .containsPattern("(?m)^MutationStage +\\d+ +\\d+ +\\d+ +\\d+ +\\d+$")
+        .containsPattern("(?m)^CompactionExecutor +\\d+ +\\d+ +[1-9]\\d* +\\d+ +\\d+$")
+        .containsPattern("(?m)^MUTATION +\\d+$");
+    Run compactions = run("nodetool", "demo", "dc1-r1-0", "--", "compactionstats");
+    assertThat(compactions.code()).as(compactions.err()).isZero();
+    assertThat(compactions.out()).containsPattern("^pending tasks: \\d+\\ncompleted tasks: [1-9]\\d*\\n"
+        + "compaction throughput: \\d+ MiB/s\\n");
+    System.out.print(tpstats.out() + compactions.out());
+    PHASES.done("nodetool status, info, tpstats, compactionstats");
+  }
+
+  @Test
+  @Order(2)
+  void repairOfAKeyspaceTheClusterDoesNotHaveIsRefusedFromWhatTheAgentsReport() {
+    Run r = run("repair", "demo", "--keyspace", "nope");
+
+    assertThat(r.code()).isEqualTo(RingkeeperPlugin.USAGE);
+    assertThat(r.err()).startsWith("error: --keyspace nope: cluster default/demo has no such keyspace").hasLineCount(1);
+    java.util.Map<String, String> annotations = env.get("default", "demo").getMetadata().getAnnotations();
+    assertThat(annotations == null ? java.util.Map.of() : annotations).doesNotContainKey(Labels.REPAIR_REQUEST);
   }
 
   @Test

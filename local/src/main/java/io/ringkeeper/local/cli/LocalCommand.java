@@ -255,7 +255,7 @@ public final class LocalCommand implements Runnable {
         } else {
           try {
             LocalPrometheus started = LocalPrometheus.start(binary.get(), work, prometheusOptions.port,
-                parent.metricsPort);
+                parent.metricsPort, home().resolve("helm").resolve("ringkeeper"));
             System.out.println("ringkeeper local: Prometheus " + started.url());
             return started;
           } catch (IllegalStateException e) {

@@ -19,11 +19,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Prometheus for local mode ({@code local up --prometheus}): Debian's {@code prometheus} binary, as
  * {@code .ci/prometheus-toolchain} unpacks it, scraping the operator's {@code /metrics} every 5 s as the chart's
- * ServiceMonitor would ({@code honor_labels}, so node and cluster series keep their own namespace). Its TSDB and
+ * ServiceMonitor would ({@code honor_labels}, so node and cluster series keep their own namespace), with the chart's
+ * alert rules loaded ({@link ChartAlertRules}: what the chart's PrometheusRule holds). Its TSDB, rules file and
  * log live in {@code <work>/prometheus}; it runs as a child of the local server and stops with it.
  */
-final class LocalPrometheus implements AutoCloseable {
+public final class LocalPrometheus implements AutoCloseable {
   static final String URL_FILE = "prometheus.url";
+  /** The chart's alert rules, next to prometheus.yml (rule_files are relative to it). */
+  static final String RULES_FILE = "alerts.rules.yaml";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
   private final Process process;
@@ -35,7 +38,7 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   /** The binary: in $RINGKEEPER_PROMETHEUS_HOME/bin, ~/.cache/ringkeeper/prometheus/bin, or on the PATH. */
-  static Optional<Path> binary(Map<String, String> env, Path userHome) {
+  public static Optional<Path> binary(Map<String, String> env, Path userHome) {
     Path home = env.containsKey("RINGKEEPER_PROMETHEUS_HOME") ? Path.of(env.get("RINGKEEPER_PROMETHEUS_HOME"))
         : userHome.resolve(".cache/ringkeeper/prometheus");
     Path cached = home.resolve("bin/prometheus");
@@ -51,24 +54,27 @@ final class LocalPrometheus implements AutoCloseable {
   }
 
   /**
-   * Starts Prometheus on 127.0.0.1:{@code port} (0: a free port) scraping {@code metricsPort}, and waits until it
-   * is ready. Throws with the reason (no binary, port taken, the end of its log) when it cannot.
+   * Starts Prometheus on 127.0.0.1:{@code port} (0: a free port) scraping {@code metricsPort}, with the alert rules
+   * of the chart in {@code chart}, and waits until it is ready. Throws with the reason (no chart, no binary, port
+   * taken, the end of its log) when it cannot.
    */
-  static LocalPrometheus start(Path binary, Path work, int port, int metricsPort)
+  public static LocalPrometheus start(Path binary, Path work, int port, int metricsPort, Path chart)
       throws IOException, InterruptedException {
     Path dir = work.resolve("prometheus");
     Files.createDirectories(dir);
+    Files.writeString(dir.resolve(RULES_FILE), ChartAlertRules.render(chart), StandardCharsets.UTF_8);
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, """
         # Written by ringkeeper local up --prometheus.
         global: {scrape_interval: 5s, evaluation_interval: 5s}
+        rule_files: [%s]
         scrape_configs:
           - job_name: ringkeeper
             honor_labels: true
             static_configs:
               - targets: ['127.0.0.1:%d']
                 labels: {namespace: ringkeeper-system, pod: ringkeeper-local}
-        """.formatted(metricsPort), StandardCharsets.UTF_8);
+        """.formatted(RULES_FILE, metricsPort), StandardCharsets.UTF_8);
     int listen = port;
     if (listen == 0) {
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -107,7 +113,7 @@ final class LocalPrometheus implements AutoCloseable {
     return new LocalPrometheus(process, url);
   }
 
-  String url() {
+  public String url() {
     return url;
   }
 

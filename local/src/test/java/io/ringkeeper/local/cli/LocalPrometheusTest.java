@@ -17,7 +17,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +37,9 @@ class LocalPrometheusTest {
       # TYPE ringkeeper_node_up gauge
       ringkeeper_node_up{cluster="demo",dc="dc1",namespace="default",node="demo-dc1-r1-0",rack="r1"} 1.0
       """;
+
+  /** The repository's chart (the tests run from local/). */
+  static final Path CHART = Path.of("..", "helm", "ringkeeper").toAbsolutePath().normalize();
 
   static Path binary() throws Exception {
     Map<String, String> env = System.getenv();
@@ -56,7 +64,7 @@ class LocalPrometheusTest {
       exchange.close();
     });
     metrics.start();
-    try (LocalPrometheus prometheus = LocalPrometheus.start(binary(), work, 0, metrics.getAddress().getPort())) {
+    try (LocalPrometheus prometheus = LocalPrometheus.start(binary(), work, 0, metrics.getAddress().getPort(), CHART)) {
       assertThat(LocalPrometheus.runningUrl(work)).contains(prometheus.url());
       HttpClient http = HttpClient.newHttpClient();
       ObjectMapper json = new ObjectMapper();
@@ -79,10 +87,108 @@ class LocalPrometheusTest {
     }
   }
 
+  /** The alert names of the chart's template, read from its text (not through the renderer under test). */
+  static List<String> chartAlerts() throws Exception {
+    List<String> names = new ArrayList<>();
+    Matcher m = Pattern.compile("(?m)^\\s*- alert: (\\S+)\\s*$").matcher(Files.readString(
+        CHART.resolve(ChartAlertRules.TEMPLATE)));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  @Test
+  void everyAlertOfTheChartIsLoadedByThePrometheusOfLocalModeAndEvaluates(@TempDir Path work) throws Exception {
+    List<String> expected = chartAlerts();
+    assertThat(expected).hasSizeGreaterThanOrEqualTo(10).doesNotHaveDuplicates();
+    HttpServer metrics = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    metrics.createContext("/metrics", exchange -> {
+      byte[] body = METRICS.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    metrics.start();
+    try (LocalPrometheus prometheus = LocalPrometheus.start(binary(), work, 0, metrics.getAddress().getPort(), CHART)) {
+      HttpClient http = HttpClient.newHttpClient();
+      ObjectMapper json = new ObjectMapper();
+      Map<String, JsonNode> rules = new LinkedHashMap<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      // Listed once loaded; health "ok" once evaluated (every 5 s) without error.
+      while (true) {
+        rules.clear();
+        JsonNode groups = json.readTree(http.send(HttpRequest.newBuilder(URI.create(prometheus.url()
+            + "/api/v1/rules?type=alert")).build(), HttpResponse.BodyHandlers.ofString()).body())
+            .path("data").path("groups");
+        groups.forEach(g -> g.path("rules").forEach(r -> rules.put(r.path("name").asText(), r)));
+        if (rules.keySet().containsAll(expected) && rules.values().stream()
+            .allMatch(r -> "ok".equals(r.path("health").asText()))) {
+          break;
+        }
+        assertThat(System.nanoTime()).as("every alert loaded and evaluated ok within 30 s: %s", rules).isLessThan(
+            deadline);
+        Thread.sleep(500);
+      }
+      System.out.printf("[LocalPrometheusTest] %d alert rules loaded and evaluated: %s%n", rules.size(),
+          String.join(", ", rules.keySet()));
+      assertThat(rules.keySet()).containsExactlyElementsOf(expected);
+      // The thresholds are the chart's default values, and no template is left in a query.
+      assertThat(rules.get("CassandraNodeDown").path("duration").asInt()).isEqualTo(300);
+      assertThat(rules.get("CassandraPendingCompactions").path("query").asText()).endsWith("> 100");
+      assertThat(rules.values()).allSatisfy(r -> assertThat(r.path("query").asText()).doesNotContain("{{", "$r"));
+      assertThat(rules.get("CassandraNodeDown").path("annotations").path("summary").asText())
+          .isEqualTo("Cassandra node {{ $labels.node }} of {{ $labels.namespace }}/{{ $labels.cluster }} is down");
+    } finally {
+      metrics.stop(0);
+    }
+  }
+
+  @Test
+  void aThresholdMissingFromTheValuesIsRefusedNamingIt(@TempDir Path chart) throws Exception {
+    Files.createDirectories(chart.resolve("templates"));
+    Files.writeString(chart.resolve("values.yaml"), "prometheusRule:\n  nodeDownFor: 5m\n");
+    Files.writeString(chart.resolve(ChartAlertRules.TEMPLATE), """
+        {{- if .Values.prometheusRule.enabled }}
+        spec:
+          groups:
+            - name: g
+              rules:
+                - alert: A
+                  expr: up == 0
+                  for: {{ $r.nodeDownFor }}
+                - alert: B
+                  expr: up > {{ $r.missing }}
+        {{- end }}
+        """);
+    assertThatThrownBy(() -> ChartAlertRules.render(chart)).hasMessageContaining("line 10")
+        .hasMessageContaining("has no scalar prometheusRule.missing");
+    Files.writeString(chart.resolve(ChartAlertRules.TEMPLATE), """
+        spec:
+          groups:
+            - name: g
+              rules:
+                - alert: A
+                  expr: up == 0
+                  for: {{ $r.nodeDownFor }}
+                  labels: {{ toYaml .Values.extra }}
+        """);
+    assertThatThrownBy(() -> ChartAlertRules.render(chart)).hasMessageContaining("line 8")
+        .hasMessageContaining("cannot render").hasMessageContaining("toYaml .Values.extra");
+    assertThatThrownBy(() -> ChartAlertRules.render(chart.resolve("nope"))).hasMessageContaining("no chart at");
+  }
+
+  @Test
+  void theRenderedRulesAreTheChartsWithItsDefaultThresholds() throws Exception {
+    String rules = ChartAlertRules.render(CHART);
+    assertThat(ChartAlertRules.alerts(rules)).containsExactlyElementsOf(chartAlerts());
+    assertThat(rules).contains("for: 5m", "> 864000", "> 1.25", "> 0.5").doesNotContain("$r.", "{{ \"");
+  }
+
   @Test
   void aPortInUseIsRefusedWithPrometheusOwnReason(@TempDir Path work) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> LocalPrometheus.start(binary(), work, taken.getLocalPort(), 1))
+      assertThatThrownBy(() -> LocalPrometheus.start(binary(), work, taken.getLocalPort(), 1, CHART))
           .hasMessageContaining("Prometheus exited").hasMessageContaining("address already in use");
     }
     assertThat(LocalPrometheus.runningUrl(work)).isEmpty();

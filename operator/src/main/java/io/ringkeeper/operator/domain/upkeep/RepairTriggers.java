@@ -119,7 +119,7 @@ public final class RepairTriggers {
     // Annotation.
     if (request != null && !request.equals(lastRequest) && idle && start == null) {
       lastRequest = request;
-      start = new Trigger(ANNOTATION, Set.of());
+      start = new Trigger(ANNOTATION, Set.of(), requestedKeyspaces(request));
     }
 
     // The replication of system_auth grew: its rows reach the new replicas by repair.
@@ -145,6 +145,29 @@ public final class RepairTriggers {
     }
     return new Outcome(Optional.ofNullable(start), new Record(next, lastRequest, record.lastAuthRepairFor(), pending),
         notices);
+  }
+
+  /** What separates the time of a repair request from the keyspaces it names: {@code <time>;keyspaces=a,b}. */
+  public static final String KEYSPACES_PART = ";keyspaces=";
+
+  /**
+   * The keyspaces a repair annotation names ({@code 2026-12-04T19:24:57Z;keyspaces=shop,orders}: only those), or
+   * none ({@code 2026-12-04T19:24:57Z}, or nothing after {@code keyspaces=}: spec.repair.keyspaces, else every user
+   * keyspace). Names are trimmed, empty ones and repeats dropped; a name of no keyspace is skipped by the plan with
+   * "does not exist", as a listed one of spec.repair.keyspaces is.
+   */
+  public static List<String> requestedKeyspaces(String request) {
+    int at = request == null ? -1 : request.indexOf(KEYSPACES_PART);
+    if (at < 0) {
+      return List.of();
+    }
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    for (String name : request.substring(at + KEYSPACES_PART.length()).split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.trim());
+      }
+    }
+    return List.copyOf(names);
   }
 
   private static void exceeded(List<String> pending, String node, Instant downSince, Duration hintWindow,

@@ -107,6 +107,22 @@ class RepairTriggersTest {
   }
 
   @Test
+  void anAnnotationNamingKeyspacesRepairsOnlyThoseAndANewValueWithoutThemRepairsTheSpecsKeyspaces() {
+    cr.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, "2026-01-01T10:00:00Z;keyspaces=shop, orders,,shop");
+    assertThat(due("2026-01-01T10:00:01Z")).hasValueSatisfying(t -> {
+      assertThat(t.name()).isEqualTo("Annotation");
+      assertThat(t.keyspaces()).containsExactly("shop", "orders");
+      assertThat(t.nodes()).isEmpty();
+    });
+    assertThat(repair.getLastRequest()).isEqualTo("2026-01-01T10:00:00Z;keyspaces=shop, orders,,shop");
+    assertThat(due("2026-01-01T10:00:02Z")).isEmpty();
+    cr.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, "2026-01-01T10:00:05Z");
+    assertThat(due("2026-01-01T10:00:06Z")).hasValueSatisfying(t -> assertThat(t.keyspaces()).isEmpty());
+    assertThat(RepairTriggers.requestedKeyspaces("2026-01-01T10:00:05Z;keyspaces=")).isEmpty();
+    assertThat(RepairTriggers.requestedKeyspaces(null)).isEmpty();
+  }
+
+  @Test
   void aGrownSystemAuthReplicationIsRepairedOnceAndOnlySystemAuthAfterARunningRun() {
     cr.setStatus(new io.ringkeeper.api.v1alpha1.CassandraClusterStatus());
     cr.getStatus().setAccess(new io.ringkeeper.api.v1alpha1.AccessStatus());
