@@ -75,7 +75,8 @@ public final class Labels {
   public static final String TLS_RENEW_AT = "ringkeeper.io/tls-renew-at";
   /**
    * Node TLS Secret annotation: where the certificate came from and which version of it, e.g.
-   * {@code ca:orders-ca@<sha256 of the CA certificate>} or {@code secret:my-cert@<sha256 of its tls.crt>}; another
+   * {@code operator-ca:orders-ca@<hash>} (the generated CA), {@code ca:my-ca@<hash>} (spec.tls.caSecretRef) or
+   * {@code secret:my-cert@<hash>} (spec.tls.secretRef), the hash of the certificate and ca.crt; another
    * value reissues (or copies again) the Secret.
    */
   public static final String TLS_SOURCE = "ringkeeper.io/tls-source";
