@@ -79,7 +79,7 @@ import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.reconciler.observe.AccessFacts;
 import io.ringkeeper.operator.reconciler.act.AccessSync;
 import io.ringkeeper.operator.reconciler.act.TlsSync;
-import io.ringkeeper.operator.reconciler.observe.TlsFacts;
+import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
 import io.ringkeeper.api.v1alpha1.AccessStatus;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.resources.Services;
@@ -230,10 +230,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     DesiredCluster desired = DesiredCluster.of(cr, ClusterMapper.seeds(cr, known));
     Map<String, Secret> roleSecrets = userSecrets(cr, observed);
     // TLS: the Secrets the certificates come from must be usable before anything is changed.
-    TlsFacts.Certificates tls = TlsFacts.of(cr, roleSecrets, ids(known), clock.instant());
+    TlsSecrets.Certificates tls = TlsSecrets.of(cr, roleSecrets, ids(known), clock.instant());
     if (tls != null && !tls.problems().isEmpty()) {
       LOG.info("TLS Secrets are not usable: {}", tls.problems());
-      Map<String, java.time.Instant> notAfter = TlsFacts.notAfter(observed.secrets(), ids(known));
+      Map<String, java.time.Instant> notAfter = TlsSecrets.notAfter(observed.secrets(), ids(known));
       io.ringkeeper.api.v1alpha1.TlsStatus previousTls = cr.getStatus() == null ? null : cr.getStatus().getTls();
       finish(cr, context, new StatusBuilder.Inputs(cr, observed, tls.problems(), known, views, ringFormed, null,
           clock.instant()), null, status -> StatusBuilder.withTls(status, previousTls, notAfter));
@@ -452,7 +452,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   }
 
   /** status.tls from what this reconcile wrote (or found). */
-  private static io.ringkeeper.api.v1alpha1.TlsStatus tlsStatus(TlsFacts.Certificates tls,
+  private static io.ringkeeper.api.v1alpha1.TlsStatus tlsStatus(TlsSecrets.Certificates tls,
       TlsSync.Result certificates) {
     if (tls == null || certificates == null) {
       return null;
@@ -477,7 +477,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Map<String, Secret> result = new java.util.TreeMap<>(observed.secrets());
     String cluster = cr.getMetadata().getName();
     Set<String> referenced = new LinkedHashSet<>(AccessFacts.referencedSecrets(cr));
-    referenced.addAll(TlsFacts.referencedSecrets(cr));
+    referenced.addAll(TlsSecrets.referencedSecrets(cr));
     for (String name : referenced) {
       if (result.containsKey(name)
           || (AccessFacts.generatesSuperuser(cr) && name.equals(AccessFacts.superuserSecret(cr)))) {

@@ -8,7 +8,7 @@ import io.ringkeeper.operator.domain.tls.CertificateAuthority;
 import io.ringkeeper.operator.domain.tls.IssuedCertificate;
 import io.ringkeeper.operator.reconciler.act.KubeWriter.Scope;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
-import io.ringkeeper.operator.reconciler.observe.TlsFacts;
+import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
@@ -56,7 +56,7 @@ public final class TlsSync {
    * @param tls what the certificates are made from, without problems
    * @param nodes the nodes that must have a TLS Secret
    */
-  public Result ensure(CassandraCluster cr, Map<String, Secret> secrets, TlsFacts.Certificates tls,
+  public Result ensure(CassandraCluster cr, Map<String, Secret> secrets, TlsSecrets.Certificates tls,
       Collection<NodeId> nodes, RecentOperationCacheFiller<Secret> cache) {
     if (!tls.problems().isEmpty()) {
       throw new IllegalArgumentException("TLS Secrets are not written while " + tls.problems());
@@ -70,10 +70,10 @@ public final class TlsSync {
       Secret created = writer.create(Secrets.certificateAuthority(cr, ca), cache);
       if (created == null) {
         // Exists, though the cache has not seen it yet: its CA is read on the next reconcile.
-        return new Result(TlsFacts.notAfter(secrets, nodes), null, false, events);
+        return new Result(TlsSecrets.notAfter(secrets, nodes), null, false, events);
       }
       String crt = Secrets.value(created, Names.TLS_CERT_KEY);
-      source = TlsFacts.operatorSource(tls.caSecret(), crt, Secrets.value(created, Names.TLS_CA_KEY));
+      source = TlsSecrets.operatorSource(tls.caSecret(), crt, Secrets.value(created, Names.TLS_CA_KEY));
       events.add(ClusterEvent.normal("CertificateAuthorityCreated", "", "Generated the cluster's CA (Secret "
           + tls.caSecret() + ", " + CertificateAuthority.commonName(cr.getMetadata().getName()) + ", valid until "
           + ca.certificate().getNotAfter().toInstant() + ")"));
@@ -95,9 +95,9 @@ public final class TlsSync {
       String names = Hashes.of(String.join(",", dnsNames));
       String why = reissue(existing, source, names, tls.issues(), now);
       if (why == null) {
-        Instant at = TlsFacts.annotation(existing, Labels.TLS_NOT_AFTER);
+        Instant at = TlsSecrets.annotation(existing, Labels.TLS_NOT_AFTER);
         notAfter.put(id.name(), at);
-        Instant renew = TlsFacts.annotation(existing, Labels.TLS_RENEW_AT);
+        Instant renew = TlsSecrets.annotation(existing, Labels.TLS_RENEW_AT);
         if (tls.issues() && renew != null && (nextRenewal == null || renew.isBefore(nextRenewal))) {
           nextRenewal = renew;
         }
@@ -138,8 +138,8 @@ public final class TlsSync {
     if (!Objects.equals(a.get(Labels.TLS_NAMES), names)) {
       return "the names it must carry changed";
     }
-    Instant renew = TlsFacts.annotation(existing, Labels.TLS_RENEW_AT);
-    Instant notAfter = TlsFacts.annotation(existing, Labels.TLS_NOT_AFTER);
+    Instant renew = TlsSecrets.annotation(existing, Labels.TLS_RENEW_AT);
+    Instant notAfter = TlsSecrets.annotation(existing, Labels.TLS_NOT_AFTER);
     if (renew == null || notAfter == null) {
       return "its annotations are missing";
     }
@@ -153,7 +153,7 @@ public final class TlsSync {
     return null;
   }
 
-  private static String describe(TlsFacts.Certificates tls) {
+  private static String describe(TlsSecrets.Certificates tls) {
     return tls.issues() ? "the CA in Secret " + tls.caSecret() : "Secret " + tls.caSecret() + " (spec.tls.secretRef)";
   }
 

@@ -1,4 +1,4 @@
-package io.ringkeeper.operator.reconciler.observe;
+package io.ringkeeper.operator.reconciler.validate;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
@@ -9,7 +9,6 @@ import io.ringkeeper.operator.domain.tls.CertificateAuthority;
 import io.ringkeeper.operator.domain.tls.IssuedCertificate;
 import io.ringkeeper.operator.domain.tls.TlsChecks;
 import io.ringkeeper.operator.domain.tls.TlsException;
-import io.ringkeeper.operator.reconciler.validate.Problem;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
@@ -27,12 +26,12 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Where a TLS cluster's node certificates come from, read from the Secrets: the operator's CA ({@code <cluster>-ca},
+ * Where a TLS cluster's node certificates come from, checked in the Secrets: the operator's CA ({@code <cluster>-ca},
  * generated when missing), the user's CA (spec.tls.caSecretRef) or one user certificate for every node
  * (spec.tls.secretRef). A Secret that is missing or unusable is a {@link Problem} naming the Secret, the key and the
  * fix (reason {@link #MISSING} or {@link #INVALID}); the reconciler then changes nothing in the cluster.
  */
-public final class TlsFacts {
+public final class TlsSecrets {
   public static final String MISSING = "TlsSecretMissing";
   public static final String INVALID = "TlsSecretInvalid";
   /** Source prefix of certificates from the operator's CA; the user's CA is {@code ca:}. */
@@ -66,7 +65,7 @@ public final class TlsFacts {
     }
   }
 
-  private TlsFacts() {}
+  private TlsSecrets() {}
 
   /** The user's Secrets spec.tls names (read and labelled so the Secret informer sees their changes). */
   public static Set<String> referencedSecrets(CassandraCluster cr) {
