@@ -44,11 +44,13 @@ class TlsE2E {
   static final String NAMESPACE = "default";
   static final String CLUSTER = "demo";
   static LocalEnvironment env;
+  static java.nio.file.Path workDir;
   static final E2eSupport.Phases PHASES = new E2eSupport.Phases("TlsE2E");
 
   @BeforeAll
   static void start() throws Exception {
-    env = LocalEnvironment.builder(E2eSupport.freshWorkDir("tls"))
+    workDir = E2eSupport.freshWorkDir("tls");
+    env = LocalEnvironment.builder(workDir)
         .addressBase("127.61.15.0")
         .stopGrace(Duration.ofSeconds(20))
         .start();
@@ -122,6 +124,14 @@ class TlsE2E {
     String yaml = env.client().configMaps().inNamespace(NAMESPACE).withName(Names.configMap(CLUSTER)).get()
         .getData().get(Names.CASSANDRA_YAML);
     assertThat(yaml).contains("internode_encryption: all");
+    // What Cassandra says it does: every node listens for peers encrypted only (not "optionally encrypted").
+    for (NodeStatus node : cr.getStatus().getNodes()) {
+      java.nio.file.Path log = workDir.resolve("pods").resolve(NAMESPACE).resolve(node.getName())
+          .resolve("logs").resolve("system.log");
+      String text = java.nio.file.Files.readString(log);
+      assertThat(text).as(node.getName()).contains("encryption: encrypted(")
+          .doesNotContain("encryption: optionally encrypted").doesNotContain("encryption: unencrypted");
+    }
     // Every node sees the two others up: gossip and the ring run over TLS only.
     try (CqlSession session = session(addresses().get(0), trusting(ca))) {
       List<Row> peers = session.execute("SELECT peer FROM system.peers_v2").all();

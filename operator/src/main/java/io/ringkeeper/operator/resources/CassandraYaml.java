@@ -112,6 +112,9 @@ public final class CassandraYaml {
   private static ObjectNode serverEncryption() {
     ObjectNode o = pemFactory();
     o.put("internode_encryption", "all");
+    // Cassandra 5.0 otherwise listens "optionally encrypted" on the storage port (its log says so) and would
+    // accept a plain-text peer: refused here, every internode connection is TLS.
+    o.put("optional", false);
     o.put("require_client_auth", true);
     // The peers' certificates name them by DNS; gossip knows them by IP: the CA check is the identity check.
     o.put("require_endpoint_verification", false);

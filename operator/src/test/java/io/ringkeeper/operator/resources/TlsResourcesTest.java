@@ -131,6 +131,7 @@ class TlsResourcesTest {
     assertThat(server.get("truststore").asText()).isEqualTo("/etc/ringkeeper/tls/ca.crt");
     assertThat(server.get("require_client_auth").asBoolean()).isTrue();
     assertThat(server.get("require_endpoint_verification").asBoolean()).isFalse();
+    assertThat(server.get("optional").asBoolean(true)).as("plain-text peers refused").isFalse();
     JsonNode client = yaml.get("client_encryption_options");
     assertThat(client.get("enabled").asBoolean()).isTrue();
     assertThat(client.get("optional").asBoolean()).isFalse();
