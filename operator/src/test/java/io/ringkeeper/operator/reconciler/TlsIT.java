@@ -194,6 +194,41 @@ class TlsIT {
   }
 
   @Test
+  void aNodeAddedByAScaleUpGetsItsTlsSecretBeforeItsPod() throws Exception {
+    String ns = harness.kube().freshNamespace("tls-scale");
+    harness.create(ns, CLUSTER.formatted("grow", tls("enabled: true")));
+    harness.awaitPhase(ns, "grow", ClusterPhase.Ready);
+    List<String> added = Collections.synchronizedList(new ArrayList<>());
+    Watcher<HasMetadata> order = new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, HasMetadata o) {
+        if (action == Action.ADDED) {
+          added.add(o.getKind() + "/" + o.getMetadata().getName());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    };
+    try (Watch pods = harness.admin().pods().inNamespace(ns).watch(cast(order));
+        Watch secrets = harness.admin().secrets().inNamespace(ns).watch(cast(order))) {
+      harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("grow"), c -> {
+        c.getSpec().getDatacenters().get(0).setSize(4);
+        return c;
+      });
+      CassandraCluster grown = harness.awaitCluster(ns, "grow", Duration.ofSeconds(60), c -> c.getStatus() != null
+          && c.getStatus().getOperation() == null && c.getStatus().getPhase() == ClusterPhase.Ready
+          && c.getStatus().getNodes().size() == 4);
+      String node = grown.getStatus().getNodes().stream().map(NodeStatus::getName)
+          .filter(n -> !nodeNames("grow").contains(n)).findFirst().orElseThrow();
+      await().atMost(Duration.ofSeconds(5)).until(() -> added.contains("Pod/" + node));
+      assertThat(added.indexOf("Secret/" + node + "-tls")).as("Secret of " + node + " before its pod")
+          .isNotNegative().isLessThan(added.indexOf("Pod/" + node));
+      assertThat(TlsChecks.dnsNames(leaf(nodeSecret(ns, node)))).contains(node + ".grow-nodes." + ns + ".svc");
+    }
+  }
+
+  @Test
   void aCertificateDueForRenewalIsReissuedWithoutRestartingAnyNode() throws Exception {
     String ns = harness.kube().freshNamespace("tls-renew");
     harness.create(ns, CLUSTER.formatted("renew", tls("enabled: true")));
