@@ -229,6 +229,34 @@ class TlsIT {
   }
 
   @Test
+  void aSteadyTlsClusterIsReconciledWithoutAnyRequest() {
+    String ns = harness.kube().freshNamespace("tls-steady");
+    CertificateAuthority userCa = CertificateAuthority.generate("steady", Instant.now());
+    harness.admin().resource(secret(ns, "steady-user-ca", caLayout(userCa))).create();
+    harness.create(ns, CLUSTER.formatted("steady", tls("enabled: true\ncaSecretRef: steady-user-ca")));
+    harness.awaitPhase(ns, "steady", ClusterPhase.Ready);
+    io.ringkeeper.operator.node.ClusterKey key = new io.ringkeeper.operator.node.ClusterKey(ns, "steady");
+    Duration quiet = OperatorHarness.POLL_INTERVAL.multipliedBy(5);
+    harness.kube().clearRequests();
+    await().atMost(Duration.ofSeconds(60)).pollDelay(quiet).pollInterval(quiet).until(() -> {
+      boolean none = harness.kube().requests(r -> r.userAgent().equals(MockKube.OPERATOR_AGENT)
+          && !r.method().equals("GET")).isEmpty();
+      harness.kube().clearRequests();
+      return none;
+    });
+    for (int i = 0; i < 10; i++) {
+      long before = harness.operator().reconciler().reconciliations();
+      harness.operator().reconciler().requestReconcile(key);
+      await().atMost(Duration.ofSeconds(30)).until(() -> harness.operator().reconciler().reconciliations() > before);
+    }
+    OperatorHarness.pause(OperatorHarness.POLL_INTERVAL);
+    // No certificate is issued again, no Secret rewritten, no status written, and the user's CA is read from the
+    // cache (it is labelled for the cluster), never from the API server.
+    assertThat(harness.kube().requests(r -> r.userAgent().equals(MockKube.OPERATOR_AGENT)
+        && !r.path().contains("watch=true"))).isEmpty();
+  }
+
+  @Test
   void aCertificateDueForRenewalIsReissuedWithoutRestartingAnyNode() throws Exception {
     String ns = harness.kube().freshNamespace("tls-renew");
     harness.create(ns, CLUSTER.formatted("renew", tls("enabled: true")));
