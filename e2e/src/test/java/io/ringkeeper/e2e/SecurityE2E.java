@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Authentication on real nodes in local mode (3 nodes of examples/minimal.yaml on 127.8.0.x, plus one role of
  * {@code spec.auth.roles}): the cluster is Ready only with its generated superuser in place, cassandra/cassandra is
  * refused on every node, system_auth replicates to all three, and a role's changed Secret changes its password with
- * no node restarted. TLS is not built yet (docs/security.md).
+ * no node restarted. TLS runs in TlsE2E (docs/security.md).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityE2E {

@@ -65,6 +65,9 @@ public class CassandraClusterStatus {
   @JsonPropertyDescription("Roles and the replication of the keyspaces that hold them, as last set on the nodes.")
   private AccessStatus access;
 
+  @JsonPropertyDescription("With spec.tls: where the node certificates come from and when the next one is renewed.")
+  private TlsStatus tls;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -183,6 +186,14 @@ public class CassandraClusterStatus {
 
   public void setRebuilds(List<RebuildStatus> rebuilds) {
     this.rebuilds = rebuilds;
+  }
+
+  public TlsStatus getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsStatus tls) {
+    this.tls = tls;
   }
 
   public AccessStatus getAccess() {

@@ -65,6 +65,11 @@ public class NodeStatus {
   private String message;
 
   @JsonPropertyDescription(
+      "With spec.tls: when the node's certificate (Secret <node>-tls) expires (RFC 3339); the operator renews the"
+          + " ones it issues at two thirds of their lifetime.")
+  private String certificateNotAfter;
+
+  @JsonPropertyDescription(
       "While the node is not ready and its Cassandra container has exited before: how it last ended (reason, exit"
           + " code and the end of its output).")
   private ContainerTermination lastTermination;
@@ -187,6 +192,14 @@ public class NodeStatus {
 
   public void setDownSince(String downSince) {
     this.downSince = downSince;
+  }
+
+  public String getCertificateNotAfter() {
+    return certificateNotAfter;
+  }
+
+  public void setCertificateNotAfter(String certificateNotAfter) {
+    this.certificateNotAfter = certificateNotAfter;
   }
 
   public String getMessage() {

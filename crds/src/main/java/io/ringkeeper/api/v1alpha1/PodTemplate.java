@@ -50,12 +50,13 @@ public class PodTemplate {
   private List<EnvVar> env = new ArrayList<>();
 
   @JsonPropertyDescription(
-      "Extra volumes of the node pods. The names data, config, agent and agent-token are the operator's.")
+      "Extra volumes of the node pods. The names data, config, agent, agent-token and tls are the operator's.")
   @Size(max = 64)
   @ValidationRule(
-      value = "self.all(v, !has(v.name) || !(v.name in ['data', 'config', 'agent', 'agent-token']))",
+      value = "self.all(v, !has(v.name) || !(v.name in ['data', 'config', 'agent', 'agent-token', 'tls']))",
       reason = "FieldValueInvalid",
-      message = "the volumes data, config, agent and agent-token are the operator's; give the volume another name")
+      message = "the volumes data, config, agent, agent-token and tls are the operator's; give the volume another"
+          + " name")
   private List<Volume> volumes = new ArrayList<>();
 
   @JsonPropertyDescription(

@@ -4,12 +4,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * TLS between nodes, for CQL clients and for the node agents' HTTP API. Defaults live in the operator
  * (SpecDefaults), not in the CRD, so an empty object means "the operator's defaults".
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!(has(self.caSecretRef) && has(self.secretRef))",
+    reason = "FieldValueInvalid",
+    message = "spec.tls.caSecretRef and spec.tls.secretRef cannot both be set: give a CA to issue node certificates"
+        + " from (caSecretRef) or one certificate for every node (secretRef), not both")
 public class TlsSpec {
   @JsonPropertyDescription(
       "TLS for internode traffic (internode_encryption: all), CQL clients and the node agents. Set false to run"

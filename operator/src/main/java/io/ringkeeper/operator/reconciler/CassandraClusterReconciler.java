@@ -77,6 +77,8 @@ import io.ringkeeper.operator.resources.Secrets;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.reconciler.observe.AccessFacts;
 import io.ringkeeper.operator.reconciler.act.AccessSync;
+import io.ringkeeper.operator.reconciler.act.TlsSync;
+import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
 import io.ringkeeper.api.v1alpha1.AccessStatus;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.resources.Services;
@@ -123,6 +125,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   private final NodeOperations operations;
   private final OperationFacts operationFacts;
   private final AccessSync accessSync;
+  private final TlsSync tlsSync;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong reconciliations = new AtomicLong();
   private volatile BiConsumer<ClusterKey, CassandraClusterStatus> statusListener = (key, status) -> {};
@@ -149,6 +152,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     this.upkeep = new UpkeepStage(poller.agents(), config.pollInterval());
     this.operations = new NodeOperations(client, writer, config, clock);
     this.accessSync = new AccessSync(clock);
+    this.tlsSync = new TlsSync(writer, clock);
     this.operationFacts = new OperationFacts(config);
     poller.setListener(this::nodesChanged);
   }
@@ -223,21 +227,46 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
 
     // The shared configuration the cluster should have, rendered once for this reconcile.
     DesiredCluster desired = DesiredCluster.of(cr, ClusterMapper.seeds(cr, known));
-    Map<String, Secret> roleSecrets = roleSecrets(cr, observed);
+    Map<String, Secret> roleSecrets = userSecrets(cr, observed);
+    // TLS: the Secrets the certificates come from must be usable before anything is changed.
+    TlsSecrets.Certificates tls = TlsSecrets.of(cr, roleSecrets, ids(known), clock.instant());
+    if (tls != null && !tls.problems().isEmpty()) {
+      LOG.info("TLS Secrets are not usable: {}", tls.problems());
+      Map<String, java.time.Instant> notAfter = TlsSecrets.notAfter(observed.secrets(), ids(known));
+      io.ringkeeper.api.v1alpha1.TlsStatus previousTls = cr.getStatus() == null ? null : cr.getStatus().getTls();
+      finish(cr, context, new StatusBuilder.Inputs(cr, observed, tls.problems(), known, views, ringFormed, null,
+          clock.instant()), null, status -> StatusBuilder.withTls(status, previousTls, notAfter));
+      // A Secret that does not exist yet is not watched: looked for again.
+      return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(config.pollInterval());
+    }
     Plan plan = planner.plan(operationFacts.state(cr, known, ringFormed, observed, views,
         poller.endpoints(Observer.key(cr)), poller.agents(), desired, clock.instant())
         .withAccess(AccessFacts.of(cr, roleSecrets)));
     Step step = plan.step();
+    // Every node's TLS Secret is written before its pod can be created (also a node the step adds).
+    TlsSync.Result certificates = tls == null ? null : tlsSync.ensure(cr, observed.secrets(), tls,
+        ids(union(known, NodeOperations.knownAfter(known, step))), secrets);
+    java.util.function.Consumer<CassandraClusterStatus> tlsStatus = status -> StatusBuilder.withTls(status,
+        tlsStatus(tls, certificates), certificates == null ? Map.of() : certificates.notAfter());
+    if (certificates != null) {
+      certificates.events().forEach(e -> events.record(cr, e));
+      if (!certificates.complete()) {
+        // The CA Secret exists but is not in the cache yet: no pod is created before its certificate is.
+        finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views, ringFormed, plan,
+            clock.instant()), null, tlsStatus);
+        return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
+      }
+    }
     if (step instanceof Step.AssignInitialTokens assign) {
       // Recorded before any pod exists: a restarted operator finds the same tokens and never re-allocates.
       List<KnownNode> recorded = new ArrayList<>(known);
       assign.tokens().forEach((id, tokens) -> recorded.add(new KnownNode(id, tokens, true)));
       finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, recorded, views, false, plan,
-          clock.instant()), step);
+          clock.instant()), step, tlsStatus);
       return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ZERO);
     }
     if (NodeOperations.handles(step)) {
-      return operate(cr, context, observed, problems, known, views, ringFormed, plan, desired);
+      return operate(cr, context, observed, problems, known, views, ringFormed, plan, desired, tlsStatus);
     }
     List<ClusterEvent> stepEvents = new ArrayList<>();
     AccessStatus access = step instanceof Step.SetAccess set
@@ -246,7 +275,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         : null;
     apply(cr, observed, known, step, desired);
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
-        ringFormed, plan, clock.instant()), step, status -> StatusBuilder.withAccess(status, access));
+        ringFormed, plan, clock.instant()), step, status -> {
+          StatusBuilder.withAccess(status, access);
+          tlsStatus.accept(status);
+        });
     stepEvents.forEach(e -> events.record(cr, e));
     boolean operating = cr.getStatus() != null && cr.getStatus().getOperation() != null;
     // E.g. a rebuild waiting for the user to alter the keyspaces, a refused volume resize waiting for its retry:
@@ -259,6 +291,14 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     if (step instanceof Step.SetAccess && (recheck == null || recheck.compareTo(Duration.ofSeconds(1)) > 0)) {
       recheck = Duration.ofSeconds(1);
     }
+    // No event tells when a certificate is due for renewal.
+    if (certificates != null && certificates.nextRenewal() != null) {
+      Duration untilRenewal = Duration.between(clock.instant(), certificates.nextRenewal());
+      untilRenewal = untilRenewal.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : untilRenewal;
+      if (recheck == null || untilRenewal.compareTo(recheck) < 0) {
+        recheck = untilRenewal;
+      }
+    }
     return recheck == null ? UpdateControl.noUpdate()
         : UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(recheck);
   }
@@ -269,7 +309,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
    */
   private UpdateControl<CassandraCluster> operate(CassandraCluster cr, Context<CassandraCluster> context,
       ObservedState observed, List<Problem> problems, List<KnownNode> known, Map<String, NodeView> views,
-      boolean ringFormed, Plan plan, DesiredCluster desiredForKnown) {
+      boolean ringFormed, Plan plan, DesiredCluster desiredForKnown,
+      java.util.function.Consumer<CassandraClusterStatus> tlsStatus) {
     Step step = plan.step();
     List<KnownNode> recorded = NodeOperations.knownAfter(known, step);
     // A step that adds or forgets a node moves the seeds: rendered again for the nodes it leaves.
@@ -288,7 +329,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         poller.endpoints(Observer.key(cr)), poller.agents(),
         new NodeOperations.Caches(pods, volumes), desired);
     finish(current, context, new StatusBuilder.Inputs(current, observed, problems, result.known(), views, ringFormed,
-        plan, clock.instant(), operationStatus(current, result.operation())), step);
+        plan, clock.instant(), operationStatus(current, result.operation())), step, tlsStatus);
     CassandraCluster target = current;
     result.events().forEach(e -> events.record(target, e));
     return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(config.pollInterval());
@@ -388,14 +429,44 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     }
   }
 
+  private static List<NodeId> ids(Collection<KnownNode> nodes) {
+    return nodes.stream().map(KnownNode::id).toList();
+  }
+
+  private static List<KnownNode> union(List<KnownNode> a, List<KnownNode> b) {
+    List<KnownNode> all = new ArrayList<>(a);
+    b.stream().filter(n -> a.stream().noneMatch(k -> k.name().equals(n.name()))).forEach(all::add);
+    return all;
+  }
+
+  /** status.tls from what this reconcile wrote (or found). */
+  private static io.ringkeeper.api.v1alpha1.TlsStatus tlsStatus(TlsSecrets.Certificates tls,
+      TlsSync.Result certificates) {
+    if (tls == null || certificates == null) {
+      return null;
+    }
+    io.ringkeeper.api.v1alpha1.TlsStatus status = new io.ringkeeper.api.v1alpha1.TlsStatus();
+    status.setSource(tls.issues() ? "CA in Secret " + tls.caSecret() : "Secret " + tls.caSecret()
+        + " (spec.tls.secretRef)");
+    certificates.notAfter().values().stream().filter(Objects::nonNull).min(java.time.Instant::compareTo)
+        .ifPresent(at -> status.setNotAfter(io.ringkeeper.operator.reconciler.observe.StatusTimes.format(at)));
+    if (certificates.nextRenewal() != null) {
+      status.setNextRenewal(io.ringkeeper.operator.reconciler.observe.StatusTimes.format(
+          certificates.nextRenewal()));
+    }
+    return status;
+  }
+
   /**
-   * The Secrets the spec names for roles, by name. A user's Secret not labelled for the cluster yet is read once and
+   * The Secrets the spec names for roles and TLS, by name. A user's Secret not labelled for the cluster yet is read once and
    * labelled, so the Secret informer sees it (and its changes trigger a reconcile) from then on.
    */
-  private Map<String, Secret> roleSecrets(CassandraCluster cr, ObservedState observed) {
+  private Map<String, Secret> userSecrets(CassandraCluster cr, ObservedState observed) {
     Map<String, Secret> result = new java.util.TreeMap<>(observed.secrets());
     String cluster = cr.getMetadata().getName();
-    for (String name : AccessFacts.referencedSecrets(cr)) {
+    Set<String> referenced = new LinkedHashSet<>(AccessFacts.referencedSecrets(cr));
+    referenced.addAll(TlsSecrets.referencedSecrets(cr));
+    for (String name : referenced) {
       if (result.containsKey(name)
           || (AccessFacts.generatesSuperuser(cr) && name.equals(AccessFacts.superuserSecret(cr)))) {
         continue;

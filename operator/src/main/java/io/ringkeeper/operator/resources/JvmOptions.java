@@ -170,8 +170,7 @@ public final class JvmOptions {
       // Takes over the lost node's tokens and streams its data from the other replicas; ignored after first boot.
       options.add("-Dcassandra.replace_address_first_boot=" + node.replaceAddress());
     }
-    options.add("-javaagent:" + Names.AGENT_DIR + "/" + Names.AGENT_JAR + "=address=" + POD_IP + ",port="
-        + agentPort + ",tokenFile=" + Names.AGENT_TOKEN_DIR + "/" + Names.AGENT_TOKEN_KEY);
+    options.add(agentOption(agentPort, NodePods.agentHttps(spec)));
     if (spec.getJvm() != null && spec.getJvm().getExtraOptions() != null) {
       List<String> extra = spec.getJvm().getExtraOptions();
       Optional<String> chosen = extra.stream().map(JvmOptions::selectedCollector).flatMap(Optional::stream)
@@ -188,6 +187,13 @@ public final class JvmOptions {
       options.addAll(extra);
     }
     return options;
+  }
+
+  /** The -javaagent option; with {@code https} the agent serves HTTPS with the files of {@link Names#TLS_DIR}. */
+  static String agentOption(int agentPort, boolean https) {
+    return "-javaagent:" + Names.AGENT_DIR + "/" + Names.AGENT_JAR + "=address=" + POD_IP + ",port=" + agentPort
+        + ",tokenFile=" + Names.AGENT_TOKEN_DIR + "/" + Names.AGENT_TOKEN_KEY
+        + (https ? ",tlsDir=" + Names.TLS_DIR : "");
   }
 
   /** The value of JVM_EXTRA_OPTS. */

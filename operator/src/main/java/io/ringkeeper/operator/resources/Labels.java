@@ -69,6 +69,20 @@ public final class Labels {
   /** PVC annotation: the API server's message of the last refused resize. */
   public static final String RESIZE_MESSAGE = "ringkeeper.io/resize-message";
 
+  /** Node TLS Secret annotation: the certificate's notAfter (ISO-8601 instant). */
+  public static final String TLS_NOT_AFTER = "ringkeeper.io/tls-not-after";
+  /** Node TLS Secret annotation: when it is renewed (2/3 of its lifetime; ISO-8601 instant). */
+  public static final String TLS_RENEW_AT = "ringkeeper.io/tls-renew-at";
+  /**
+   * Node TLS Secret annotation: where the certificate came from and which version of it, e.g.
+   * {@code operator-ca:orders-ca@<hash>} (the generated CA), {@code ca:my-ca@<hash>} (spec.tls.caSecretRef) or
+   * {@code secret:my-cert@<hash>} (spec.tls.secretRef), the hash of the certificate and ca.crt; another
+   * value reissues (or copies again) the Secret.
+   */
+  public static final String TLS_SOURCE = "ringkeeper.io/tls-source";
+  /** Node TLS Secret annotation: hash of the DNS names the certificate must carry; another value reissues it. */
+  public static final String TLS_NAMES = "ringkeeper.io/tls-names";
+
   private Labels() {}
 
   /** Labels every object of a cluster carries. */

@@ -74,14 +74,29 @@ public final class NodePods {
       Set.of(JvmOptions.POD_IP_ENV, "MAX_HEAP_SIZE", "HEAP_NEWSIZE", "JVM_EXTRA_OPTS");
   /** Volumes of every node pod. */
   public static final Set<String> OWNED_VOLUMES =
-      Set.of(Names.DATA_VOLUME, Names.CONFIG_VOLUME, Names.AGENT_VOLUME, Names.AGENT_TOKEN_VOLUME);
+      Set.of(Names.DATA_VOLUME, Names.CONFIG_VOLUME, Names.AGENT_VOLUME, Names.AGENT_TOKEN_VOLUME, Names.TLS_VOLUME);
   /** Where the Cassandra container mounts the operator's volumes. */
   public static final List<String> OWNED_MOUNT_PATHS =
-      List.of(Names.DATA_DIR, Names.CONFIG_DIR, Names.AGENT_DIR, Names.AGENT_TOKEN_DIR);
+      List.of(Names.DATA_DIR, Names.CONFIG_DIR, Names.AGENT_DIR, Names.AGENT_TOKEN_DIR, Names.TLS_DIR);
+  /**
+   * Whether the agent serves HTTPS when the cluster runs TLS: the one switch for the agent's {@code tlsDir}
+   * argument ({@link JvmOptions#forNode}) and the readiness probe's scheme. False until the agent speaks HTTPS;
+   * with it false a TLS cluster's agents stay on plain HTTP while Cassandra itself runs TLS.
+   */
+  public static final boolean AGENT_TLS = false;
   /** Container names of every node pod (the Cassandra container and the agent's init container). */
   public static final Set<String> OWNED_CONTAINERS = Set.of(Names.CASSANDRA_CONTAINER, Names.AGENT_INIT_CONTAINER);
 
   private NodePods() {}
+
+  /** Whether the node's agent serves HTTPS: the cluster runs TLS and {@link #AGENT_TLS}. */
+  public static boolean agentHttps(CassandraClusterSpec spec) {
+    return agentHttps(spec, AGENT_TLS);
+  }
+
+  static boolean agentHttps(CassandraClusterSpec spec, boolean agentTls) {
+    return agentTls && SpecDefaults.tlsEnabled(spec);
+  }
 
   public static Pod desired(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     CassandraClusterSpec spec = cr.getSpec();
@@ -93,7 +108,7 @@ public final class NodePods {
     List<Container> containers = new ArrayList<>();
     containers.add(cassandraContainer(spec, node, config));
     containers.addAll(orEmpty(template.getContainers()));
-    List<Volume> volumes = new ArrayList<>(volumes(cluster, node));
+    List<Volume> volumes = new ArrayList<>(volumes(cluster, node, SpecDefaults.tlsEnabled(spec)));
     volumes.addAll(orEmpty(template.getVolumes()));
     PodSpec podSpec = new io.fabric8.kubernetes.api.model.PodSpecBuilder()
         .withHostname(node.name())
@@ -294,6 +309,11 @@ public final class NodePods {
             .withReadOnly(true).build(),
         new VolumeMountBuilder().withName(Names.AGENT_TOKEN_VOLUME).withMountPath(Names.AGENT_TOKEN_DIR)
             .withReadOnly(true).build()));
+    boolean tls = SpecDefaults.tlsEnabled(spec);
+    if (tls) {
+      mounts.add(new VolumeMountBuilder().withName(Names.TLS_VOLUME).withMountPath(Names.TLS_DIR)
+          .withReadOnly(true).build());
+    }
     mounts.addAll(orEmpty(template.getVolumeMounts()));
 
     return new ContainerBuilder()
@@ -307,7 +327,8 @@ public final class NodePods {
             new ContainerPortBuilder().withName("agent").withContainerPort(config.agentPort()).build())
         .withResources(spec.getResources())
         .withNewReadinessProbe()
-        .withNewHttpGet().withPath("/readyz").withPort(new IntOrString(config.agentPort())).endHttpGet()
+        .withNewHttpGet().withPath("/readyz").withPort(new IntOrString(config.agentPort()))
+        .withScheme(agentHttps(spec) ? "HTTPS" : null).endHttpGet()
         .withPeriodSeconds(10)
         .withTimeoutSeconds(5)
         .withFailureThreshold(3)
@@ -317,8 +338,8 @@ public final class NodePods {
         .build();
   }
 
-  private static List<Volume> volumes(String cluster, DesiredNode node) {
-    return List.of(
+  private static List<Volume> volumes(String cluster, DesiredNode node, boolean tls) {
+    List<Volume> volumes = new ArrayList<>(List.of(
         new VolumeBuilder().withName(Names.DATA_VOLUME)
             .withNewPersistentVolumeClaim().withClaimName(Names.node(node.id())).endPersistentVolumeClaim().build(),
         new VolumeBuilder().withName(Names.CONFIG_VOLUME)
@@ -327,7 +348,15 @@ public final class NodePods {
         new VolumeBuilder().withName(Names.AGENT_TOKEN_VOLUME)
             // Group-readable: the cassandra user reads it through fsGroup.
             .withNewSecret().withSecretName(Names.agentTokenSecret(cluster)).withDefaultMode(0440).endSecret()
-            .build());
+            .build()));
+    if (tls) {
+      // Written by the operator before the pod is created (a pod never waits on a missing Secret); a renewed
+      // certificate changes the files in place, never the pod.
+      volumes.add(new VolumeBuilder().withName(Names.TLS_VOLUME)
+          .withNewSecret().withSecretName(Names.nodeTlsSecret(node.id())).withDefaultMode(0440).endSecret()
+          .build());
+    }
+    return volumes;
   }
 
   private static Affinity affinity(CassandraCluster cr, DesiredNode node) {

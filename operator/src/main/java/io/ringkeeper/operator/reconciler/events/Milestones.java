@@ -95,7 +95,9 @@ public final class Milestones {
     if (validNow.isPresent() && "False".equals(validNow.get().getStatus())
         && (validWas.isEmpty() || !"False".equals(validWas.get().getStatus())
             || !Objects.equals(validWas.get().getMessage(), validNow.get().getMessage()))) {
-      events.add(ClusterEvent.warning("InvalidSpec", "", validNow.get().getMessage()));
+      // InvalidSpec, or the reason of a Secret the spec names (e.g. TlsSecretMissing).
+      events.add(ClusterEvent.warning(validNow.get().getReason() == null ? "InvalidSpec" : validNow.get().getReason(),
+          "", validNow.get().getMessage()));
     }
     if (validNow.isPresent() && "True".equals(validNow.get().getStatus()) && validWas.isPresent()
         && "False".equals(validWas.get().getStatus())) {

@@ -149,6 +149,23 @@ public final class StatusBuilder {
     }
   }
 
+  /**
+   * The certificates of a cluster running TLS: status.tls and each node's certificateNotAfter (null: the cluster
+   * runs no TLS, both are cleared).
+   *
+   * @param notAfter each node's certificate expiry by node name
+   */
+  public static void withTls(CassandraClusterStatus status, io.ringkeeper.api.v1alpha1.TlsStatus tls,
+      Map<String, java.time.Instant> notAfter) {
+    status.setTls(tls);
+    if (status.getNodes() != null) {
+      for (NodeStatus node : status.getNodes()) {
+        java.time.Instant at = tls == null ? null : notAfter.get(node.getName());
+        node.setCertificateNotAfter(at == null ? null : StatusTimes.format(at));
+      }
+    }
+  }
+
   /** status.nodes[].message of a fenced node whose pod is stopped. */
   public static final String FENCED_MESSAGE = "fenced (" + Labels.FENCED + " on the cluster): drained and stopped,"
       + " volume and tokens kept; remove it from the annotation to start it again";
@@ -364,7 +381,7 @@ public final class StatusBuilder {
 
     Condition validity = valid
         ? Conditions.of(before, Conditions.VALID, true, "SpecValid", "The spec is valid", generation, now)
-        : Conditions.of(before, Conditions.VALID, false, "InvalidSpec",
+        : Conditions.of(before, Conditions.VALID, false, in.problems().get(0).reason(),
             in.problems().stream().map(Problem::toString).collect(Collectors.joining("; ")), generation, now);
 
     status.setConditions(new ArrayList<>(List.of(ready, progressing, degraded, validity)));

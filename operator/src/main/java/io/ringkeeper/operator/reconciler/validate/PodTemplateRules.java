@@ -210,6 +210,7 @@ final class PodTemplateRules {
       case Names.DATA_VOLUME -> "the operator's data volume";
       case Names.CONFIG_VOLUME -> "the operator's configuration volume";
       case Names.AGENT_TOKEN_VOLUME -> "the operator's agent token volume";
+      case Names.TLS_VOLUME -> "the operator's TLS volume (the node's certificate)";
       default -> "the operator's agent volume";
     };
   }

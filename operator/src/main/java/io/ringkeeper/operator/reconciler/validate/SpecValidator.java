@@ -12,9 +12,11 @@ import io.ringkeeper.api.v1alpha1.MaintenanceTask;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.api.v1alpha1.Patterns;
 import io.ringkeeper.api.v1alpha1.RackSpec;
+import io.ringkeeper.api.v1alpha1.TlsSpec;
 import io.ringkeeper.operator.config.OperatorConfig;
 import io.ringkeeper.operator.domain.schedule.CronSchedule;
 import io.ringkeeper.operator.domain.schedule.Durations;
+import io.ringkeeper.operator.domain.tls.CertificateAuthority;
 import io.ringkeeper.operator.domain.upgrade.UpgradePath;
 import io.ringkeeper.operator.resources.CassandraYaml;
 import io.ringkeeper.operator.resources.Labels;
@@ -84,9 +86,38 @@ public final class SpecValidator {
     jvm(spec, problems);
     storage(spec, claims, problems);
     auth(spec, problems);
+    tls(spec, problems);
     PodTemplateRules.check(spec.getPodTemplate(), agentPort, problems);
     RetainedVolumes.check(cr, claims, problems);
     return problems;
+  }
+
+  /**
+   * spec.tls: not both caSecretRef and secretRef (the CRD's CEL rule, repeated for clusters stored before it), and a
+   * certificateLifetime that parses and is at least 10m (a shorter one renews every few minutes).
+   */
+  private static void tls(CassandraClusterSpec spec, List<Problem> problems) {
+    TlsSpec tls = spec.getTls();
+    if (tls == null) {
+      return;
+    }
+    if (tls.getCaSecretRef() != null && !tls.getCaSecretRef().isBlank() && tls.getSecretRef() != null
+        && !tls.getSecretRef().isBlank()) {
+      problems.add(new Problem("spec.tls", "caSecretRef and secretRef are both set: give a CA to issue node"
+          + " certificates from (caSecretRef) or one certificate for every node (secretRef); remove one"));
+    }
+    String lifetime = tls.getCertificateLifetime();
+    if (lifetime != null && !lifetime.isBlank()) {
+      try {
+        Duration d = Durations.parse(lifetime);
+        if (d.compareTo(CertificateAuthority.MIN_LIFETIME) < 0) {
+          problems.add(new Problem("spec.tls.certificateLifetime", "'" + lifetime + "' is under 10m: certificates"
+              + " are renewed at two thirds of their lifetime; give at least 10m, e.g. 2160h (90 days)"));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem("spec.tls.certificateLifetime", e.getMessage()));
+      }
+    }
   }
 
   /**

@@ -93,7 +93,8 @@ class PodTemplateRulesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"config, configuration volume", "agent, agent volume", "agent-token, agent token volume"})
+  @CsvSource({"config, configuration volume", "agent, agent volume", "agent-token, agent token volume",
+      "tls, TLS volume"})
   void everyOperatorVolumeNameIsRefused(String name, String what) {
     refused("volumes: [{name: " + name + ", emptyDir: {}}]", "spec.podTemplate.volumes[0].name", what);
   }
@@ -106,7 +107,7 @@ class PodTemplateRulesTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({"/var/lib/cassandra", "/var/lib/cassandra/", "/var/lib/cassandra/data", "/etc/ringkeeper/config",
-      "/opt/ringkeeper-agent", "/etc/ringkeeper/agent"})
+      "/opt/ringkeeper-agent", "/etc/ringkeeper/agent", "/etc/ringkeeper/tls"})
   void aMountAtOrUnderAnOperatorMountIsRefused(String path) {
     refused("volumes: [{name: x, emptyDir: {}}]\nvolumeMounts: [{name: x, mountPath: \"" + path + "\"}]",
         "spec.podTemplate.volumeMounts[0].mountPath", "mount the volume elsewhere");

@@ -1,0 +1,76 @@
+package io.ringkeeper.operator.reconciler.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.tls.CertificateAuthority;
+import io.ringkeeper.operator.domain.tls.IssuedCertificate;
+import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.resources.Secrets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** When a node's TLS Secret is written again, and when it is left alone. */
+class TlsSyncTest {
+  private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
+  private static final NodeId ID = new NodeId("orders", "dc1", "r1", 0);
+  private static final CassandraCluster CR = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+      apiVersion: ringkeeper.io/v1alpha1
+      kind: CassandraCluster
+      metadata: {name: orders, namespace: db, uid: u1}
+      spec:
+        datacenters: [{name: dc1, replicationFactor: 1, size: 1}]
+      """, CassandraCluster.class);
+
+  private static Secret written(Duration lifetime) {
+    CertificateAuthority ca = CertificateAuthority.generate("orders", NOW);
+    IssuedCertificate cert = ca.issue(ID.name(), Secrets.nodeDnsNames(ID, "db"), lifetime, NOW);
+    return Secrets.nodeTls(CR, ID, cert, "operator-ca:orders-ca@1", "names1");
+  }
+
+  @Test
+  void aMissingSecretIsWritten() {
+    assertThat(TlsSync.reissue(null, "s", "n", true, NOW)).isEqualTo("new");
+  }
+
+  @Test
+  void aCurrentSecretIsLeftAloneUntilTwoThirdsOfItsLifetime() {
+    Secret s = written(Duration.ofHours(3));
+    assertThat(TlsSync.reissue(s, "operator-ca:orders-ca@1", "names1", true, NOW)).isNull();
+    // Issued from NOW - 1 min (backdated) to NOW + 3 h: renewal at NOW - 1 min + 2/3 of 3 h 1 min.
+    assertThat(TlsSync.reissue(s, "operator-ca:orders-ca@1", "names1", true, NOW.plus(Duration.ofMinutes(119))))
+        .isNull();
+    assertThat(TlsSync.reissue(s, "operator-ca:orders-ca@1", "names1", true, NOW.plus(Duration.ofMinutes(120))))
+        .startsWith("due for renewal");
+  }
+
+  @Test
+  void aUsersCertificateIsNeverRenewedByTheOperatorOnlyCopiedAgainWhenItChanges() {
+    Secret s = written(Duration.ofHours(3));
+    assertThat(TlsSync.reissue(s, "operator-ca:orders-ca@1", "names1", false, NOW.plus(Duration.ofHours(2))))
+        .isNull();
+    assertThat(TlsSync.reissue(s, "secret:mine@2", "names1", false, NOW)).isEqualTo("its source changed");
+  }
+
+  @Test
+  void anotherCaOrOtherNamesReissue() {
+    Secret s = written(Duration.ofHours(3));
+    assertThat(TlsSync.reissue(s, "operator-ca:orders-ca@2", "names1", true, NOW)).isEqualTo("its source changed");
+    assertThat(TlsSync.reissue(s, "operator-ca:orders-ca@1", "names2", true, NOW))
+        .isEqualTo("the names it must carry changed");
+  }
+
+  @Test
+  void aTamperedSecretIsWrittenAgain() {
+    Secret noKey = written(Duration.ofHours(3));
+    noKey.getData().remove("keystore.pem");
+    assertThat(TlsSync.reissue(noKey, "operator-ca:orders-ca@1", "names1", true, NOW)).isEqualTo("a key is missing");
+    Secret noDate = written(Duration.ofHours(3));
+    noDate.getMetadata().getAnnotations().put(Labels.TLS_RENEW_AT, "soon");
+    assertThat(TlsSync.reissue(noDate, "operator-ca:orders-ca@1", "names1", true, NOW))
+        .isEqualTo("its annotations are missing");
+  }
+}
