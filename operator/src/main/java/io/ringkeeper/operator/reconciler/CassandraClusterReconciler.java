@@ -1,5 +1,7 @@
 package io.ringkeeper.operator.reconciler;
 
+import io.ringkeeper.operator.reconciler.status.AccessRecords;
+import io.ringkeeper.operator.reconciler.status.OperationStatuses;
 import io.ringkeeper.operator.reconciler.status.StatusWriter;
 import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -241,9 +243,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       return operate(cr, context, observed, problems, known, views, ringFormed, plan, desired);
     }
     List<ClusterEvent> stepEvents = new ArrayList<>();
+    AccessStatus accessBefore = cr.getStatus() == null ? null : cr.getStatus().getAccess();
     AccessStatus access = step instanceof Step.SetAccess set
-        ? accessSync.carryOut(cr, roleSecrets, set, cr.getStatus() == null ? null : cr.getStatus().getAccess(),
-            poller.endpoints(Observer.key(cr)), poller.agents(), stepEvents)
+        ? AccessRecords.of(accessBefore, accessSync.carryOut(cr, roleSecrets, set, accessBefore,
+            poller.endpoints(Observer.key(cr)), poller.agents(), stepEvents))
         : null;
     apply(cr, observed, known, step, desired);
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
@@ -297,7 +300,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
 
   private java.util.Optional<io.ringkeeper.api.v1alpha1.OperationStatus> operationStatus(CassandraCluster cr,
       io.ringkeeper.operator.domain.plan.Operation op) {
-    return java.util.Optional.ofNullable(op == null ? null : OperationRecords.write(op,
+    return java.util.Optional.ofNullable(op == null ? null : OperationStatuses.write(op,
         cr.getStatus() == null ? null : cr.getStatus().getOperation(), clock.instant()));
   }
 
