@@ -45,6 +45,20 @@ public final class OperationStatuses {
     return status;
   }
 
+  /**
+   * Whether status.operation already records the step of {@code op}: the same operation (kind, datacenter) at the
+   * same step of the same node, attempt and replaced address. Its message, job id and times are the outcome's
+   * and may still change; what makes the step safe to carry out is that a restarted operator finds it recorded.
+   */
+  public static boolean stepRecorded(Operation op, OperationStatus recorded) {
+    return recorded != null && recorded.getType() != null && recorded.getType().name().equals(op.kind().name())
+        && Objects.equals(recorded.getDatacenter() == null ? "" : recorded.getDatacenter(), op.datacenter())
+        && Objects.equals(recorded.getNode(), op.node())
+        && Objects.equals(recorded.getStep(), op.step() == null ? null : op.step().name())
+        && (recorded.getAttempts() == null ? 0 : recorded.getAttempts()) == op.attempts()
+        && Objects.equals(recorded.getAddress(), op.address());
+  }
+
   /** The status entries of the added datacenters; null when there are none (the field stays absent). */
   public static List<RebuildStatus> write(List<Rebuild> rebuilds) {
     if (rebuilds.isEmpty()) {
