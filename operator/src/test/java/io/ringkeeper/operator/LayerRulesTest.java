@@ -4,10 +4,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
@@ -23,14 +25,18 @@ import io.ringkeeper.operator.layers.bad.cycle.b.PointsToA;
 import io.ringkeeper.operator.layers.bad.domain.ReadsAPod;
 import io.ringkeeper.operator.layers.bad.observe.AsksANode;
 import io.ringkeeper.operator.layers.bad.SetsThroughputOutsideAct;
+import io.ringkeeper.operator.layers.bad.SetsAnAccessRoleOutsideStatus;
+import io.ringkeeper.operator.layers.bad.SetsAnOperationRecordOutsideStatus;
 import io.ringkeeper.operator.layers.bad.StatusSetterOutsideStatus;
 import io.ringkeeper.operator.layers.bad.WritesARepairRecordOutsideStatus;
 import io.ringkeeper.operator.layers.bad.WritesAnUpkeepRecordOutsideStatus;
+import io.ringkeeper.operator.layers.fine.ReadsTheStatusOnly;
 import io.ringkeeper.operator.node.Agents;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.NodeClient;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,13 +70,36 @@ class LayerRulesTest {
         .because("a reconcile never waits on a node or the API server to know the state");
   }
 
-  /** Only status/ sets the cluster's status or sends it to the API server. */
+  /**
+   * A type of the status: the cluster itself (its status is set through it), every type of the API named
+   * {@code *Status} and the types nested in one (e.g. {@code AccessStatus.AppliedRole}), and the conditions.
+   */
+  static boolean isAStatusType(JavaClass type) {
+    if (type.isEquivalentTo(CassandraCluster.class) || type.isEquivalentTo(CassandraClusterStatus.class)
+        || type.isEquivalentTo(Condition.class)) {
+      return true;
+    }
+    if (!type.getPackageName().equals(CassandraClusterStatus.class.getPackageName())) {
+      return false;
+    }
+    for (Optional<JavaClass> t = Optional.of(type); t.isPresent(); t = t.get().getEnclosingClass()) {
+      if (t.get().getSimpleName().endsWith("Status")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Only status/ sets a field of the cluster's status (any of its types, down to a role or a segment record) or
+   * sends it to the API server: the other stages return facts and results, and status/ turns them into the status.
+   */
   static ArchRule onlyStatusWritesTheStatus(String status) {
     return noClasses().that().resideOutsideOfPackages(status + "..", "io.ringkeeper.api..")
         .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
             com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
-                com.tngtech.archunit.base.DescribedPredicate.describe("CassandraClusterStatus or CassandraCluster",
-                    o -> o.isEquivalentTo(CassandraClusterStatus.class) || o.isEquivalentTo(CassandraCluster.class))))
+                com.tngtech.archunit.base.DescribedPredicate.describe("a type of the status",
+                    LayerRulesTest::isAStatusType)))
             .and(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
                 com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching("set.*"))))
         .orShould().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
@@ -162,6 +191,15 @@ class LayerRulesTest {
         .as("an observer that asks a node").isTrue();
     assertThat(onlyStatusWritesTheStatus(root + ".status").evaluate(bad).hasViolation())
         .as("a status setter outside status/").isTrue();
+    assertThat(onlyStatusWritesTheStatus(root + ".status").evaluate(
+        new ClassFileImporter().importClasses(SetsAnOperationRecordOutsideStatus.class)).hasViolation())
+        .as("an operation record built outside status/").isTrue();
+    assertThat(onlyStatusWritesTheStatus(root + ".status").evaluate(
+        new ClassFileImporter().importClasses(SetsAnAccessRoleOutsideStatus.class)).hasViolation())
+        .as("a role of the access record (a type nested in a status type) set outside status/").isTrue();
+    assertThat(onlyStatusWritesTheStatus(root + ".status").evaluate(
+        new ClassFileImporter().importClasses(ReadsTheStatusOnly.class)).hasViolation())
+        .as("a class that only reads the status (and sets the spec)").isFalse();
     assertThat(onlyActFiresUpkeepCommands(root + ".act").evaluate(bad).hasViolation())
         .as("a node command fired outside act/").isTrue();
     assertThat(onlyStatusWritesTheUpkeepRecords(root + ".status").evaluate(bad).hasViolation())

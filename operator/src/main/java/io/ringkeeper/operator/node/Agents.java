@@ -2,6 +2,7 @@ package io.ringkeeper.operator.node;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a reconcile may know of the nodes' agents and ask of them without ever waiting: reads return what the
@@ -18,12 +19,20 @@ public interface Agents {
   List<KeyspaceInfo> keyspaces(NodeEndpoint node);
 
   /**
-   * The keyspaces as the node reported them in answer to a request sent at or after {@code since}: a repair
-   * requested at {@code since} is planned from a schema at least that new (a keyspace created just before the
-   * request is repaired). When the last answer is older, a request is sent (without waiting) and {@link NoAnswerYet}
-   * is thrown.
+   * The cluster's keyspaces (names, replication, tables' gc grace) as one of its nodes last reported them: the
+   * poller asks one node of every polled cluster each round (one that answered as NORMAL, else the first with an
+   * address), so a reconcile reads them and never asks. Empty until a node answered; a node that stops answering
+   * leaves the last answer.
    */
-  List<KeyspaceInfo> keyspacesSince(NodeEndpoint node, Instant since);
+  Optional<List<KeyspaceInfo>> keyspaces(ClusterKey cluster);
+
+  /**
+   * The cluster's keyspaces as a node reported them in answer to a request sent at or after {@code since}: a
+   * repair requested at {@code since} is planned from a schema at least that new (a keyspace created just before
+   * the request is repaired). When the last answer is older, a request is sent at once (without waiting, rather
+   * than at the next round) and the result is empty.
+   */
+  Optional<List<KeyspaceInfo>> keyspacesSince(ClusterKey cluster, Instant since);
 
   /** The node's figures of the poller's last round. */
   NodeMetrics metrics(NodeEndpoint node);

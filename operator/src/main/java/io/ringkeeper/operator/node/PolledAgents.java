@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link Agents} of the running operator, kept by the {@link NodePoller}: what a reconcile reads was fetched in
- * the background (jobs and keyspaces are asked each poll round while a reconcile asks for them, figures come with
- * the poller's own round), and commands are sent at once without waiting, their answers kept for the
+ * the background (jobs and a node's keyspaces are asked each poll round while a reconcile asks for them, each
+ * cluster's keyspaces every round, figures come with the poller's own round), and commands are sent at once without waiting, their answers kept for the
  * reconciles that ask for them again. A read that changed, or a command that was answered, triggers a reconcile of the node's cluster.
  */
 final class PolledAgents implements Agents {
@@ -39,6 +40,19 @@ final class PolledAgents implements Agents {
   private record Command(NodeEndpoint endpoint, Object request) {}
 
   private record Fired(CompletableFuture<?> answer, Instant at) {}
+
+  /**
+   * A cluster's keyspaces as one of its nodes last reported them (the schema is the cluster's, so one node
+   * answers for all), and when the request of that answer was sent; null until a node answered. Followed each
+   * round for every polled cluster.
+   */
+  private static final class Schema {
+    volatile List<KeyspaceInfo> keyspaces;
+    volatile Instant askedAt;
+    final AtomicBoolean inFlight = new AtomicBoolean();
+  }
+
+  private final Map<ClusterKey, Schema> schemas = new ConcurrentHashMap<>();
 
   /** The last answer of a read (or its failure), when it was last asked for, and whether a call is out. */
   private static final class Seen {
@@ -70,20 +84,23 @@ final class PolledAgents implements Agents {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
-  public List<KeyspaceInfo> keyspacesSince(NodeEndpoint node, Instant since) {
-    Read read = new Read(What.KEYSPACES, node, null);
-    Seen seen = reads.computeIfAbsent(read, r -> new Seen());
-    Instant askedAt = seen.answerAskedAt;
-    if (seen.answered && seen.failure == null && askedAt != null && !askedAt.isBefore(since)) {
-      seen.wanted = clock.instant();
-      return (List<KeyspaceInfo>) seen.value;
+  public Optional<List<KeyspaceInfo>> keyspaces(ClusterKey cluster) {
+    Schema schema = schemas.computeIfAbsent(cluster, c -> new Schema());
+    if (schema.keyspaces == null) {
+      askSchema(cluster, schema); // asked at once the first time, then every round
     }
-    if (!seen.inFlight.get()) {
-      seen.wanted = clock.instant();
-      ask(read, seen);
+    return Optional.ofNullable(schema.keyspaces);
+  }
+
+  @Override
+  public Optional<List<KeyspaceInfo>> keyspacesSince(ClusterKey cluster, Instant since) {
+    Schema schema = schemas.computeIfAbsent(cluster, c -> new Schema());
+    Instant askedAt = schema.askedAt;
+    if (schema.keyspaces != null && askedAt != null && !askedAt.isBefore(since)) {
+      return Optional.of(schema.keyspaces);
     }
-    throw new NoAnswerYet(node.node(), "keyspaces newer than " + since);
+    askSchema(cluster, schema); // sent now rather than at the next round, and not waited for
+    return Optional.empty();
   }
 
   @Override
@@ -207,9 +224,61 @@ final class PolledAgents implements Agents {
     }
   }
 
+  /**
+   * Asks one node of the cluster for its keyspaces, unless a request is out: a node that answered its state as
+   * NORMAL in the last round, else (before the ring forms) the first node with an address. A failed request keeps
+   * the last answer: a node that does not answer is an observation, and the next round asks again.
+   */
+  private void askSchema(ClusterKey cluster, Schema schema) {
+    NodeEndpoint endpoint = schemaSource(cluster);
+    if (endpoint == null || !schema.inFlight.compareAndSet(false, true)) {
+      return;
+    }
+    Instant askedAt = clock.instant();
+    CompletableFuture<List<KeyspaceInfo>> call;
+    try {
+      call = client.keyspaces(endpoint);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((keyspaces, error) -> {
+      // A changed schema is worth a reconcile; the first answer is not: a reconcile that waits for it (a repair
+      // to plan) looks again on its own tick, and a forming cluster would be reconciled once more for nothing.
+      boolean changed = error == null && schema.keyspaces != null && !schema.keyspaces.equals(keyspaces);
+      if (error == null) {
+        schema.keyspaces = keyspaces;
+        schema.askedAt = askedAt;
+      }
+      schema.inFlight.set(false);
+      if (changed) {
+        changed(endpoint);
+      }
+    });
+  }
+
+  private NodeEndpoint schemaSource(ClusterKey cluster) {
+    List<NodeEndpoint> endpoints = poller.endpoints(cluster).stream()
+        .sorted(java.util.Comparator.comparing(NodeEndpoint::node)).toList();
+    if (endpoints.isEmpty()) {
+      return null;
+    }
+    Map<String, NodeObservation> observed = poller.observations(cluster);
+    return endpoints.stream()
+        .filter(e -> {
+          NodeObservation o = observed.get(e.node());
+          return o != null && o.answeredNow() && o.info().operationMode() == OperationMode.NORMAL;
+        })
+        .findFirst().orElse(endpoints.get(0));
+  }
+
   /** One poll round: every read still asked for is asked again; forgotten reads and unclaimed answers go. */
   void round() {
     Instant now = clock.instant();
+    java.util.Set<ClusterKey> polled = poller.clusters();
+    schemas.keySet().removeIf(cluster -> !polled.contains(cluster));
+    for (ClusterKey cluster : polled) {
+      askSchema(cluster, schemas.computeIfAbsent(cluster, c -> new Schema()));
+    }
     reads.forEach((read, seen) -> {
       if (Duration.between(seen.wanted, now).compareTo(FOLLOW_FOR) > 0 || poller.clusterOf(read.endpoint()) == null) {
         reads.remove(read, seen);

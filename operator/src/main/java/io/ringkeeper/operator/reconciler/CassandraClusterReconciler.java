@@ -1,5 +1,7 @@
 package io.ringkeeper.operator.reconciler;
 
+import io.ringkeeper.operator.reconciler.status.AccessRecords;
+import io.ringkeeper.operator.reconciler.status.OperationStatuses;
 import io.ringkeeper.operator.reconciler.status.StatusWriter;
 import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -105,9 +107,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reconciles a CassandraCluster in named steps: {@link #observe observe} (informer caches and the node poller's
  * last round, never the API server or a node) -> {@link SpecValidator validate} -> {@link Planner plan} ->
- * {@link #apply apply} (shared objects, then at most one step on the nodes, recorded in status first when it
- * starts an operation) -> {@link StatusBuilder status} (patched only when it changed) -> {@link Milestones
- * events}. A reconcile with nothing to do writes nothing.
+ * {@link #apply apply} (shared objects, then at most one step on the nodes; a step with an effect is recorded in
+ * status by one reconcile and carried out by the next, see {@link #operate}) -> {@link StatusBuilder status}
+ * (patched at most once, only when it changed) -> {@link Milestones events}. A reconcile with nothing to do writes
+ * nothing.
  */
 public final class CassandraClusterReconciler implements Reconciler<CassandraCluster>, Cleaner<CassandraCluster> {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraClusterReconciler.class);
@@ -269,9 +272,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       return operate(cr, context, observed, problems, known, views, ringFormed, plan, desired, tlsStatus);
     }
     List<ClusterEvent> stepEvents = new ArrayList<>();
+    AccessStatus accessBefore = cr.getStatus() == null ? null : cr.getStatus().getAccess();
     AccessStatus access = step instanceof Step.SetAccess set
-        ? accessSync.carryOut(cr, roleSecrets, set, cr.getStatus() == null ? null : cr.getStatus().getAccess(),
-            poller.endpoints(Observer.key(cr)), poller.agents(), stepEvents)
+        ? AccessRecords.of(accessBefore, accessSync.carryOut(cr, roleSecrets, set, accessBefore,
+            poller.endpoints(Observer.key(cr)), poller.agents(), stepEvents))
         : null;
     apply(cr, observed, known, step, desired);
     Duration recheck = finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views,
@@ -304,8 +308,16 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   }
 
   /**
-   * A step of a day-2 operation: its operation is recorded in status first (so a restarted operator resumes from
-   * it and never repeats it), then the step is carried out, then status is updated with the outcome.
+   * A step of a day-2 operation, in one status write per reconcile. A step with an effect on the cluster (a job
+   * started, a pod or volume deleted, a node created) is recorded in status.operation before it is carried out, so
+   * that an operator stopped at any point finds the step recorded and resumes it instead of repeating it blindly or
+   * losing track of it: the reconcile that plans such a step only writes it (with the events of the transition)
+   * and asks for the next reconcile at once; that one finds it recorded, carries it out and writes its outcome. A
+   * crash between the two writes leaves the step recorded (the next reconcile carries it out); a crash after the
+   * step and before its outcome is written leaves the step recorded too, and the planner resumes from the record
+   * (a deleted pod is seen gone, a started job is asked for again under the same attempt). A step without an
+   * effect of its own (recording an operation, waiting) and a step already recorded are carried out and written at
+   * once.
    */
   private UpdateControl<CassandraCluster> operate(CassandraCluster cr, Context<CassandraCluster> context,
       ObservedState observed, List<Problem> problems, List<KnownNode> known, Map<String, NodeView> views,
@@ -317,27 +329,27 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     DesiredCluster desired = recorded.equals(known) ? desiredForKnown
         : DesiredCluster.of(cr, ClusterMapper.seeds(cr, recorded));
     io.ringkeeper.operator.domain.plan.Operation before = OperationRecords.read(cr);
-    CassandraCluster current = cr;
-    if (step instanceof Step.Recorded r) {
-      CassandraCluster written = statusWriter.write(cr, StatusBuilder.build(new StatusBuilder.Inputs(cr, observed,
-          problems, recorded, views, ringFormed, plan, clock.instant(), operationStatus(cr, r.operation()))),
-          context);
-      current = written != null ? written : cr;
+    apply(cr, observed, recorded, step, desired);
+    if (step instanceof Step.Recorded r && NodeOperations.hasEffect(step)
+        && !OperationStatuses.stepRecorded(r.operation(), cr.getStatus() == null ? null
+            : cr.getStatus().getOperation())) {
+      finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, recorded, views, ringFormed, plan,
+          clock.instant(), operationStatus(cr, r.operation())), step, tlsStatus);
+      NodeOperations.transitionEvents(before, r.operation()).forEach(e -> events.record(cr, e));
+      return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(Duration.ZERO);
     }
-    apply(current, observed, recorded, step, desired);
-    NodeOperations.Result result = operations.carryOut(current, observed, recorded, step, before,
+    NodeOperations.Result result = operations.carryOut(cr, observed, recorded, step, before,
         poller.endpoints(Observer.key(cr)), poller.agents(),
         new NodeOperations.Caches(pods, volumes), desired);
-    finish(current, context, new StatusBuilder.Inputs(current, observed, problems, result.known(), views, ringFormed,
-        plan, clock.instant(), operationStatus(current, result.operation())), step, tlsStatus);
-    CassandraCluster target = current;
-    result.events().forEach(e -> events.record(target, e));
+    finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, result.known(), views, ringFormed,
+        plan, clock.instant(), operationStatus(cr, result.operation())), step, tlsStatus);
+    result.events().forEach(e -> events.record(cr, e));
     return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(config.pollInterval());
   }
 
   private java.util.Optional<io.ringkeeper.api.v1alpha1.OperationStatus> operationStatus(CassandraCluster cr,
       io.ringkeeper.operator.domain.plan.Operation op) {
-    return java.util.Optional.ofNullable(op == null ? null : OperationRecords.write(op,
+    return java.util.Optional.ofNullable(op == null ? null : OperationStatuses.write(op,
         cr.getStatus() == null ? null : cr.getStatus().getOperation(), clock.instant()));
   }
 

@@ -143,15 +143,37 @@ class NodePollerTest {
     NodeEndpoint node = endpoints(1).get(0);
     poller(4, Duration.ofSeconds(1)).track(CLUSTER, List.of(node));
     Agents agents = poller.agents();
-    await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> agents.keyspaces(node).isEmpty());
-    schema.add(new KeyspaceInfo("orders", false, "NetworkTopologyStrategy", Map.of("dc1", 3), List.of("o"), 864000));
+    await().atMost(Duration.ofSeconds(5)).until(() -> agents.keyspaces(CLUSTER).orElse(List.of(KS)).isEmpty());
+    schema.add(KS);
     Instant requested = Instant.now();
 
-    assertThat(agents.keyspaces(node)).as("the last round, from before the keyspace").isEmpty();
-    assertThatThrownBy(() -> agents.keyspacesSince(node, requested))
-        .as("asked again, not waited for").isInstanceOf(NoAnswerYet.class);
-    await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
-        .until(() -> agents.keyspacesSince(node, requested).size() == 1);
+    assertThat(agents.keyspaces(CLUSTER)).as("the last round, from before the keyspace").contains(List.of());
+    assertThat(agents.keyspacesSince(CLUSTER, requested)).as("asked again, not waited for").isEmpty();
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> agents.keyspacesSince(CLUSTER, requested).map(List::size).orElse(0) == 1);
+  }
+
+  private static final KeyspaceInfo KS = new KeyspaceInfo("orders", false, "NetworkTopologyStrategy",
+      Map.of("dc1", 3), List.of("o"), 864000);
+
+  @Test
+  void everyPolledClusterHasItsKeyspacesFetchedEachRoundWithoutAReconcileAskingForANode() {
+    schema.clear();
+    schema.add(KS);
+    client.answers.put("n0", info(OperationMode.NORMAL, 1));
+    poller(4, Duration.ofSeconds(1)).track(CLUSTER, endpoints(2));
+    poller.pollOnce();
+    await().atMost(Duration.ofSeconds(5)).until(() -> poller.agents().keyspaces(CLUSTER).isPresent());
+    assertThat(poller.agents().keyspaces(CLUSTER)).contains(List.of(KS));
+    schema.clear();
+    await().atMost(Duration.ofSeconds(5)).alias("a later round sees the keyspace dropped").until(() -> {
+      poller.pollOnce();
+      return poller.agents().keyspaces(CLUSTER).orElseThrow().isEmpty();
+    });
+    assertThat(changes).as("a changed schema triggers a reconcile").contains(CLUSTER);
+    poller.forget(CLUSTER);
+    poller.pollOnce();
+    assertThat(poller.agents().keyspaces(CLUSTER)).as("a forgotten cluster's keyspaces go with it").isEmpty();
   }
 
   @Test

@@ -100,4 +100,43 @@ class HungAgentsIT {
     assertThat(harness.get(ns, "hung").getStatus().getMaintenance().getCompactionThroughput().getAppliedTo())
         .as("a node whose setting has no answer is not recorded as set").isEmpty();
   }
+
+  /**
+   * The keyspaces are fetched by the poller, never by a reconcile: with every agent accepting the keyspaces request
+   * and never answering it, the cluster forms, reconciles finish in their usual time (far below the ten-minute agent
+   * timeout), and a requested repair waits for the schema instead of holding the reconcile.
+   */
+  @Test
+  void agentsThatNeverAnswerTheKeyspacesDelayNoReconcile() {
+    harness.fleet().hang(Set.of(Call.KEYSPACES));
+    try {
+      String ns = harness.kube().freshNamespace("schema");
+      harness.create(ns, CLUSTER.formatted("schema"));
+      harness.awaitPhase(ns, "schema", ClusterPhase.Ready);
+      await().atMost(Duration.ofSeconds(30)).until(() -> harness.fleet().unanswered() >= 1);
+      harness.edit(harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("schema"), c -> {
+        c.getMetadata().getAnnotations().put(Labels.REPAIR_REQUEST, Instant.now().toString());
+        return c;
+      });
+      ClusterKey cluster = new ClusterKey(ns, "schema");
+      for (int i = 0; i < 5; i++) {
+        long before = finishedReconciles();
+        long started = System.nanoTime();
+        harness.operator().reconciler().requestReconcile(cluster);
+        await().atMost(Duration.ofSeconds(30)).until(() -> finishedReconciles() > before);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).as("a reconcile requested while every keyspaces call hangs").isLessThan(Duration.ofSeconds(5));
+      }
+      double slowest = harness.operator().metrics().registry().find("ringkeeper.reconcile.duration").timers()
+          .stream().mapToDouble(t -> t.max(java.util.concurrent.TimeUnit.MILLISECONDS)).max().orElse(0);
+      System.out.printf("keyspaces hung: slowest reconcile %.1f ms%n", slowest);
+      assertThat(slowest).as("the slowest reconcile, ms").isLessThan(5000);
+      CassandraCluster waiting = harness.get(ns, "schema");
+      assertThat(waiting.getStatus().getRepair() == null ? null : waiting.getStatus().getRepair().getRunning())
+          .as("no run is planned without a schema").isNull();
+      assertThat(waiting.getStatus().getPhase()).isEqualTo(ClusterPhase.Ready);
+    } finally {
+      harness.fleet().hang(Set.of());
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.ringkeeper.operator.testing;
 
 import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobStatus;
 import io.ringkeeper.operator.node.KeyspaceInfo;
@@ -11,6 +12,7 @@ import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeMetrics;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -36,9 +38,16 @@ public final class ImmediateAgents implements Agents {
     return now(node, client.keyspaces(node));
   }
 
+  /** The client's keyspaces, asked now (the fake's schema is the cluster's, whichever node is asked). */
   @Override
-  public List<KeyspaceInfo> keyspacesSince(NodeEndpoint node, Instant since) {
-    return keyspaces(node); // asked now: always newer than since
+  public Optional<List<KeyspaceInfo>> keyspaces(ClusterKey cluster) {
+    CompletableFuture<List<KeyspaceInfo>> call = client.keyspaces(null);
+    return call.isDone() && !call.isCompletedExceptionally() ? Optional.of(call.join()) : Optional.empty();
+  }
+
+  @Override
+  public Optional<List<KeyspaceInfo>> keyspacesSince(ClusterKey cluster, Instant since) {
+    return keyspaces(cluster); // asked now: always newer than since
   }
 
   @Override

@@ -80,6 +80,7 @@ public final class MockKube implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<Request> failing;
   private volatile Refusal refusing;
+  private volatile java.util.function.Consumer<Request> observing;
 
   /** Requests the server refuses as the API server would, chosen by request and body. */
   private record Refusal(java.util.function.BiPredicate<Request, String> when, String message) {}
@@ -95,6 +96,10 @@ public final class MockKube implements AutoCloseable {
         Request seen = new Request(agent == null ? "" : agent, request.getMethod().toUpperCase(Locale.ROOT),
             request.getPath());
         requests.add(seen);
+        java.util.function.Consumer<Request> observer = observing;
+        if (observer != null) {
+          observer.accept(seen);
+        }
         Refusal refusal = refusing;
         if (refusal != null && refusal.when().test(seen, request.getBody() == null ? ""
             : new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8))) {
@@ -192,6 +197,14 @@ public final class MockKube implements AutoCloseable {
    */
   public void refuseRequests(java.util.function.BiPredicate<Request, String> when, String message) {
     this.refusing = when == null ? null : new Refusal(when, message);
+  }
+
+  /**
+   * Tells {@code observer} of each request as it arrives, before it is answered (null: nobody): a client that
+   * waits for the answer is still inside the call that sent it.
+   */
+  public void observeRequests(java.util.function.Consumer<Request> observer) {
+    this.observing = observer;
   }
 
   public void clearRequests() {

@@ -43,9 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the steps of the day-2 operations on Kubernetes and on the nodes' agents. The reconciler has
- * already recorded the step's operation in status when this runs ({@link Step.Recorded}); the result is the
- * operation as it stands afterwards (e.g. with the started job's id) and the events to record.
+ * Carries out the steps of the day-2 operations on Kubernetes and on the nodes' agents. A step with an effect
+ * ({@link #hasEffect}) is carried out only once an earlier reconcile recorded it in status ({@link Step.Recorded});
+ * the result is the operation as it stands afterwards (e.g. with the started job's id) and the events to record.
  */
 public final class NodeOperations {
   private static final Logger LOG = LoggerFactory.getLogger(NodeOperations.class);
@@ -136,6 +136,23 @@ public final class NodeOperations {
           : " and replace_address_first_boot=" + c.replaceAddress())));
     }
     return new Result(op, known, events);
+  }
+
+  /**
+   * Whether the step changes the cluster (a job started, a pod or volume deleted, a node created): such a step is
+   * recorded in status by one reconcile and carried out by the next. Recording an operation, waiting, finishing one
+   * and growing volumes have no effect that must be recorded before it (the volumes keep their own record).
+   */
+  public static boolean hasEffect(Step step) {
+    return step instanceof Step.StartJob || step instanceof Step.DeletePod || step instanceof Step.DeleteVolume
+        || step instanceof Step.CreateNode || step instanceof Step.CreateReplacement;
+  }
+
+  /** The events of an operation moving from {@code before} (null: none) to {@code after}. */
+  public static List<ClusterEvent> transitionEvents(Operation before, Operation after) {
+    List<ClusterEvent> events = new ArrayList<>();
+    transitionEvents(before, after, events);
+    return events;
   }
 
   private static void transitionEvents(Operation before, Operation after, List<ClusterEvent> events) {

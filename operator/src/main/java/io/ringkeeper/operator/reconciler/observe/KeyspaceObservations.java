@@ -1,11 +1,9 @@
 package io.ringkeeper.operator.reconciler.observe;
 
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
-import io.ringkeeper.operator.domain.upkeep.UpkeepNode;
 import io.ringkeeper.operator.node.Agents;
+import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.node.KeyspaceInfo;
-import io.ringkeeper.operator.node.NodeClientException;
-import io.ringkeeper.operator.node.NodeEndpoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,35 +11,21 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The keyspaces of each cluster as the first usable node that answered reports them. They are read from the
- * poller's last round (which follows the node's schema while it is asked for), never asked here; the last answer
- * is kept per cluster for a round in which no node has one.
+ * The keyspaces of each cluster as the poller last fetched them (it asks one node of every cluster each round and
+ * keeps the last answer), as domain values; never asked here. What is kept here is no answer of a node but when a
+ * repair run was first due, so that it is planned from a schema fetched after that.
  */
 public final class KeyspaceObservations {
   private final Agents agents;
-  private final Map<String, List<RepairKeyspace>> last = new ConcurrentHashMap<>();
-  private final Map<String, Instant> dueSince = new ConcurrentHashMap<>();
+  private final Map<ClusterKey, Instant> dueSince = new ConcurrentHashMap<>();
 
   public KeyspaceObservations(Agents agents) {
     this.agents = agents;
   }
 
   /** The cluster's keyspaces; empty when no node has reported them yet. */
-  public Optional<List<RepairKeyspace>> keyspaces(String cluster, List<UpkeepNode> nodes,
-      Map<String, NodeEndpoint> endpoints) {
-    for (UpkeepNode node : nodes) {
-      if (!node.usable()) {
-        continue;
-      }
-      try {
-        List<RepairKeyspace> keyspaces = of(agents.keyspaces(endpoints.get(node.name())));
-        last.put(cluster, keyspaces);
-        return Optional.of(keyspaces);
-      } catch (NodeClientException e) {
-        // no answer from this node (yet): the next one
-      }
-    }
-    return Optional.ofNullable(last.get(cluster));
+  public Optional<List<RepairKeyspace>> keyspaces(ClusterKey cluster) {
+    return agents.keyspaces(cluster).map(KeyspaceObservations::of);
   }
 
   /**
@@ -51,50 +35,17 @@ public final class KeyspaceObservations {
    * starts in a later reconcile (a run whose schema changed after it was planned replans, see
    * the repair run planner).
    */
-  public Optional<List<RepairKeyspace>> fresh(String cluster, List<UpkeepNode> nodes,
-      Map<String, NodeEndpoint> endpoints, Instant now) {
+  public Optional<List<RepairKeyspace>> fresh(ClusterKey cluster, Instant now) {
     Instant since = dueSince.computeIfAbsent(cluster, c -> now);
-    for (UpkeepNode node : nodes) {
-      if (!node.usable()) {
-        continue;
-      }
-      try {
-        List<RepairKeyspace> keyspaces = of(agents.keyspacesSince(endpoints.get(node.name()), since));
-        last.put(cluster, keyspaces);
-        return Optional.of(keyspaces);
-      } catch (NodeClientException e) {
-        // no answer this new from this node (yet): the next one
-      }
-    }
-    return Optional.empty();
+    return agents.keyspacesSince(cluster, since).map(KeyspaceObservations::of);
   }
 
   /** The run {@link #fresh} was asked for has started: the next one waits for a schema newer than it. */
-  public void planned(String cluster) {
+  public void planned(ClusterKey cluster) {
     dueSince.remove(cluster);
   }
 
-  /**
-   * Before the ring forms: asks for the keyspaces of the first node that has an address, up or not yet (the
-   * poller then follows them), so that they are known by the reconcile in which the ring forms.
-   */
-  public void warmUp(String cluster, List<UpkeepNode> nodes, Map<String, NodeEndpoint> endpoints) {
-    for (UpkeepNode node : nodes) {
-      NodeEndpoint endpoint = endpoints.get(node.name());
-      if (endpoint == null) {
-        continue;
-      }
-      try {
-        last.put(cluster, of(agents.keyspaces(endpoint)));
-        return;
-      } catch (NodeClientException e) {
-        // not (yet) from this node: the next one
-      }
-    }
-  }
-
-  public void forget(String cluster) {
-    last.remove(cluster);
+  public void forget(ClusterKey cluster) {
     dueSince.remove(cluster);
   }
 

@@ -8,13 +8,13 @@ import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.OperationStep;
 import io.ringkeeper.operator.domain.plan.Rebuild;
-import io.ringkeeper.operator.reconciler.observe.StatusTimes;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
-/** Maps the domain's {@link Operation} to status.operation and back, and its {@link Rebuild}s to status.rebuilds. */
+/**
+ * Reads the domain's {@link Operation} from status.operation and its {@link Rebuild}s from status.rebuilds; the
+ * status stage writes them ({@code reconciler.status.OperationStatuses}).
+ */
 public final class OperationRecords {
   private OperationRecords() {}
 
@@ -31,33 +31,6 @@ public final class OperationRecords {
         status.getMessage(), status.getAddress(), parse(status.getSince()));
   }
 
-  /**
-   * The status entry of an operation: startedAt and id kept from the previous entry of the same operation; since
-   * as the operation says (the time its current step or attempt started).
-   */
-  public static OperationStatus write(Operation op, OperationStatus previous, Instant now) {
-    boolean same = previous != null && previous.getType() != null
-        && previous.getType().name().equals(op.kind().name()) && previous.getStartedAt() != null
-        && Objects.equals(previous.getDatacenter(), op.datacenter());
-    OperationStatus status = new OperationStatus();
-    status.setType(OperationType.valueOf(op.kind().name()));
-    String startedAt = same ? previous.getStartedAt() : StatusTimes.format(now);
-    status.setStartedAt(startedAt);
-    status.setId(same && previous.getId() != null ? previous.getId()
-        : op.kind().name().toLowerCase() + "-" + now.toEpochMilli());
-    status.setDatacenter(op.datacenter());
-    status.setNode(op.node());
-    status.setStep(op.step() == null ? null : op.step().name());
-    status.setSince(StatusTimes.format(op.since().equals(Instant.EPOCH) ? now : op.since()));
-    status.setJobId(op.jobId());
-    status.setAttempts(op.attempts() == 0 ? null : op.attempts());
-    status.setPending(new ArrayList<>(op.pending()));
-    status.setDone(new ArrayList<>(op.done()));
-    status.setMessage(op.message());
-    status.setAddress(op.address());
-    return status;
-  }
-
   /** The added datacenters recorded in status (pending and rebuilt). */
   public static List<Rebuild> rebuilds(CassandraCluster cr) {
     List<RebuildStatus> recorded = cr.getStatus() == null ? null : cr.getStatus().getRebuilds();
@@ -68,22 +41,6 @@ public final class OperationRecords {
         .map(r -> new Rebuild(r.getDatacenter(), r.getSourceDatacenter(),
             r.getCompletedAt() == null ? null : parse(r.getCompletedAt())))
         .toList();
-  }
-
-  /** The status entries of the added datacenters; null when there are none (the field stays absent). */
-  public static List<RebuildStatus> write(List<Rebuild> rebuilds) {
-    if (rebuilds.isEmpty()) {
-      return null;
-    }
-    List<RebuildStatus> result = new ArrayList<>();
-    for (Rebuild rebuild : rebuilds) {
-      RebuildStatus entry = new RebuildStatus();
-      entry.setDatacenter(rebuild.datacenter());
-      entry.setSourceDatacenter(rebuild.source());
-      entry.setCompletedAt(rebuild.completed() == null ? null : StatusTimes.format(rebuild.completed()));
-      result.add(entry);
-    }
-    return result;
   }
 
   private static Instant parse(String time) {

@@ -121,7 +121,7 @@ public final class StatusBuilder {
     status.setMaintenance(previous.getMaintenance());
     status.setAccess(previous.getAccess());
     status.setRebuilds(in.plan() != null && in.plan().rebuilds() != null
-        ? OperationRecords.write(in.plan().rebuilds()) : previous.getRebuilds());
+        ? OperationStatuses.write(in.plan().rebuilds()) : previous.getRebuilds());
     conditionsAndPhase(in, status, previous, generation);
     return status;
   }

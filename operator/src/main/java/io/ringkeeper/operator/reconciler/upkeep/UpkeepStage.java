@@ -25,6 +25,7 @@ import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.reconciler.act.UpkeepExecutor;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.node.ClusterKey;
 import io.ringkeeper.operator.reconciler.observe.KeyspaceObservations;
 import io.ringkeeper.operator.reconciler.observe.UpkeepSpecs;
 import io.ringkeeper.operator.reconciler.status.Conditions;
@@ -99,17 +100,15 @@ public final class UpkeepStage {
     List<ClusterEvent> events = new ArrayList<>();
     Instant deadline = null;
     Condition overdueCondition = null;
-    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+    ClusterKey key = new ClusterKey(cr.getMetadata().getNamespace(), cr.getMetadata().getName());
     List<UpkeepTarget> nodes = nodes(status, endpoints, observations);
     if (!Boolean.TRUE.equals(status.getRingFormed())) {
-      // Asked for already, so the poller has the schema when the ring forms: one status write, not two.
-      schema.warmUp(key, UpkeepTarget.upkeep(nodes), UpkeepTarget.endpoints(nodes));
+      // The poller follows the cluster's schema from its first node on, so it has it when the ring forms.
       return new Outcome(events, null);
     }
     RepairSettings settings = UpkeepSpecs.repair(cr.getSpec().getRepair());
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
-    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key, UpkeepTarget.upkeep(nodes),
-        UpkeepTarget.endpoints(nodes));
+    Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key);
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
 
     boolean awaitingSchema = false;
@@ -118,8 +117,8 @@ public final class UpkeepStage {
       List<ClusterEvent> dueEvents = new ArrayList<>();
       Optional<RepairTriggers.Trigger> trigger = due(cr, repair, previousNodes, status.getNodes(),
           hintWindow(observations), now, dueEvents);
-      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, UpkeepTarget.upkeep(nodes),
-          UpkeepTarget.endpoints(nodes), now) : Optional.empty();
+      Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, now)
+          : Optional.empty();
       if (trigger.isPresent() && current.isEmpty()) {
         // Due, but no node has answered since: leave the trigger unconsumed and look again next tick.
         repair = beforeDue;
@@ -209,8 +208,7 @@ public final class UpkeepStage {
 
   /** Forgets what is cached for a deleted cluster. */
   public void forget(CassandraCluster cr) {
-    String key = cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
-    schema.forget(key);
+    schema.forget(new ClusterKey(cr.getMetadata().getNamespace(), cr.getMetadata().getName()));
   }
 
   static List<UpkeepTarget> nodes(CassandraClusterStatus status, Collection<NodeEndpoint> endpoints,

@@ -13,6 +13,7 @@ import io.ringkeeper.operator.node.AccessRequest;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.NodeEndpoint;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
+import io.ringkeeper.operator.reconciler.status.AccessRecords;
 import io.ringkeeper.operator.testing.FakeJobs;
 import io.ringkeeper.operator.testing.ImmediateAgents;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What setting access records in status and reports, for each answer of the agent. */
+/** What setting access records in status (through the status stage) and reports, for each answer of the agent. */
 class AccessSyncTest {
   private static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
   private final FakeJobs nodes = new FakeJobs(Clock.fixed(NOW, ZoneOffset.UTC));
@@ -47,9 +48,9 @@ class AccessSyncTest {
   }
 
   private AccessStatus run(Map<String, Secret> secrets, AccessStatus before, Access.Role... roles) {
-    return sync.carryOut(cr, secrets, new Step.SetAccess(NODE, List.of(roles), Map.of("dc1", 3),
-        before == null || before.getAttempts() == null ? 0 : before.getAttempts()), before, ENDPOINTS,
-        new ImmediateAgents(nodes), events);
+    return AccessRecords.of(before, sync.carryOut(cr, secrets, new Step.SetAccess(NODE, List.of(roles),
+        Map.of("dc1", 3), before == null || before.getAttempts() == null ? 0 : before.getAttempts()), before,
+        ENDPOINTS, new ImmediateAgents(nodes), events));
   }
 
   @Test
@@ -115,8 +116,9 @@ class AccessSyncTest {
 
   @Test
   void aNodeWithoutAnAddressIsReportedAndNothingIsSent() {
-    AccessStatus status = sync.carryOut(cr, Map.of(), new Step.SetAccess(NODE, List.of(new Access.Role("a", "a",
-        "1", true, true)), Map.of("dc1", 3), 0), null, List.of(), new ImmediateAgents(nodes), events);
+    AccessStatus status = AccessRecords.of(null, sync.carryOut(cr, Map.of(), new Step.SetAccess(NODE,
+        List.of(new Access.Role("a", "a", "1", true, true)), Map.of("dc1", 3), 0), null, List.of(),
+        new ImmediateAgents(nodes), events));
     assertThat(status.getMessage()).contains("has no address yet");
     assertThat(nodes.accessRequests()).isEmpty();
   }
