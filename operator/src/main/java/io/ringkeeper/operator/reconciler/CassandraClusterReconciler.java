@@ -250,7 +250,10 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     TlsSync.Result certificates = tls == null ? null : tlsSync.ensure(cr, observed.secrets(), tls,
         ids(union(known, NodeOperations.knownAfter(known, step))), secrets);
     java.util.function.Consumer<CassandraClusterStatus> tlsStatus = status -> StatusBuilder.withTls(status,
-        tlsStatus(tls, certificates), certificates == null ? Map.of() : certificates.notAfter());
+        tls == null || certificates == null ? null
+            : io.ringkeeper.operator.reconciler.status.TlsRecords.of(tls.caSecret(), tls.issues(),
+                certificates.notAfter(), certificates.nextRenewal()),
+        certificates == null ? Map.of() : certificates.notAfter());
     if (certificates != null) {
       certificates.events().forEach(e -> events.record(cr, e));
       if (!certificates.complete()) {
@@ -452,23 +455,6 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   }
 
   /** status.tls from what this reconcile wrote (or found). */
-  private static io.ringkeeper.api.v1alpha1.TlsStatus tlsStatus(TlsSecrets.Certificates tls,
-      TlsSync.Result certificates) {
-    if (tls == null || certificates == null) {
-      return null;
-    }
-    io.ringkeeper.api.v1alpha1.TlsStatus status = new io.ringkeeper.api.v1alpha1.TlsStatus();
-    status.setSource(tls.issues() ? "CA in Secret " + tls.caSecret() : "Secret " + tls.caSecret()
-        + " (spec.tls.secretRef)");
-    certificates.notAfter().values().stream().filter(Objects::nonNull).min(java.time.Instant::compareTo)
-        .ifPresent(at -> status.setNotAfter(io.ringkeeper.operator.reconciler.observe.StatusTimes.format(at)));
-    if (certificates.nextRenewal() != null) {
-      status.setNextRenewal(io.ringkeeper.operator.reconciler.observe.StatusTimes.format(
-          certificates.nextRenewal()));
-    }
-    return status;
-  }
-
   /**
    * The Secrets the spec names for roles and TLS, by name. A user's Secret not labelled for the cluster yet is read once and
    * labelled, so the Secret informer sees it (and its changes trigger a reconcile) from then on.

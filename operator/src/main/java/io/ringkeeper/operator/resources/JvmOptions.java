@@ -170,7 +170,7 @@ public final class JvmOptions {
       // Takes over the lost node's tokens and streams its data from the other replicas; ignored after first boot.
       options.add("-Dcassandra.replace_address_first_boot=" + node.replaceAddress());
     }
-    options.add(agentOption(agentPort, NodePods.agentHttps(spec)));
+    options.add(agentOption(agentPort, AgentTls.enabled(spec)));
     if (spec.getJvm() != null && spec.getJvm().getExtraOptions() != null) {
       List<String> extra = spec.getJvm().getExtraOptions();
       Optional<String> chosen = extra.stream().map(JvmOptions::selectedCollector).flatMap(Optional::stream)

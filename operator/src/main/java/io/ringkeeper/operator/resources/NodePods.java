@@ -78,25 +78,10 @@ public final class NodePods {
   /** Where the Cassandra container mounts the operator's volumes. */
   public static final List<String> OWNED_MOUNT_PATHS =
       List.of(Names.DATA_DIR, Names.CONFIG_DIR, Names.AGENT_DIR, Names.AGENT_TOKEN_DIR, Names.TLS_DIR);
-  /**
-   * Whether the agent serves HTTPS when the cluster runs TLS: the one switch for the agent's {@code tlsDir}
-   * argument ({@link JvmOptions#forNode}) and the readiness probe's scheme. False until the agent speaks HTTPS;
-   * with it false a TLS cluster's agents stay on plain HTTP while Cassandra itself runs TLS.
-   */
-  public static final boolean AGENT_TLS = false;
   /** Container names of every node pod (the Cassandra container and the agent's init container). */
   public static final Set<String> OWNED_CONTAINERS = Set.of(Names.CASSANDRA_CONTAINER, Names.AGENT_INIT_CONTAINER);
 
   private NodePods() {}
-
-  /** Whether the node's agent serves HTTPS: the cluster runs TLS and {@link #AGENT_TLS}. */
-  public static boolean agentHttps(CassandraClusterSpec spec) {
-    return agentHttps(spec, AGENT_TLS);
-  }
-
-  static boolean agentHttps(CassandraClusterSpec spec, boolean agentTls) {
-    return agentTls && SpecDefaults.tlsEnabled(spec);
-  }
 
   public static Pod desired(CassandraCluster cr, DesiredNode node, String configHash, OperatorConfig config) {
     CassandraClusterSpec spec = cr.getSpec();
@@ -328,7 +313,7 @@ public final class NodePods {
         .withResources(spec.getResources())
         .withNewReadinessProbe()
         .withNewHttpGet().withPath("/readyz").withPort(new IntOrString(config.agentPort()))
-        .withScheme(agentHttps(spec) ? "HTTPS" : null).endHttpGet()
+        .withScheme(AgentTls.enabled(spec) ? "HTTPS" : null).endHttpGet()
         .withPeriodSeconds(10)
         .withTimeoutSeconds(5)
         .withFailureThreshold(3)

@@ -97,11 +97,9 @@ class AgentEndpointsTest {
   void withoutAgentTlsTheAgentsAreCalledOverHttp() {
     assertThat(AgentEndpoints.of(cluster(true), observed(), KNOWN, 8778, false)).hasSize(3)
         .allMatch(e -> !e.https());
-    assertThat(AgentTls.enabled(cluster(true).getSpec(), false)).isFalse();
-    assertThat(AgentTls.enabled(cluster(false).getSpec(), true)).isFalse();
-    assertThat(AgentTls.enabled(cluster(true).getSpec(), true)).isTrue();
-    // until the switch is merged on, the default follows it
-    assertThat(AgentTls.enabled(cluster(true).getSpec())).isEqualTo(AgentTls.AGENT_TLS_SWITCH);
+    // the agents serve HTTPS exactly when the cluster runs TLS
+    assertThat(AgentTls.enabled(cluster(true).getSpec())).isTrue();
+    assertThat(AgentTls.enabled(cluster(false).getSpec())).isFalse();
   }
 
   @Test

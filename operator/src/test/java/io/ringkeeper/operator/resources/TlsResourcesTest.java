@@ -101,23 +101,17 @@ class TlsResourcesTest {
   }
 
   @Test
-  void theAgentsHttpsArgumentAndTheProbeSchemeGoThroughOneSwitch() {
-    CassandraCluster on = cluster(true, null);
-    assertThat(NodePods.agentHttps(on.getSpec(), true)).isTrue();
-    assertThat(NodePods.agentHttps(on.getSpec(), false)).isFalse();
-    assertThat(NodePods.agentHttps(cluster(false, null).getSpec(), true)).isFalse();
+  void theAgentsHttpsArgumentAndTheProbeSchemeFollowTheClustersTls() {
+    assertThat(AgentTls.enabled(cluster(true, null).getSpec())).isTrue();
+    assertThat(AgentTls.enabled(cluster(false, null).getSpec())).isFalse();
     assertThat(JvmOptions.agentOption(8778, true)).endsWith(",tlsDir=/etc/ringkeeper/tls");
     assertThat(JvmOptions.agentOption(8778, false)).doesNotContain("tlsDir");
-    // The pod follows the switch as it is set now.
-    Pod pod = NodePods.desired(on, NODE, "cfg", CONFIG);
-    String scheme = cassandra(pod).getReadinessProbe().getHttpGet().getScheme();
-    if (NodePods.AGENT_TLS) {
-      assertThat(scheme).isEqualTo("HTTPS");
-      assertThat(agentOption(pod)).endsWith(",tlsDir=/etc/ringkeeper/tls");
-    } else {
-      assertThat(scheme).isNull();
-      assertThat(agentOption(pod)).doesNotContain("tlsDir");
-    }
+    Pod on = NodePods.desired(cluster(true, null), NODE, "cfg", CONFIG);
+    assertThat(cassandra(on).getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTPS");
+    assertThat(agentOption(on)).endsWith(",tlsDir=/etc/ringkeeper/tls");
+    Pod off = NodePods.desired(cluster(false, null), NODE, "cfg", CONFIG);
+    assertThat(cassandra(off).getReadinessProbe().getHttpGet().getScheme()).isNull();
+    assertThat(agentOption(off)).doesNotContain("tlsDir");
   }
 
   @Test
