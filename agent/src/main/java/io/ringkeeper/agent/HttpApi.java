@@ -23,8 +23,15 @@ final class HttpApi implements HttpHandler {
   private final BearerToken token;
   private final int maxBodyBytes;
   private final Access access;
+  private final TlsReloader tls;
 
   HttpApi(Cassandra cassandra, Jobs jobs, BearerToken token, int maxBodyBytes) {
+    this(cassandra, jobs, token, maxBodyBytes, null);
+  }
+
+  /** @param tls the HTTPS state reported in GET /v1/node, or null for plain HTTP */
+  HttpApi(Cassandra cassandra, Jobs jobs, BearerToken token, int maxBodyBytes, TlsReloader tls) {
+    this.tls = tls;
     this.cassandra = cassandra;
     this.jobs = jobs;
     this.token = token;
@@ -78,7 +85,9 @@ final class HttpApi implements HttpHandler {
         switch (resource) {
           case "node":
             requireMethod(exchange, "GET");
-            send(exchange, 200, cassandra.nodeInfo());
+            Map<String, Object> node = cassandra.nodeInfo();
+            node.put("agentTls", tls == null ? Map.of("enabled", false) : tls.status());
+            send(exchange, 200, node);
             return;
           case "metrics":
             requireMethod(exchange, "GET");
