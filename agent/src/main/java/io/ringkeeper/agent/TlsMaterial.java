@@ -153,7 +153,8 @@ final class TlsMaterial {
     }
     byte[] der;
     try {
-      der = Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+      // Strict: the MIME decoder would skip any character that is not base64 and hide a damaged file.
+      der = Base64.getDecoder().decode(text.substring(from + begin.length(), to).replaceAll("\\s", ""));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + " is not valid base64 between its PEM lines (" + e.getMessage() + ")");
     }

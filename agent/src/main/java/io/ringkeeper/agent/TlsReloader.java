@@ -26,7 +26,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * whose key does not match its certificate (e.g. half written) is ignored with one log line until the
  * files change again. A good pair becomes the one new handshakes use (the key manager reads the current pair
  * on every handshake), and, once Cassandra runs, Cassandra is asked to reload its own certificates
- * (StorageService {@code reloadSslCertificates}, the operation {@code nodetool reloadssl} calls).
+ * ({@code reloadSslCertificates} of the MessagingService MBean, the operation {@code nodetool reloadssl} calls: it
+ * makes Cassandra re-check its keystore and truststore files, for internode and client TLS).
  */
 final class TlsReloader {
   private static final String ALIAS = "ringkeeper-agent-";
@@ -134,11 +135,11 @@ final class TlsReloader {
       return;
     }
     try {
-      cassandra.invoke(Cassandra.STORAGE_SERVICE, "reloadSslCertificates", new Object[0], new String[0]);
+      cassandra.invoke(Cassandra.MESSAGING_SERVICE, "reloadSslCertificates", new Object[0], new String[0]);
       cassandraReloads.incrementAndGet();
       cassandraReloadedAt = Instant.now();
       lastCassandraError = null;
-      Agent.log("asked Cassandra to reload its certificates (StorageService.reloadSslCertificates)");
+      Agent.log("asked Cassandra to reload its certificates (MessagingService.reloadSslCertificates)");
     } catch (ApiException | RuntimeException e) {
       cassandraFailures.incrementAndGet();
       lastCassandraError = e.getMessage();

@@ -249,13 +249,25 @@ class AgentTlsTest {
     assertThat(served(trust)).isEqualTo(second.certificate);
   }
 
-  // ---- Cassandra's reload, with a StorageService stand-in registered on this JVM's MBean server ----
+  // ---- Cassandra's reload, with stand-ins of StorageService (it says Cassandra started) and MessagingService (it has
+  // reloadSslCertificates, as in Cassandra 5.0) registered on this JVM's MBean server ----
 
   public interface FakeStorageServiceMBean {
-    void reloadSslCertificates() throws IOException;
+    String getOperationMode();
   }
 
   public static final class FakeStorageService implements FakeStorageServiceMBean {
+    @Override
+    public String getOperationMode() {
+      return "NORMAL";
+    }
+  }
+
+  public interface FakeMessagingServiceMBean {
+    void reloadSslCertificates() throws IOException;
+  }
+
+  public static final class FakeMessagingService implements FakeMessagingServiceMBean {
     final AtomicInteger calls = new AtomicInteger();
     volatile boolean fail;
 
@@ -275,8 +287,9 @@ class AgentTlsTest {
     TestCerts.writeDir(dir, ca, TestCerts.node(ca, "n0", NAMES, true, Duration.ofDays(2)));
     start(dir);
     MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-    FakeStorageService storage = new FakeStorageService();
-    mbeans.registerMBean(storage, Cassandra.STORAGE_SERVICE);
+    FakeMessagingService storage = new FakeMessagingService();
+    mbeans.registerMBean(new FakeStorageService(), Cassandra.STORAGE_SERVICE);
+    mbeans.registerMBean(storage, Cassandra.MESSAGING_SERVICE);
     try {
       TestCerts.writeDir(dir, ca, TestCerts.node(ca, "n0", NAMES, true, Duration.ofDays(3)));
       assertThat(agent.tls().check()).isTrue();
@@ -297,6 +310,7 @@ class AgentTlsTest {
           agent.tls().certificate().getNotAfter());
     } finally {
       mbeans.unregisterMBean(Cassandra.STORAGE_SERVICE);
+      mbeans.unregisterMBean(Cassandra.MESSAGING_SERVICE);
     }
   }
 
