@@ -75,7 +75,9 @@ final class TestCerts {
         new X500Name(ca.certificate.getSubjectX500Principal().getName()), BigInteger.valueOf(SERIAL.incrementAndGet()),
         Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(lifetime)), new X500Name("CN=" + cn),
         keys.getPublic());
-    GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+    // A name that is an IP address becomes an IP SAN (tests only: the contract's node certificates have none).
+    GeneralName[] names = dnsNames.stream().map(n -> new GeneralName(
+        n.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, n)).toArray(GeneralName[]::new);
     builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     builder.addExtension(Extension.extendedKeyUsage, false,
