@@ -143,6 +143,9 @@ class TlsReloadIT {
         .contains("\"notAfter\":\"" + first.certificate.getNotAfter().toInstant() + "\"");
     assertThat(agent(ca.certificate, "/v1/node", null)[0]).as("no token over HTTPS").isEqualTo(401);
     assertThat(nativePort(ca.certificate)).as("Cassandra's native port").isEqualTo(first.certificate);
+    // Internode: TLS only (with optional: false; without it 5.0.9 logs "optionally encrypted" and accepts plain text).
+    assertThat(Files.readString(process.logFile())).contains("Listening on address: (/" + ADDRESS
+        + ":7000), nic: null, encryption: encrypted");
 
     try (CqlSession cql = CqlSession.builder().addContactPoint(new InetSocketAddress(ADDRESS, 9042))
         .withLocalDatacenter("dc1").withSslContext(trusting(ca.certificate)).build()) {
