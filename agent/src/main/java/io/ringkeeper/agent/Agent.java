@@ -1,13 +1,22 @@
 package io.ringkeeper.agent;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The {@code -javaagent} entry point: serves the agent's HTTP API from inside the Cassandra JVM.
@@ -24,10 +33,12 @@ public final class Agent {
 
   private final HttpServer server;
   private final ExecutorService workers;
+  private final TlsReloader tls;
 
-  private Agent(HttpServer server, ExecutorService workers) {
+  private Agent(HttpServer server, ExecutorService workers, TlsReloader tls) {
     this.server = server;
     this.workers = workers;
+    this.tls = tls;
   }
 
   public static void premain(String args, Instrumentation instrumentation) {
@@ -102,20 +113,58 @@ public final class Agent {
       t.setDaemon(true);
       return t;
     });
+    Cassandra cassandra = new Cassandra();
+    TlsReloader tls = null;
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(config.address(), config.port()), 16);
+      InetSocketAddress address = new InetSocketAddress(config.address(), config.port());
+      if (config.tlsDir() == null) {
+        server = HttpServer.create(address, 16);
+      } else {
+        // A bad pair at start-up throws IllegalArgumentException naming the file: the agent does not start.
+        tls = new TlsReloader(config.tlsDir(), cassandra, config.tlsReloadSeconds() * 1000L);
+        HttpsServer https = HttpsServer.create(address, 16);
+        https.setHttpsConfigurator(configurator(tls.sslContext()));
+        server = https;
+      }
     } catch (IOException | RuntimeException e) {
       workers.shutdownNow();
       throw e;
+    } catch (GeneralSecurityException e) {
+      workers.shutdownNow();
+      throw new IllegalStateException("the JDK cannot set up TLS: " + e, e);
     }
-    Cassandra cassandra = new Cassandra();
     server.createContext("/", new HttpApi(cassandra, new Jobs(cassandra), new BearerToken(config.tokenFile()),
-        config.maxBodyBytes()));
+        config.maxBodyBytes(), tls));
     server.setExecutor(workers);
     server.start();
+    if (tls != null) {
+      tls.startPolling();
+      log("serving HTTPS with " + tls.certificate().getSubjectX500Principal().getName() + " (notAfter "
+          + tls.certificate().getNotAfter().toInstant() + ")");
+    }
     log("listening on " + server.getAddress() + " (" + config + ")");
-    return new Agent(server, workers);
+    return new Agent(server, workers, tls);
+  }
+
+  /** TLS 1.2 and 1.3 only, the JDK's default cipher suites, no client certificate (the bearer token stays). */
+  static HttpsConfigurator configurator(SSLContext context) {
+    return new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+        List<String> protocols = new ArrayList<>();
+        for (String p : Arrays.asList(getSSLContext().getSupportedSSLParameters().getProtocols())) {
+          if (p.equals("TLSv1.3") || p.equals("TLSv1.2")) {
+            protocols.add(p);
+          }
+        }
+        ssl.setProtocols(protocols.toArray(new String[0]));
+        ssl.setNeedClientAuth(false);
+        ssl.setWantClientAuth(false);
+        params.setSSLParameters(ssl);
+      }
+    };
   }
 
   /** The bound address (the real port when the configuration asked for port 0 in tests). */
@@ -123,7 +172,15 @@ public final class Agent {
     return server.getAddress();
   }
 
+  /** The TLS state, or null when the agent serves plain HTTP. */
+  TlsReloader tls() {
+    return tls;
+  }
+
   public void stop() {
+    if (tls != null) {
+      tls.stop();
+    }
     server.stop(0);
     workers.shutdownNow();
   }

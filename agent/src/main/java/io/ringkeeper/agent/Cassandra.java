@@ -34,6 +34,8 @@ import javax.management.RuntimeOperationsException;
 final class Cassandra {
   static final ObjectName STORAGE_SERVICE = name("org.apache.cassandra.db:type=StorageService");
   static final ObjectName SNITCH = name("org.apache.cassandra.db:type=EndpointSnitchInfo");
+  /** Holds reloadSslCertificates in Cassandra 4.0..5.0 (the operation nodetool reloadssl calls), not StorageService. */
+  static final ObjectName MESSAGING_SERVICE = name("org.apache.cassandra.net:type=MessagingService");
   static final ObjectName STORAGE_PROXY = name("org.apache.cassandra.db:type=StorageProxy");
   static final ObjectName HINTS = name("org.apache.cassandra.hints:type=HintsService");
   static final ObjectName READ_LATENCY = name("org.apache.cassandra.metrics:type=ClientRequest,scope=Read,name=Latency");

@@ -23,8 +23,15 @@ final class HttpApi implements HttpHandler {
   private final BearerToken token;
   private final int maxBodyBytes;
   private final Access access;
+  private final TlsReloader tls;
 
   HttpApi(Cassandra cassandra, Jobs jobs, BearerToken token, int maxBodyBytes) {
+    this(cassandra, jobs, token, maxBodyBytes, null);
+  }
+
+  /** @param tls the HTTPS state reported in GET /v1/node, or null for plain HTTP */
+  HttpApi(Cassandra cassandra, Jobs jobs, BearerToken token, int maxBodyBytes, TlsReloader tls) {
+    this.tls = tls;
     this.cassandra = cassandra;
     this.jobs = jobs;
     this.token = token;
@@ -78,7 +85,9 @@ final class HttpApi implements HttpHandler {
         switch (resource) {
           case "node":
             requireMethod(exchange, "GET");
-            send(exchange, 200, cassandra.nodeInfo());
+            Map<String, Object> node = cassandra.nodeInfo();
+            node.put("agentTls", tls == null ? Map.of("enabled", false) : tls.status());
+            send(exchange, 200, node);
             return;
           case "metrics":
             requireMethod(exchange, "GET");
@@ -240,12 +249,17 @@ final class HttpApi implements HttpHandler {
   private String readBody(HttpExchange exchange) throws ApiException, IOException {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
     if (declared != null) {
+      long length;
       try {
-        if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-          throw new ApiException(413, "the body is larger than " + maxBodyBytes + " bytes");
-        }
+        length = Long.parseLong(declared.trim());
       } catch (NumberFormatException e) {
         throw ApiException.badRequest("bad Content-Length");
+      }
+      if (length < 0) {
+        throw ApiException.badRequest("bad Content-Length");
+      }
+      if (length > maxBodyBytes) {
+        throw new ApiException(413, "the body is larger than " + maxBodyBytes + " bytes");
       }
     }
     // Chunked bodies carry no length: read at most one byte past the limit to know it was exceeded.
@@ -259,6 +273,10 @@ final class HttpApi implements HttpHandler {
           throw new ApiException(413, "the body is larger than " + maxBodyBytes + " bytes");
         }
       }
+    } catch (IOException e) {
+      // A malformed chunked body (found by HttpApiFuzzTest: it was a 500). If the client went away instead, sending
+      // this fails too and nothing is answered.
+      throw ApiException.badRequest("the body could not be read: " + e.getMessage());
     }
     return new String(out.toByteArray(), StandardCharsets.UTF_8);
   }

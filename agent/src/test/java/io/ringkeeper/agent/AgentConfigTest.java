@@ -3,8 +3,10 @@ package io.ringkeeper.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,9 +39,56 @@ class AgentConfigTest {
       "tokenFile=/t,verbose                          | 'verbose' is not key=value",
       "tokenFile=/t,address=                         | 'address' is empty",
       "tokenFile=/t,maxBodyBytes=0                   | out of range 1..1048576",
+      "tokenFile=/t,tlsDir=                          | 'tlsDir' is empty; give the directory holding tls.crt",
+      "tokenFile=/t,tlsDir=/no/such/dir              | 'tlsDir=/no/such/dir' is not a directory; mount the node's TLS",
+      "tokenFile=/t,tlsReloadSeconds=5               | 'tlsReloadSeconds' needs 'tlsDir'",
   })
   void refusesBadArgumentsNamingTheKey(String args, String message) {
     assertThatThrownBy(() -> AgentConfig.parse(args)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  private static Path tlsDir(Path dir, String... files) throws java.io.IOException {
+    for (String f : files) {
+      java.nio.file.Files.writeString(dir.resolve(f), "x");
+    }
+    return dir;
+  }
+
+  @Test
+  void readsTheTlsDirectoryAndItsPollInterval(@TempDir Path dir) throws Exception {
+    tlsDir(dir, "tls.crt", "tls.key", "ca.crt");
+    AgentConfig config = AgentConfig.parse("tokenFile=/t,tlsDir=" + dir + ",tlsReloadSeconds=3");
+    assertThat(config.tlsDir()).isEqualTo(dir);
+    assertThat(config.tlsReloadSeconds()).isEqualTo(3);
+    assertThat(AgentConfig.parse("tokenFile=/t,tlsDir=" + dir).tlsReloadSeconds())
+        .isEqualTo(AgentConfig.DEFAULT_TLS_RELOAD_SECONDS);
+    assertThat(AgentConfig.parse("tokenFile=/t").tlsDir()).as("plain HTTP by default").isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "ca.crt,tls.key   | tls.crt is missing",
+      "tls.crt,ca.crt   | tls.key is missing",
+      "tls.crt,tls.key  | ca.crt is missing",
+  })
+  void refusesATlsDirectoryWithoutOneOfItsFilesNamingIt(String present, String message, @TempDir Path dir)
+      throws Exception {
+    tlsDir(dir, present.split(","));
+    assertThatThrownBy(() -> AgentConfig.parse("tokenFile=/t,tlsDir=" + dir))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'tlsDir=" + dir + "': " + message)
+        .hasMessageContaining("tls.crt (certificate, then chain), tls.key (PKCS#8 PEM key) and ca.crt");
+  }
+
+  @Test
+  void refusesATlsDirectoryThatIsAFileOrAPollIntervalOutOfRange(@TempDir Path dir) throws Exception {
+    Path file = java.nio.file.Files.writeString(dir.resolve("tls.crt"), "x");
+    assertThatThrownBy(() -> AgentConfig.parse("tokenFile=/t,tlsDir=" + file))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a directory");
+    tlsDir(dir, "tls.key", "ca.crt");
+    for (String bad : new String[] {"0", "3601", "ten"}) {
+      assertThatThrownBy(() -> AgentConfig.parse("tokenFile=/t,tlsDir=" + dir + ",tlsReloadSeconds=" + bad))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'tlsReloadSeconds=" + bad + "'");
+    }
   }
 }

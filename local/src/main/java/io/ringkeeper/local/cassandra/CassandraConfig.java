@@ -63,6 +63,33 @@ public final class CassandraConfig {
     return y.toString();
   }
 
+  /**
+   * The TLS part of cassandra.yaml the operator renders from the TLS contract (docs/security.md), to append to
+   * {@link #cassandraYaml}: internode TLS (mutual) and client TLS with Cassandra 5.0's PEMBasedSslContextFactory,
+   * reading {@code keystore} (PKCS#8 key, then certificate chain) and {@code truststore} (CA bundle) as PEM.
+   * No passwords: the key is unencrypted (checked on Cassandra 5.0.9 by TlsReloadIT). {@code optional: false} on
+   * the server side is needed: without it Cassandra 5.0.9 derives {@code optional: true} (the keystore file exists
+   * and {@code enabled} is not set) and its storage port also accepts unencrypted internode connections (logged as
+   * "encryption: optionally encrypted").
+   */
+  public static String tlsYaml(Path keystore, Path truststore, boolean clientOptional) {
+    String factory = "  ssl_context_factory:\n"
+        + "    class_name: org.apache.cassandra.security.PEMBasedSslContextFactory\n"
+        + "  keystore: " + keystore + "\n"
+        + "  truststore: " + truststore + "\n";
+    return "server_encryption_options:\n"
+        + "  internode_encryption: all\n"
+        + "  optional: false\n"
+        + factory
+        + "  require_client_auth: true\n"
+        + "  require_endpoint_verification: false\n"
+        + "client_encryption_options:\n"
+        + "  enabled: true\n"
+        + "  optional: " + clientOptional + "\n"
+        + factory
+        + "  require_client_auth: false\n";
+  }
+
   public static String rackdcProperties(String datacenter, String rack) {
     return "dc=" + datacenter + "\nrack=" + rack + "\n";
   }
