@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * TLS on real nodes in local mode (3 nodes of examples/minimal.yaml with spec.tls.enabled on 127.61.15.x): the ring
  * forms with internode encryption on, a CQL client trusting the cluster's CA (read from {@code <cluster>-ca})
  * writes and reads at QUORUM as the superuser, and with client TLS Required a plain-text connection is refused.
- * The agents stay on plain HTTP (NodePods.AGENT_TLS false).
+ * The agents serve HTTPS with their node's certificate (the operator reached them to set the roles, so Ready
+ * proves its verified HTTPS calls), and refuse plain HTTP.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TlsE2E {
@@ -173,5 +174,30 @@ class TlsE2E {
       }).as("plain text on " + address).isInstanceOf(AllNodesFailedException.class);
     }
     PHASES.done("plain-text CQL refused on 3 nodes");
+  }
+
+  @Test
+  @Order(4)
+  void theAgentsServeHttpsWithTheirNodesCertificateAndRefusePlainHttp() throws Exception {
+    X509Certificate ca = clusterCa();
+    SSLContext ssl = trusting(ca);
+    for (NodeStatus node : env.get(NAMESPACE, CLUSTER).getStatus().getNodes()) {
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
+          .createSocket(node.getPodIP(), 8778)) {
+        socket.setSoTimeout(10_000);
+        socket.startHandshake(); // fails unless the chain leads to the cluster CA
+        X509Certificate served = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        assertThat(served.getSubjectX500Principal().getName()).as(node.getName())
+            .isEqualTo("CN=" + node.getName());
+        assertThat(TlsChecks.dnsNames(served)).contains(node.getName() + ".demo-nodes.default.svc");
+      }
+      java.net.http.HttpClient plain = java.net.http.HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5)).build();
+      assertThatThrownBy(() -> plain.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://" + node.getPodIP() + ":8778/readyz")).timeout(Duration.ofSeconds(10))
+              .build(), java.net.http.HttpResponse.BodyHandlers.ofString()))
+          .as("plain HTTP to the agent of " + node.getName()).isInstanceOf(java.io.IOException.class);
+    }
+    PHASES.done("3 agents serve HTTPS with their node certificate, plain HTTP refused");
   }
 }
