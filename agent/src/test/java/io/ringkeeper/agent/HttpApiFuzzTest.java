@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -71,8 +72,10 @@ class HttpApiFuzzTest {
     Path token = dir.resolve("token");
     Files.writeString(token, TOKEN + "\n");
     Path tlsDir = null;
+    // Over HTTPS the connect timeout covers the TLS handshake, which waits for a free worker thread: as long as
+    // slow clients hold both, that is up to Agent.MAX_REQUEST_SECONDS.
     HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5));
+        .connectTimeout(Duration.ofSeconds(Agent.MAX_REQUEST_SECONDS * 3));
     if (tls) {
       TestCerts.Issued ca = TestCerts.ca("fuzz-ca");
       tlsDir = dir.resolve("tls");
@@ -340,67 +343,103 @@ class HttpApiFuzzTest {
     System.out.println("HttpApiFuzzTest tls=" + tls + " seed " + seed + ": " + RAW_CASES + " raw requests, " + counts);
   }
 
+  /**
+   * A client the agent must cut off: it connects (over TLS: the handshake is done by a worker thread too, so it may
+   * be the moment it is cut off) and then does something slow; the result is the milliseconds until the agent closed
+   * the connection.
+   */
+  private Callable<Long> slowClient(String kind) {
+    return () -> {
+      long started = System.nanoTime();
+      try {
+        if (kind.equals("silent-tcp")) {
+          try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", agent.address().getPort()), 2000);
+            s.setSoTimeout((int) (Agent.MAX_REQUEST_SECONDS + 30) * 1000);
+            assertThat(s.getInputStream().read()).as("the agent sends nothing to a silent client").isEqualTo(-1);
+          }
+        } else {
+          try (Socket s = connect()) {
+            if (kind.equals("partial-body")) {
+              OutputStream out = s.getOutputStream();
+              out.write(("POST /v1/access HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                  + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"ro").getBytes(
+                  StandardCharsets.US_ASCII));
+              out.flush();
+              s.setSoTimeout((int) (Agent.MAX_REQUEST_SECONDS + 30) * 1000);
+              assertThat(s.getInputStream().read()).as("no answer to a request never completed").isEqualTo(-1);
+            } else {
+              drip(s, "GET /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nX-Pad: "
+                  + "p".repeat(20) + "\r\n\r\n");
+            }
+          }
+        }
+      } catch (IOException cutOff) {
+        // reset by the agent (also during the TLS handshake)
+      }
+      return (System.nanoTime() - started) / 1_000_000;
+    };
+  }
+
   @ParameterizedTest(name = "tls={0}")
   @ValueSource(booleans = {false, true})
   void slowAndVanishingClientsDoNotStopOthers(boolean tls) throws Exception {
     start(tls);
-    List<Socket> slow = new ArrayList<>();
-    ExecutorService drips = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fuzz-drip");
+    ExecutorService clients = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fuzz-slow-client");
       t.setDaemon(true);
       return t;
     });
     try {
-      // More slow clients than the agent has threads: each sent headers announcing a body it never sends...
-      for (int i = 0; i < 2; i++) {
-        Socket s = connect();
-        OutputStream out = s.getOutputStream();
-        out.write(("POST /v1/access HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-            + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"ro").getBytes(
-            StandardCharsets.US_ASCII));
-        out.flush();
-        slow.add(s);
+      // More slow clients than the agent has threads: headers announcing a body never sent, a connection that sends
+      // nothing at all (not even a TLS handshake), and requests sent one byte per second (they would take 60 s).
+      List<String> kinds = List.of("partial-body", "partial-body", "silent-tcp", "one-byte-per-second",
+          "one-byte-per-second");
+      List<Future<Long>> slow = new ArrayList<>();
+      for (String kind : kinds) {
+        slow.add(clients.submit(slowClient(kind)));
       }
-      // ... connected and sent nothing at all (over TCP only: no TLS handshake either) ...
-      Socket silent = new Socket();
-      silent.connect(new InetSocketAddress("127.0.0.1", agent.address().getPort()), 2000);
-      slow.add(silent);
-      // ... or sends a request one byte per second (it would take 60 s).
-      List<Future<Long>> dripped = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        Socket s = connect();
-        slow.add(s);
-        dripped.add(drips.submit(() -> drip(s, "GET /v1/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-            + "\r\nX-Pad: " + "p".repeat(20) + "\r\n\r\n")));
-      }
+      Thread.sleep(500);
       // One that vanishes mid-request.
-      try (Socket gone = connect()) {
-        gone.getOutputStream().write("GET /v1/no".getBytes(StandardCharsets.US_ASCII));
-      }
-      // Freed once the agent closes the slow connections (Agent.MAX_REQUEST_SECONDS).
+      clients.submit(() -> {
+        try (Socket gone = connect()) {
+          gone.getOutputStream().write("GET /v1/no".getBytes(StandardCharsets.US_ASCII));
+        }
+        return null;
+      });
+      // Answered once the agent closes the slow connections (Agent.MAX_REQUEST_SECONDS after they connected).
+      // A probe that is cut off with them (over TLS a handshake waiting for a worker thread can be) is retried, as
+      // the kubelet does on its next period.
       long started = System.nanoTime();
-      assertThat(healthz()).isEqualTo(200);
+      int attempts = 0;
+      int status = 0;
+      while (status != 200 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(Agent.MAX_REQUEST_SECONDS * 4)) {
+        attempts++;
+        try {
+          status = healthz();
+        } catch (IOException cutOffWithTheSlowOnes) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(status).isEqualTo(200);
       double healthzSeconds = (System.nanoTime() - started) / 1e9;
       HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/access"))
           .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(40))
           .POST(HttpRequest.BodyPublishers.ofString("{\"roles\":1}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(answer.statusCode()).isEqualTo(400);
-      // The dripping clients were cut off by the agent, long before their request was complete.
-      for (Future<Long> f : dripped) {
-        long cutAfterMs = f.get(Agent.MAX_REQUEST_SECONDS * 3, TimeUnit.SECONDS);
-        assertThat(cutAfterMs).as("a one-byte-per-second client is disconnected")
+      StringBuilder cut = new StringBuilder();
+      for (int i = 0; i < kinds.size(); i++) {
+        long ms = slow.get(i).get(Agent.MAX_REQUEST_SECONDS * 4, TimeUnit.SECONDS);
+        assertThat(ms).as(kinds.get(i) + " is disconnected by the agent")
             .isLessThan((Agent.MAX_REQUEST_SECONDS + 10) * 1000);
-        System.out.printf("HttpApiFuzzTest tls=%s: one-byte-per-second client cut off after %.1f s%n", tls,
-            cutAfterMs / 1e3);
+        cut.append(String.format(" %s %.1f s", kinds.get(i), ms / 1e3));
       }
-      System.out.printf("HttpApiFuzzTest tls=%s: healthz answered %.1f s after 7 slow clients (2 partial bodies, 1 "
-          + "silent, 2 one byte per second, 1 vanished) took the agent's 2 threads%n", tls, healthzSeconds);
-      assertGoodRequestAnswered("after the slow clients");
+      System.out.printf("HttpApiFuzzTest tls=%s: healthz answered after %.1f s (%d attempts) while %d slow clients held "
+          + "the agent's 2 threads; they were cut off after:%s%n", tls, healthzSeconds, attempts, kinds.size(), cut);
+      assertThat(healthzSeconds).isLessThan(Agent.MAX_REQUEST_SECONDS + 10);
+      assertGoodRequestAnswered("the slow clients");
     } finally {
-      drips.shutdownNow();
-      for (Socket s : slow) {
-        s.close();
-      }
+      clients.shutdownNow();
     }
   }
 
