@@ -118,7 +118,7 @@ class PodTemplateE2E {
     assertThatThrownBy(() -> setTemplate("volumes: [{name: data, emptyDir: {}}]"))
         .isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("spec.podTemplate.volumes")
-        .hasMessageContaining("the volumes data, config, agent and agent-token are the operator's");
+        .hasMessageContaining("the volumes data, config, agent, agent-token and tls are the operator's");
     // The rest by the operator: Valid=False naming the field.
     setTemplate("labels: {team: payments}\nvolumes: [{name: extra, emptyDir: {}}]\n"
         + "volumeMounts: [{name: extra, mountPath: /var/lib/cassandra/data}]");
