@@ -87,7 +87,7 @@ final class ValidationCases {
         refused("an init container named agent", "spec.podTemplate.initContainers",
             "the containers cassandra and agent are the operator's",
             t -> set(t, "/spec/podTemplate", yaml("{initContainers: [{name: agent, image: busybox}]}"))),
-        refused("a volume named data", "spec.podTemplate.volumes", "the volumes data, config, agent and agent-token",
+        refused("a volume named data", "spec.podTemplate.volumes", "the volumes data, config, agent, agent-token and tls",
             t -> set(t, "/spec/podTemplate",
                 yaml("{volumes: [{name: logs, emptyDir: {}}, {name: data, emptyDir: {}}]}"))),
         refused("17 sidecars", "spec.podTemplate.containers", "must have at most 16 items",
