@@ -8,11 +8,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,6 +39,24 @@ import java.util.TreeSet;
 public final class RepairPlanner {
 
   private RepairPlanner() {}
+
+  /**
+   * A token two members of the recorded ring both hold, described; empty when every token has one holder. Such a
+   * ring cannot be cut into ranges: it is seen when a volume's identity record was edited by hand and its node has
+   * not reported its own tokens since (a lost status then adopts the record as it is).
+   */
+  public static Optional<String> conflict(List<RingMember> ring) {
+    Map<Long, String> owners = new HashMap<>();
+    for (RingMember m : ring) {
+      for (Long t : m.tokens()) {
+        String before = owners.put(t, m.name());
+        if (before != null) {
+          return Optional.of("token " + t + " is recorded for both " + before + " and " + m.name());
+        }
+      }
+    }
+    return Optional.empty();
+  }
 
   /**
    * @param ring every node with tokens, all datacenters

@@ -136,6 +136,22 @@ public final class RepairRunPlanner {
   }
 
   /**
+   * The run waits without a plan: nothing starts and nothing is folded in until one can be made again.
+   *
+   * @param run the recorded run; null: none (nothing to do)
+   * @param reason why there is no plan, recorded as the run's postponed reason
+   */
+  public static Plan waiting(RepairRun run, String reason, RepairSettings settings, Map<String, String> unavailable,
+      Instant now) {
+    if (run == null) {
+      return new Plan(null, null, List.of(), false, new ArrayList<>(), unavailable, settings, now);
+    }
+    Work w = new Work(run);
+    w.postponedReason = reason;
+    return new Plan(w.build(), null, List.of(), false, new ArrayList<>(), unavailable, settings, now);
+  }
+
+  /**
    * One step of {@code run}.
    *
    * @param run the recorded run; null: none (nothing to do)
@@ -151,11 +167,10 @@ public final class RepairRunPlanner {
     if (run == null) {
       return new Plan(null, null, List.of(), false, notices, unavailable, settings, now);
     }
-    Work w = new Work(run);
     if (plan == null) {
-      w.postponedReason = "waiting for a node to report the schema";
-      return new Plan(w.build(), null, List.of(), false, notices, unavailable, settings, now);
+      return waiting(run, "waiting for a node to report the schema", settings, unavailable, now);
     }
+    Work w = new Work(run);
     if (!plan.fingerprint().equals(run.planFingerprint())) {
       poll(w, jobs, settings, false, now, notices);
       if (w.active.isEmpty()) {

@@ -70,12 +70,18 @@ public final class RepairRunner {
    * One step of the run in {@code repair.running}; does nothing when there is none.
    *
    * @param schema the keyspaces as a node reports them; empty when no node answered (the run then waits)
+   * @param ringConflict a token the recorded ring holds twice ({@link RepairPlanner#conflict}): the run then waits
    * @return events to record
    */
   public List<ClusterEvent> advance(RepairStatus repair, RepairSettings settings, List<UpkeepTarget> nodes,
-      Optional<List<RepairKeyspace>> schema, Instant now) {
+      Optional<List<RepairKeyspace>> schema, Optional<String> ringConflict, Instant now) {
     RepairRun run = RepairRecords.run(repair);
     if (run == null) {
+      return List.of();
+    }
+    if (ringConflict.isPresent()) {
+      RepairRecords.putRun(repair, RepairRunPlanner.waiting(run, "waiting for the nodes to report their own tokens: "
+          + ringConflict.get(), settings, Map.of(), now).run());
       return List.of();
     }
     Map<String, NodeEndpoint> endpoints = UpkeepTarget.endpoints(nodes);

@@ -13,6 +13,7 @@ import io.ringkeeper.api.v1alpha1.RepairSpec;
 import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.repair.RepairPlanner;
 import io.ringkeeper.operator.domain.upkeep.NodeTask;
 import io.ringkeeper.operator.domain.upkeep.RepairDeadlines;
 import io.ringkeeper.operator.domain.upkeep.RepairRunPlanner;
@@ -112,6 +113,12 @@ public final class UpkeepStage {
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
 
     boolean awaitingSchema = false;
+    // A recorded ring that holds a token twice cannot be cut into ranges: nothing is planned (a due run waits,
+    // a running one holds) until the nodes have reported their own tokens again.
+    Optional<String> ringConflict = RepairPlanner.conflict(RepairRunner.ring(nodes));
+    if (ringConflict.isPresent()) {
+      LOG.warn("repair waits: {}; it plans again once the nodes report their own tokens", ringConflict.get());
+    }
     if (keyspaces.isPresent()) {
       RepairStatus beforeDue = copy(repair, RepairStatus.class);
       List<ClusterEvent> dueEvents = new ArrayList<>();
@@ -119,8 +126,9 @@ public final class UpkeepStage {
           hintWindow(observations), now, dueEvents);
       Optional<List<RepairKeyspace>> current = trigger.isPresent() ? schema.fresh(key, now)
           : Optional.empty();
-      if (trigger.isPresent() && current.isEmpty()) {
-        // Due, but no node has answered since: leave the trigger unconsumed and look again next tick.
+      if (trigger.isPresent() && (current.isEmpty() || ringConflict.isPresent())) {
+        // Due, but no node has answered since (or the recorded ring holds a token twice): leave the trigger
+        // unconsumed and look again next tick.
         repair = beforeDue;
         awaitingSchema = true;
       } else {
@@ -132,8 +140,8 @@ public final class UpkeepStage {
         }
       }
     }
-    events.addAll(runner.advance(repair, settings, nodes, keyspaces, now));
-    if (keyspaces.isPresent()) {
+    events.addAll(runner.advance(repair, settings, nodes, keyspaces, ringConflict, now));
+    if (keyspaces.isPresent() && ringConflict.isEmpty()) {
       RepairPlan wholeRing = runner.plan(nodes, keyspaces.get(), settings.keyspaces(), settings.segmentsPerNode(),
           java.util.Set.of());
       Instant created = cr.getMetadata().getCreationTimestamp() == null ? null

@@ -11,6 +11,7 @@ import io.ringkeeper.api.v1alpha1.RepairStatus;
 import io.ringkeeper.operator.domain.repair.IndexSet;
 import io.ringkeeper.operator.domain.repair.RepairKeyspace;
 import io.ringkeeper.operator.domain.repair.RepairPlan;
+import io.ringkeeper.operator.domain.repair.RepairPlanner;
 import io.ringkeeper.operator.domain.repair.Segment;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.JobKind;
@@ -86,7 +87,11 @@ class RepairRunnerTest {
 
   private void tick() {
     events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes,
-        Optional.of(KeyspaceObservations.of(agents.schema())), clock.instant()));
+        Optional.of(KeyspaceObservations.of(agents.schema())), ringConflict(), clock.instant()));
+  }
+
+  private Optional<String> ringConflict() {
+    return RepairPlanner.conflict(RepairRunner.ring(nodes));
   }
 
   private void runUntil(Predicate<RepairStatus> done, Duration step, int maxTicks) {
@@ -319,9 +324,35 @@ class RepairRunnerTest {
     tick();
     assertThat(status.getRunning().getActive()).hasSize(1);
     clock.advance(Duration.ofMinutes(1));
-    events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes, Optional.empty(), clock.instant()));
+    events.addAll(runner.advance(status, UpkeepSpecs.repair(spec), nodes, Optional.empty(), ringConflict(),
+        clock.instant()));
     assertThat(status.getRunning().getActive()).as("its result is not lost").hasSize(1);
     assertThat(status.getRunning().getPostponedReason()).contains("schema");
+    tick();
+    assertThat(status.getRunning().getSegmentsDone()).isEqualTo(1);
+  }
+
+  @Test
+  void aRunWaitsWithItsRunningSegmentsWhileTheRecordedRingHoldsATokenTwice() {
+    startRun();
+    tick();
+    assertThat(status.getRunning().getActive()).hasSize(1);
+    // A volume's record edited by hand, adopted after a lost status: two nodes recorded with one token.
+    List<UpkeepTarget> edited = new ArrayList<>(nodes);
+    UpkeepTarget second = edited.get(1);
+    List<Long> tokens = new ArrayList<>(second.tokens());
+    tokens.set(0, nodes.get(0).tokens().get(0));
+    edited.set(1, new UpkeepTarget(second.name(), second.datacenter(), second.rack(), tokens, second.endpoint(),
+        second.up()));
+    List<UpkeepTarget> consistent = nodes;
+    nodes = edited;
+    assertThat(ringConflict()).hasValueSatisfying(c -> assertThat(c).contains(nodes.get(0).name())
+        .contains(second.name()).contains(String.valueOf(tokens.get(0))));
+    clock.advance(Duration.ofMinutes(1));
+    tick(); // no IllegalArgumentException from the planner: the run waits
+    assertThat(status.getRunning().getActive()).as("its running segment is not lost").hasSize(1);
+    assertThat(status.getRunning().getPostponedReason()).contains("their own tokens").contains(second.name());
+    nodes = consistent;
     tick();
     assertThat(status.getRunning().getSegmentsDone()).isEqualTo(1);
   }
