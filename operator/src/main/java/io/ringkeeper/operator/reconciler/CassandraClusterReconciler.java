@@ -81,6 +81,7 @@ import io.ringkeeper.operator.reconciler.observe.AccessFacts;
 import io.ringkeeper.operator.reconciler.act.AccessSync;
 import io.ringkeeper.operator.reconciler.act.TlsSync;
 import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
+import io.ringkeeper.operator.reconciler.validate.TlsSwitch;
 import io.ringkeeper.api.v1alpha1.AccessStatus;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.resources.Services;
@@ -220,7 +221,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Milestones.forAdoption(adoption, node -> ClusterMapper.previous(cr, node).isPresent())
         .forEach(e -> events.record(cr, e));
 
-    List<Problem> problems = SpecValidator.validate(cr, observed.volumes(), config.agentPort());
+    List<Problem> problems = new ArrayList<>(SpecValidator.validate(cr, observed.volumes(), config.agentPort()));
+    problems.addAll(TlsSwitch.check(cr, observed.pods().values()));
     if (!problems.isEmpty()) {
       LOG.info("spec is invalid: {}", problems);
       finish(cr, context, new StatusBuilder.Inputs(cr, observed, problems, known, views, ringFormed, null,
