@@ -66,6 +66,7 @@ final class ClusterFixture {
             - {name: dc1, replicationFactor: 3, size: 3, racks: [{name: r1}, {name: r2}, {name: r3}]}
           storage: {size: 1Gi}
           repair: {keyspaces: [shop]}
+          tls: {enabled: false}  # the fake agents speak plain HTTP (AgentsTlsTest covers HTTPS)
         """, CassandraCluster.class);
     cr.getMetadata().setNamespace(ns);
     client.resource(cr).create();

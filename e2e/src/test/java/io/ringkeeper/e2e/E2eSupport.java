@@ -9,22 +9,32 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
 import io.ringkeeper.local.LocalEnvironment;
+import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.tls.Pem;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.NodeTls;
+import io.ringkeeper.operator.resources.AgentTls;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.Secrets;
+import io.ringkeeper.operator.resources.SpecDefaults;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Shared bits of the real-node end-to-end tests: work directories, phase timing, CQL sessions, agent access. */
 final class E2eSupport {
@@ -88,7 +98,12 @@ final class E2eSupport {
   private static CqlSessionBuilder builder(LocalEnvironment env, String namespace, String cluster, String address,
       String datacenter) {
     Map.Entry<String, String> superuser = superuser(env, namespace, cluster);
-    return CqlSession.builder()
+    CqlSessionBuilder builder = CqlSession.builder();
+    SSLContext ssl = clientTls(env, namespace, cluster);
+    if (ssl != null) {
+      builder.withSslContext(ssl);
+    }
+    return builder
         .addContactPoint(new InetSocketAddress(address, 9042))
         .withLocalDatacenter(datacenter)
         .withAuthCredentials(superuser.getKey(), superuser.getValue())
@@ -100,15 +115,62 @@ final class E2eSupport {
             .build());
   }
 
-  /** The agent endpoints of a cluster's nodes, from its status and its agent-token Secret. */
+  /**
+   * What a CQL client of the cluster trusts, as a user's would: the cluster CA's certificate ({@code ca.crt} of
+   * spec.tls.caSecretRef, else of the operator's {@code <cluster>-ca}); null when the cluster runs without TLS.
+   */
+  static SSLContext clientTls(LocalEnvironment env, String namespace, String cluster) {
+    CassandraCluster cr = env.get(namespace, cluster);
+    if (!SpecDefaults.tlsEnabled(cr.getSpec())) {
+      return null;
+    }
+    String name = cr.getSpec().getTls() != null && cr.getSpec().getTls().getCaSecretRef() != null
+        ? cr.getSpec().getTls().getCaSecretRef() : Names.caSecret(cluster);
+    Secret ca = env.client().secrets().inNamespace(namespace).withName(name).get();
+    if (ca == null) {
+      throw new IllegalStateException("cluster " + cluster + " runs TLS but has no CA Secret " + name + " yet");
+    }
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      int i = 0;
+      for (X509Certificate cert : Pem.certificates(Secrets.value(ca, Names.TLS_CA_KEY), "Secret " + name + ", key "
+          + Names.TLS_CA_KEY)) {
+        trust.setCertificateEntry("ca-" + i++, cert);
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException | io.ringkeeper.operator.domain.tls.TlsException e) {
+      throw new IllegalStateException("the CA of cluster " + cluster + " cannot be trusted: " + e, e);
+    }
+  }
+
+  /**
+   * The agent endpoints of a cluster's nodes, from its status and its agent-token Secret; over HTTPS, each checked
+   * against the CA bundle and name in the node's TLS Secret, as the operator does.
+   */
   static Map<String, NodeEndpoint> agents(LocalEnvironment env, CassandraCluster cr) {
     String namespace = cr.getMetadata().getNamespace();
+    String cluster = cr.getMetadata().getName();
     Secret secret = env.client().secrets().inNamespace(namespace)
-        .withName(Names.agentTokenSecret(cr.getMetadata().getName())).get();
+        .withName(Names.agentTokenSecret(cluster)).get();
     AgentToken token = new AgentToken(Secrets.value(secret, Names.AGENT_TOKEN_KEY));
+    boolean https = AgentTls.enabled(cr.getSpec());
     Map<String, NodeEndpoint> endpoints = new LinkedHashMap<>();
     for (NodeStatus node : cr.getStatus().getNodes()) {
-      endpoints.put(node.getName(), new NodeEndpoint(node.getName(), node.getPodIP(), NodeEndpoint.DEFAULT_PORT, token));
+      NodeTls tls = null;
+      if (https) {
+        String name = node.getName();
+        NodeId id = new NodeId(cluster, node.getDatacenter(), node.getRack(),
+            Integer.parseInt(name.substring(name.lastIndexOf('-') + 1)));
+        tls = NodeTls.fromSecret(env.client().secrets().inNamespace(namespace).withName(Names.nodeTlsSecret(id))
+            .get(), id, namespace);
+      }
+      endpoints.put(node.getName(), new NodeEndpoint(node.getName(), node.getPodIP(), NodeEndpoint.DEFAULT_PORT,
+          token, tls));
     }
     return endpoints;
   }

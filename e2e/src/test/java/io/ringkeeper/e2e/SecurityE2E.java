@@ -80,7 +80,12 @@ class SecurityE2E {
   }
 
   private static CqlSession login(String address, String user, String password) {
-    return CqlSession.builder().addContactPoint(new InetSocketAddress(address, 9042)).withLocalDatacenter("dc1")
+    var builder = CqlSession.builder();
+    javax.net.ssl.SSLContext ssl = E2eSupport.clientTls(env, NAMESPACE, CLUSTER);
+    if (ssl != null) {
+      builder.withSslContext(ssl); // refused for the credentials, not for the transport
+    }
+    return builder.addContactPoint(new InetSocketAddress(address, 9042)).withLocalDatacenter("dc1")
         .withAuthCredentials(user, password)
         .withConfigLoader(DriverConfigLoader.programmaticBuilder()
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
@@ -122,6 +127,18 @@ class SecurityE2E {
       assertThat(canLogIn(address, superuser.getKey(), superuser.getValue())).as("superuser on " + address).isTrue();
     }
     PHASES.done("cassandra/cassandra refused on 3 nodes; the generated superuser logs in");
+    // examples/minimal.yaml names no spec.tls: it is encrypted all the same, and plain text is refused.
+    assertThat(env.get(NAMESPACE, CLUSTER).getStatus().getTls()).as("status.tls of a cluster that named no tls")
+        .isNotNull();
+    try (CqlSession plain = CqlSession.builder().addContactPoint(new InetSocketAddress(addresses().get(0), 9042))
+        .withLocalDatacenter("dc1").withAuthCredentials(superuser.getKey(), superuser.getValue())
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10)).build())
+        .build()) {
+      throw new AssertionError("a plain-text CQL connection was accepted by " + addresses().get(0));
+    } catch (AllNodesFailedException refused) {
+      PHASES.done("plain-text CQL refused (TLS by default)");
+    }
   }
 
   @Test
@@ -178,6 +195,18 @@ class SecurityE2E {
     assertThat(code).as(printed).isZero();
     assertThat(printed).contains("address:  " + addresses().get(0) + ":9042", "username: " + superuser.getKey(),
         "password: " + superuser.getValue(), "secret:   default/demo-superuser").doesNotContain("not created yet");
+    // TLS is on by default: the CA is written out for CQL clients, the same certificate as the cluster's CA Secret.
+    assertThat(printed).contains("tls:      required", "cqlsh --ssl");
+    String caLine = printed.lines().filter(l -> l.startsWith("ca:")).findFirst().orElseThrow();
+    java.nio.file.Path ca = java.nio.file.Paths.get(caLine.substring(3).trim().split(" ")[0]);
+    String secretCa = io.ringkeeper.operator.resources.Secrets.value(env.client().secrets().inNamespace(NAMESPACE)
+        .withName(io.ringkeeper.operator.resources.Names.caSecret(CLUSTER)).get(),
+        io.ringkeeper.operator.resources.Names.TLS_CA_KEY);
+    try {
+      assertThat(java.nio.file.Files.readString(ca)).isEqualTo(secretCa);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

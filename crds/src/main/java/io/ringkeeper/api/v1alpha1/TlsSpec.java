@@ -18,8 +18,8 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " from (caSecretRef) or one certificate for every node (secretRef), not both")
 public class TlsSpec {
   @JsonPropertyDescription(
-      "TLS for internode traffic (internode_encryption: all), CQL clients and the node agents. Set false to run"
-          + " everything in plain text (not recommended outside a laptop).")
+      "TLS for internode traffic (internode_encryption: all), CQL clients and the node agents; on when empty (the"
+          + " default). Set false to run everything in plain text (not recommended outside a laptop).")
   private Boolean enabled;
 
   @JsonPropertyDescription(

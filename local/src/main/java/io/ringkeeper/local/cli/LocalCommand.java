@@ -582,8 +582,37 @@ public final class LocalCommand implements Runnable {
         System.out.println("password: " + Secrets.value(secret, "password"));
         System.out.println("secret:   " + namespace + "/" + name + (set ? "" : " (the role is not created yet:"
             + " wait for Ready)"));
+        if (io.ringkeeper.operator.resources.SpecDefaults.tlsEnabled(cr.getSpec())) {
+          printTls(client, cr, address, Secrets.value(secret, "username"));
+        } else {
+          System.out.println("tls:      off (spec.tls.enabled: false): CQL in plain text");
+        }
       }
       return 0;
+    }
+
+    /** The cluster CA, written where a CQL client can read it, and how cqlsh connects with it. */
+    private void printTls(KubernetesClient client, CassandraCluster cr, String address, String username)
+        throws java.io.IOException {
+      boolean required = io.ringkeeper.operator.resources.SpecDefaults.clientTlsRequired(cr.getSpec());
+      System.out.println("tls:      " + (required ? "required (plain-text CQL is refused)"
+          : "optional (spec.tls.client: Optional)"));
+      String caName = cr.getSpec().getTls() != null && cr.getSpec().getTls().getCaSecretRef() != null
+          ? cr.getSpec().getTls().getCaSecretRef() : io.ringkeeper.operator.resources.Names.caSecret(cluster);
+      Secret ca = client.secrets().inNamespace(namespace).withName(caName).get();
+      String pem = ca == null ? null : Secrets.value(ca, io.ringkeeper.operator.resources.Names.TLS_CA_KEY);
+      if (pem == null || pem.isBlank()) {
+        System.out.println("ca:       Secret " + namespace + "/" + caName + " has no "
+            + io.ringkeeper.operator.resources.Names.TLS_CA_KEY + " yet (the operator writes it with the cluster)");
+        return;
+      }
+      Path file = parent.work().resolve("tls").resolve(namespace + "-" + cluster + "-ca.crt");
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.writeString(file, pem);
+      System.out.println("ca:       " + file + " (from Secret " + namespace + "/" + caName + ", key "
+          + io.ringkeeper.operator.resources.Names.TLS_CA_KEY + ")");
+      System.out.println("cqlsh:    SSL_CERTFILE=" + file + " SSL_VALIDATE=true cqlsh --ssl -u " + username
+          + " " + (address == null ? "<address>" : address) + " 9042");
     }
   }
 

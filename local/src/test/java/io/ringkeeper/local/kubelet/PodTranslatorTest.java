@@ -51,6 +51,10 @@ class PodTranslatorTest {
     cr = Serialization.unmarshal(Files.readString(Path.of("../examples/minimal.yaml")), CassandraCluster.class);
     cr.getMetadata().setNamespace("default");
     cr.getMetadata().setUid("uid-1");
+    // Plain text: these cases are about the translation, not the TLS Secret (ProcessKubeletTlsTest covers it).
+    io.ringkeeper.api.v1alpha1.TlsSpec off = new io.ringkeeper.api.v1alpha1.TlsSpec();
+    off.setEnabled(false);
+    cr.getSpec().setTls(off);
     NodeId seed = new NodeId("demo", "dc1", "r1", 0);
     String yaml = CassandraYaml.render(cr, List.of(Names.nodeAddress(seed, "default")));
     ConfigMap config = ConfigMaps.desired(cr, yaml, List.of());

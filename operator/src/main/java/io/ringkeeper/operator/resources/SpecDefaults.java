@@ -23,10 +23,10 @@ public final class SpecDefaults {
   public static final long MIB = 1L << 20;
 
   /**
-   * Whether a cluster whose spec.tls.enabled is empty runs TLS. The product default is true (issue #15); it is
-   * false until the operator, the agents, local mode and the test clients all speak TLS.
+   * Whether a cluster whose spec.tls.enabled is empty runs TLS: it does (issue #15), internode, client (Required)
+   * and the agents' HTTPS, with certificates from a CA the operator keeps per cluster. {@code enabled: false} opts out.
    */
-  public static final boolean TLS_BY_DEFAULT = false;
+  public static final boolean TLS_BY_DEFAULT = true;
   /** Lifetime of an operator-issued node certificate when spec.tls.certificateLifetime is empty: 90 days. */
   public static final String DEFAULT_CERTIFICATE_LIFETIME = "2160h";
 

@@ -163,7 +163,8 @@ class ClusterCreationIT {
         "PersistentVolumeClaim/demo-dc1-r3-0",
         "Pod/demo-dc1-r1-0", "Pod/demo-dc1-r2-0", "Pod/demo-dc1-r3-0",
         "PodDisruptionBudget/demo-dc1",
-        "Secret/demo-agent-token", "Secret/demo-superuser",
+        "Secret/demo-agent-token", "Secret/demo-ca", "Secret/demo-dc1-r1-0-tls", "Secret/demo-dc1-r2-0-tls",
+        "Secret/demo-dc1-r3-0-tls", "Secret/demo-superuser", // TLS by default: the CA and one Secret per node
         "Service/demo-client", "Service/demo-nodes", "Service/demo-seeds");
     assertOwnedByCluster(objects.stream().filter(o -> !(o instanceof PersistentVolumeClaim)).toList(), ready);
     assertThat(objects.stream().filter(o -> o instanceof PersistentVolumeClaim))

@@ -128,7 +128,8 @@ class NodePodsTemplateTest {
   void extraVolumesComeAfterTheOperatorsAndTheDataVolumeStaysTheNodesClaim() {
     Pod pod = pod(withTemplate(TEMPLATE));
     assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName)
-        .containsExactly(Names.DATA_VOLUME, Names.CONFIG_VOLUME, Names.AGENT_VOLUME, Names.AGENT_TOKEN_VOLUME, "logs");
+        .containsExactly(Names.DATA_VOLUME, Names.CONFIG_VOLUME, Names.AGENT_VOLUME, Names.AGENT_TOKEN_VOLUME,
+            Names.TLS_VOLUME, "logs");
     assertThat(pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo(ID.name());
   }
 

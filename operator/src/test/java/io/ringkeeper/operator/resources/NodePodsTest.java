@@ -89,7 +89,7 @@ class NodePodsTest {
   void theAgentIsLoadedFromTheInitContainersJarWithTheMountedToken() {
     Pod pod = pod(Manifests.threeRacks(), true, false);
     assertThat(jvmOptions(pod)).contains("-javaagent:/opt/ringkeeper-agent/ringkeeper-agent.jar"
-        + "=address=$(POD_IP),port=8778,tokenFile=/etc/ringkeeper/agent/token");
+        + "=address=$(POD_IP),port=8778,tokenFile=/etc/ringkeeper/agent/token,tlsDir=/etc/ringkeeper/tls"); // TLS by default
     Container init = pod.getSpec().getInitContainers().get(0);
     assertThat(init.getImage()).isEqualTo(CONFIG.operatorImage());
     assertThat(init.getCommand()).containsExactly("cp", "/opt/ringkeeper/ringkeeper-agent.jar",

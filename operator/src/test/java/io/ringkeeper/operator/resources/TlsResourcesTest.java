@@ -67,11 +67,11 @@ class TlsResourcesTest {
     assertThat(off.getSpec().getVolumes()).noneMatch(v -> v.getName().equals("tls"));
     assertThat(cassandra(off).getVolumeMounts()).noneMatch(m -> m.getName().equals("tls"));
     assertThat(agentOption(off)).doesNotContain("tlsDir");
-    // A cluster that never named spec.tls runs exactly as before TLS existed (TLS_BY_DEFAULT is false today).
-    if (!SpecDefaults.TLS_BY_DEFAULT) {
-      assertThat(NodePods.runsHash(cluster(null, null), NODE, "cfg", CONFIG))
-          .isEqualTo(NodePods.runsHash(cluster(false, null), NODE, "cfg", CONFIG));
-    }
+    // A cluster that never named spec.tls runs TLS (the default), exactly as one that asked for it.
+    assertThat(NodePods.runsHash(cluster(null, null), NODE, "cfg", CONFIG))
+        .isEqualTo(NodePods.runsHash(cluster(true, null), NODE, "cfg", CONFIG))
+        .isNotEqualTo(NodePods.runsHash(cluster(false, null), NODE, "cfg", CONFIG));
+    assertThat(SpecDefaults.clientTlsRequired(cluster(null, null).getSpec())).isTrue();
     JsonNode yaml = CassandraYaml.tree(cluster(false, null), List.of("a"));
     assertThat(yaml.has("server_encryption_options")).isFalse();
     assertThat(yaml.has("client_encryption_options")).isFalse();
