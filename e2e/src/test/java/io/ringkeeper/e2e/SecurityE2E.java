@@ -187,7 +187,8 @@ class SecurityE2E {
     try {
       String port = env.apiUrl().substring(env.apiUrl().lastIndexOf(':') + 1);
       code = new picocli.CommandLine(new io.ringkeeper.local.cli.LocalCommand())
-          .execute("--port", port, "credentials", CLUSTER);
+          .execute("--port", port, "--work-dir", E2eSupport.freshWorkDir("security-cli").toString(), "credentials",
+              CLUSTER);
     } finally {
       System.setOut(before);
     }
