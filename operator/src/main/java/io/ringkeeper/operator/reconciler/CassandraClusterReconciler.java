@@ -363,7 +363,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
   }
 
   private Map<String, NodeView> views(CassandraCluster cr, List<KnownNode> known, ObservedState observed) {
-    Collection<NodeObservation> peers = observed.nodes().values();
+    Map<String, java.util.Set<String>> peers = NodeStates.unreachableBy(observed.nodes().values());
     Map<String, NodeView> views = new HashMap<>();
     for (KnownNode node : known) {
       views.put(node.name(), NodeStates.classify(node, observed.pods().get(node.name()),

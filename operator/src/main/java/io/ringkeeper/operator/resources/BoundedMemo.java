@@ -38,6 +38,20 @@ public final class BoundedMemo<K, V> {
     return value;
   }
 
+  /** The remembered result for {@code key}, or null; counts as a use. */
+  public V peek(K key) {
+    synchronized (entries) {
+      return entries.get(key);
+    }
+  }
+
+  /** Remembers {@code value} under {@code key} (for results whose computation throws a checked exception). */
+  public void put(K key, V value) {
+    synchronized (entries) {
+      entries.put(key, value);
+    }
+  }
+
   public int size() {
     synchronized (entries) {
       return entries.size();

@@ -141,7 +141,8 @@ public final class TlsChecks {
     }
   }
 
-  private static void checkDates(X509Certificate cert, String what, Instant now) throws TlsException {
+  /** Refuses a certificate that is not valid at {@code now}, naming {@code what} and its dates. */
+  public static void checkDates(X509Certificate cert, String what, Instant now) throws TlsException {
     if (now.isAfter(cert.getNotAfter().toInstant())) {
       throw new TlsException(what + ": " + subject(cert) + " expired at " + cert.getNotAfter().toInstant()
           + "; renew it (cert-manager renews before expiry when the Certificate is Ready)");

@@ -9,6 +9,7 @@ import io.ringkeeper.operator.domain.tls.CertificateAuthority;
 import io.ringkeeper.operator.domain.tls.IssuedCertificate;
 import io.ringkeeper.operator.domain.tls.TlsChecks;
 import io.ringkeeper.operator.domain.tls.TlsException;
+import io.ringkeeper.operator.resources.BoundedMemo;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
@@ -138,7 +139,7 @@ public final class TlsSecrets {
       String crt = value(secret, TlsChecks.CERT, where);
       String key = value(secret, TlsChecks.KEY, where);
       String ca = value(secret, TlsChecks.CA, where);
-      CertificateAuthority authority = TlsChecks.authority(where, crt, key, ca, now);
+      CertificateAuthority authority = authority(where, crt, key, ca, now);
       String source = users ? "ca:" + name + "@" + Hashes.of(crt + (ca == null ? "" : ca))
           : operatorSource(name, crt, ca);
       return new Certificates(authority, null, false, name, source, lifetime, problems);
@@ -149,6 +150,26 @@ public final class TlsSecrets {
           INVALID));
       return new Certificates(null, null, false, name, null, lifetime, problems);
     }
+  }
+
+  /**
+   * Parsed CAs under their Secret's values: parsing the key and checking it against the certificate took a few
+   * milliseconds on every reconcile of a TLS cluster (a no-op reconcile of 96 nodes went from CPU p50 6.8 to 10.7 ms
+   * with TLS on). Only what parsed is remembered; its dates are checked again at every use.
+   */
+  private static final BoundedMemo<List<String>, CertificateAuthority> AUTHORITIES = new BoundedMemo<>(64);
+
+  static CertificateAuthority authority(String where, String crt, String key, String ca, Instant now)
+      throws TlsException {
+    List<String> values = java.util.Arrays.asList(where, crt, key, ca);
+    CertificateAuthority known = AUTHORITIES.peek(values);
+    if (known != null) {
+      TlsChecks.checkDates(known.certificate(), where + ", key " + TlsChecks.CERT, now);
+      return known;
+    }
+    CertificateAuthority parsed = TlsChecks.authority(where, crt, key, ca, now);
+    AUTHORITIES.put(values, parsed);
+    return parsed;
   }
 
   /** The source of certificates issued from the operator's CA Secret with these values. */
