@@ -127,30 +127,26 @@ public final class Agents {
    * with the agent's error.
    */
   public com.fasterxml.jackson.databind.JsonNode get(NodeStatus node, String path) throws InterruptedException {
-    java.net.URI uri = java.net.URI.create("http://" + (node.getPodIP().contains(":") ? "[" + node.getPodIP() + "]"
-        : node.getPodIP()) + ":" + port + path);
-    java.net.http.HttpResponse<String> response;
+    // Through the operator's client: over HTTPS with the node's trust when the cluster runs TLS (a plain-HTTP GET
+    // to an HTTPS agent got "header parser received no bytes", found by KubectlPluginE2E once TLS was the default).
     try {
-      response = java.net.http.HttpClient.newBuilder().connectTimeout(CONNECT).build().send(
-          java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-              .header("Authorization", "Bearer " + token).GET().build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-    } catch (java.io.IOException e) {
+      return client.get(endpoint(node), path).get(client.callTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof io.ringkeeper.operator.node.NodeClientException n && n.httpStatus() / 100 == 4) {
+        throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " refused " + path + " ("
+            + n.httpStatus() + "): " + n.getMessage());
+      }
+      if (cause instanceof io.ringkeeper.operator.node.NodeClientException n && n.httpStatus() != 0) {
+        throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " answered " + path + " with "
+            + n.httpStatus() + ": " + n.getMessage());
+      }
       throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " at " + node.getPodIP()
-          + " did not answer: " + RingkeeperPlugin.describe(e));
+          + " did not answer: " + RingkeeperPlugin.describe(cause));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " at " + node.getPodIP()
+          + " did not answer within " + client.callTimeout().toSeconds() + " s");
     }
-    com.fasterxml.jackson.databind.JsonNode body;
-    try {
-      body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
-    } catch (java.io.IOException e) {
-      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " answered " + path + " with "
-          + response.statusCode() + " and no JSON");
-    }
-    if (response.statusCode() / 100 != 2) {
-      throw new RingkeeperPlugin.Failure("the agent of " + node.getName() + " refused " + path + " ("
-          + response.statusCode() + "): " + body.path("error").asText("no reason given"));
-    }
-    return body;
   }
 
   /** Every node's current metrics from its agent, asked in parallel; nodes that do not answer are left out. */

@@ -100,7 +100,9 @@ class AgentsTlsTest {
     assertThat(endpoint.https()).isTrue();
     assertThat(endpoint.tls().serverName()).isEqualTo("orders-dc1-r1-0.orders-nodes.tls.svc");
     assertThat(agents.client().nodeInfo(endpoint).get(10, TimeUnit.SECONDS).hostId()).isEqualTo("h1");
-    assertThat(good.authorizations()).containsExactly("Bearer " + TOKEN);
+    // The plugin's raw reads (tpstats, compactionstats) go over HTTPS too.
+    assertThat(agents.get(first, "/v1/node").path("hostId").asText()).isEqualTo("h1");
+    assertThat(good.authorizations()).containsExactly("Bearer " + TOKEN, "Bearer " + TOKEN);
   }
 
   @Test

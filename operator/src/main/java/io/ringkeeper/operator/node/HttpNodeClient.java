@@ -182,6 +182,14 @@ public final class HttpNodeClient implements NodeClient {
     return call(node, "GET", "/v1/node", null, HttpNodeClient::toNodeInfo);
   }
 
+  /**
+   * {@code GET path} of a read-only endpoint this client has no typed call for, its JSON answer as it is; over
+   * HTTPS when the endpoint says so, checked like every other call (the kubectl plugin's tpstats and compactionstats).
+   */
+  public CompletableFuture<JsonNode> get(NodeEndpoint node, String path) {
+    return call(node, "GET", path, null, json -> json);
+  }
+
   @Override
   public CompletableFuture<NodeMetrics> metrics(NodeEndpoint node) {
     return call(node, "GET", "/v1/metrics", null, HttpNodeClient::toMetrics);
