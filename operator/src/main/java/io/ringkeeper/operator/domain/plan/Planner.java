@@ -287,6 +287,11 @@ public final class Planner {
           OperationStep.Decommissioning, state.now());
       return new Step.RecordOperation(op, null);
     }
+    String unconfirmed = SafetyRules.tokensUnconfirmed(state);
+    if (unconfirmed != null) {
+      return new Step.Wait("ScaleUpWaiting", field + ".size asks for " + dc.size() + " nodes, the datacenter has "
+          + nodes.size() + "; adding a node waits: " + unconfirmed);
+    }
     Map<String, Integer> perRack = new HashMap<>();
     nodes.forEach(n -> perRack.merge(n.id().rack(), 1, Integer::sum));
     String rack = RackPlacement.nextRack(dc.rackNames(), perRack);

@@ -6,8 +6,10 @@ import io.ringkeeper.operator.domain.model.Topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,6 +33,8 @@ import java.util.Set;
  *       or its name stays taken ({@link #volumesInTheWay}, {@link Planner#freeIndex}).
  *   <li>A node adopted from its volume's record takes the tokens the node itself reports once it runs; nothing is
  *       restarted for it.
+ *   <li>No new node's tokens are chosen while a recorded node's tokens come only from its volume's record, or a token
+ *       is recorded for two nodes: {@link #tokensUnconfirmed}.
  *   <li>An operation visibly under way on the nodes is finished or waited for before any other starts
  *       ({@link InFlight}).
  * </ul>
@@ -137,6 +141,33 @@ public final class SafetyRules {
       blocking.addAll(notReadyOthers(state, source, except));
     }
     return blocking;
+  }
+
+  /**
+   * Why no new node's tokens may be chosen yet, or null when they may: a token is chosen beside every recorded
+   * node's tokens, so each must be what that node holds. Tokens re-learned from a volume's record after status was
+   * lost are a claim until the node reports them (a record edited by hand, or written before the node's last move,
+   * would leave the tokens it really holds looking free), and a token recorded for two nodes means one record is
+   * wrong. Cassandra refuses to bootstrap onto a held token, so a wrong choice would leave the new node failing.
+   */
+  public static String tokensUnconfirmed(ClusterState state) {
+    List<String> unconfirmed = Planner.sorted(state.known()).stream()
+        .filter(n -> n.identity() == KnownNode.Identity.VOLUME).map(KnownNode::name).toList();
+    if (!unconfirmed.isEmpty()) {
+      return "the tokens of " + String.join(", ", unconfirmed) + " come from their volumes' records only (status"
+          + " was lost); they are checked once those nodes run and report them";
+    }
+    Map<Long, String> owners = new HashMap<>();
+    for (KnownNode n : Planner.sorted(state.known())) {
+      for (Long t : n.tokens()) {
+        String before = owners.put(t, n.name());
+        if (before != null) {
+          return "token " + t + " is recorded for both " + before + " and " + n.name() + "; the nodes' own reports"
+              + " settle which holds it";
+        }
+      }
+    }
+    return null;
   }
 
   /** Whether a datacenter may shrink to {@code size} nodes: never below its replication factor. */

@@ -247,6 +247,47 @@ class PlannerTest {
   }
 
   @Test
+  void noNewNodesTokensAreChosenWhileARecordedNodesTokensComeOnlyFromItsVolumesRecord() {
+    ClusterState grown = withDc2Nodes(1);
+    List<KnownNode> known = new ArrayList<>();
+    for (KnownNode k : grown.known()) {
+      // adopted from its volume after status was lost, its record edited by hand: not what the node holds
+      known.add(k.name().equals("demo-dc1-r2-0") ? new KnownNode(k.id(), k.tokens().stream().map(t -> t + 1).toList(),
+          true, KnownNode.Identity.VOLUME) : k);
+    }
+    Plan plan = planner.plan(state(known, grown.facts(), null, null, grown.rebuilds(), null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.Wait.class, w -> {
+      assertThat(w.reason()).isEqualTo("ScaleUpWaiting");
+      assertThat(w.message()).contains("spec.datacenters[1].size").contains("demo-dc1-r2-0")
+          .contains("volumes' records only");
+    });
+
+    // the node ran and reported the tokens it really holds
+    List<KnownNode> confirmed = grown.known().stream().map(k -> k.name().equals("demo-dc1-r2-0")
+        ? new KnownNode(k.id(), k.tokens(), true, KnownNode.Identity.NODE) : k).toList();
+    assertThat(planner.plan(state(confirmed, grown.facts(), null, null, grown.rebuilds(), null)).step())
+        .isInstanceOf(Step.RecordOperation.class);
+  }
+
+  @Test
+  void noNewNodesTokensAreChosenWhileATokenIsRecordedForTwoNodes() {
+    ClusterState grown = withDc2Nodes(1);
+    long taken = grown.known().stream().filter(k -> k.name().equals("demo-dc2-r1-0")).findFirst().orElseThrow()
+        .tokens().get(0);
+    List<KnownNode> known = grown.known().stream().map(k -> {
+      if (!k.name().equals("demo-dc1-r1-0")) {
+        return k;
+      }
+      List<Long> tokens = new ArrayList<>(k.tokens());
+      tokens.set(0, taken);
+      return new KnownNode(k.id(), tokens, true, KnownNode.Identity.NODE);
+    }).toList();
+    Plan plan = planner.plan(state(known, grown.facts(), null, null, grown.rebuilds(), null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.Wait.class, w -> assertThat(w.message())
+        .contains("token " + taken + " is recorded for both demo-dc1-r1-0 and demo-dc2-r1-0"));
+  }
+
+  @Test
   void aNodeJoiningADatacenterThatWaitsForItsRebuildNeedsNoCleanupOfTheOthers() {
     ClusterState full = withDc2Nodes(2);
     Operation joined = Operation.start(OperationKind.ScaleUp, "dc2", "demo-dc2-r2-0", OperationStep.Bootstrapping,

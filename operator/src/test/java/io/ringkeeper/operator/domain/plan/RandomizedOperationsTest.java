@@ -69,7 +69,7 @@ import org.junit.jupiter.api.Test;
  * reconciles each would take far longer there; the mock-API ITs cover the reconciler's side of every step.
  */
 class RandomizedOperationsTest {
-  private static final int SEQUENCES = 200;
+  private static final int SEQUENCES = Integer.getInteger("ringkeeper.sequences", 200);
   private static final int RANDOM_STEPS = 80;
   private static final int SETTLE_STEPS = 600;
   private static final Duration TICK = Duration.ofSeconds(5);
