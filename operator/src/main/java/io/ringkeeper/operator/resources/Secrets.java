@@ -52,11 +52,22 @@ public final class Secrets {
 
   /** The per-cluster CA the operator generates ({@link Names#caSecret}): tls.crt, tls.key, ca.crt. */
   public static Secret certificateAuthority(CassandraCluster cr, CertificateAuthority ca) {
-    String cluster = cr.getMetadata().getName();
     Map<String, String> data = new LinkedHashMap<>();
     data.put(Names.TLS_CERT_KEY, encode(Pem.write(List.of(ca.certificate()))));
     data.put(Names.TLS_PRIVATE_KEY, encode(Pem.write(ca.key())));
     data.put(Names.TLS_CA_KEY, encode(Pem.write(ca.bundle())));
+    return new SecretBuilder(certificateAuthorityMetadata(cr))
+        .withType("kubernetes.io/tls")
+        .withData(data)
+        .build();
+  }
+
+  /**
+   * The operator's CA Secret without its values (name, namespace, labels, owner): what is kept in step on every
+   * reconcile, built without encoding the CA's key again each time.
+   */
+  public static Secret certificateAuthorityMetadata(CassandraCluster cr) {
+    String cluster = cr.getMetadata().getName();
     return new SecretBuilder()
         .withNewMetadata()
         .withName(Names.caSecret(cluster))
@@ -64,8 +75,6 @@ public final class Secrets {
         .withLabels(Labels.component(cluster, "tls"))
         .withOwnerReferences(Owners.controller(cr))
         .endMetadata()
-        .withType("kubernetes.io/tls")
-        .withData(data)
         .build();
   }
 

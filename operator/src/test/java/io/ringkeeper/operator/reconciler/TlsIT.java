@@ -21,6 +21,7 @@ import io.ringkeeper.operator.domain.tls.IssuedCertificate;
 import io.ringkeeper.operator.domain.tls.Pem;
 import io.ringkeeper.operator.domain.tls.TlsChecks;
 import io.ringkeeper.operator.resources.Labels;
+import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.Secrets;
 import io.ringkeeper.operator.testing.MockKube;
 import io.ringkeeper.operator.testing.OperatorHarness;
@@ -289,6 +290,27 @@ class TlsIT {
     assertThat(harness.pods(ns)).extracting(Pod::getMetadata)
         .allSatisfy(m -> assertThat(m.getUid()).isEqualTo(uids.get(m.getName())));
     assertThat(harness.get(ns, "renew").getStatus().getPhase()).isEqualTo(ClusterPhase.Ready);
+  }
+
+  @Test
+  void theOperatorsCaSecretGetsItsLabelsBackAndItsValuesAreNeverRewritten() {
+    String ns = harness.kube().freshNamespace("tls-ca-labels");
+    harness.create(ns, CLUSTER.formatted("calabels", tls("enabled: true")));
+    harness.awaitPhase(ns, "calabels", ClusterPhase.Ready);
+    var ca = harness.admin().secrets().inNamespace(ns).withName(Names.caSecret("calabels"));
+    Map<String, String> labels = ca.get().getMetadata().getLabels();
+    Map<String, String> values = ca.get().getData();
+    assertThat(labels).isNotEmpty();
+
+    harness.edit(ca, s -> {
+      // The component label changed (the labels that select it for the cluster kept: without them the Secret is
+      // not the cluster's any more, as for every object the operator owns).
+      s.getMetadata().getLabels().put(Labels.COMPONENT, "edited");
+      return s;
+    });
+    await().atMost(Duration.ofSeconds(20))
+        .until(() -> ca.get().getMetadata().getLabels().entrySet().containsAll(labels.entrySet()));
+    assertThat(ca.get().getData()).isEqualTo(values);
   }
 
   @Test

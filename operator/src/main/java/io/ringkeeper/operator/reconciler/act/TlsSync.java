@@ -81,8 +81,7 @@ public final class TlsSync {
       // Labels and owner only: the CA's values are never rewritten.
       Secret observed = secrets.get(tls.caSecret());
       if (observed != null && ca != null && tls.operatorCa()) {
-        Secret wanted = Secrets.certificateAuthority(cr, ca);
-        writer.ensure(metadataOnly(wanted), observed, Scope.METADATA, cache);
+        writer.ensure(Secrets.certificateAuthorityMetadata(cr), observed, Scope.METADATA, cache);
       }
     }
 
@@ -155,12 +154,5 @@ public final class TlsSync {
 
   private static String describe(TlsSecrets.Certificates tls) {
     return tls.issues() ? "the CA in Secret " + tls.caSecret() : "Secret " + tls.caSecret() + " (spec.tls.secretRef)";
-  }
-
-  private static Secret metadataOnly(Secret secret) {
-    return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
-        .withName(secret.getMetadata().getName()).withNamespace(secret.getMetadata().getNamespace())
-        .withLabels(secret.getMetadata().getLabels()).withOwnerReferences(secret.getMetadata().getOwnerReferences())
-        .endMetadata().build();
   }
 }
