@@ -41,6 +41,7 @@ import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.OperationStep;
 import io.ringkeeper.operator.domain.plan.Plan;
 import io.ringkeeper.operator.domain.plan.Planner;
+import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.domain.tokens.TokenAllocator;
 import io.ringkeeper.operator.reconciler.upkeep.UpkeepStage;
@@ -406,6 +407,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Set<NodeId> seedSet = desiredCluster.seedSet();
     // A refused resize recorded for a size the spec no longer asks for (or that the volume has) is forgotten.
     java.util.Optional<Long> wantedVolume = OperationFacts.wantedVolumeBytes(cr);
+    List<Rebuild> recordedRebuilds = OperationRecords.rebuilds(cr, observed);
     for (KnownNode node : known) {
       DesiredNode desired = new DesiredNode(node.id(), node.tokens(), node.initial(), seedSet.contains(node.id()));
       Pod pod = observed.pods().get(node.name());
@@ -418,7 +420,8 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
       if (claim != null) {
         Map<String, String> identity = NodeVolumes.identityUpdate(claim,
             Identities.report(observed.nodes().get(node.name())), SpecDefaults.numTokens(cr), node.initial(),
-            leftRing(cr, observed, node.name()), clock.instant());
+            leftRing(cr, observed, node.name()), Rebuild.of(recordedRebuilds, node.id().datacenter()),
+            clock.instant());
         // Built from the labels and the identity update alone, not from a whole desired claim.
         PersistentVolumeClaim updated = writer.ensure(labelsOnly(claim, NodeVolumes.labels(desired), identity), claim,
             Scope.METADATA, volumes);
@@ -433,7 +436,7 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
         KnownNode node = known.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow();
         DesiredNode desired = new DesiredNode(id, node.tokens(), node.initial(), seedSet.contains(id));
         if (!observed.volumes().containsKey(id.name())) {
-          writer.create(NodeVolumes.desired(cr, desired), volumes);
+          writer.create(NodeVolumes.desired(cr, desired, Rebuild.of(recordedRebuilds, id.datacenter())), volumes);
         }
         if (!observed.pods().containsKey(id.name())) {
           writer.create(NodePods.desired(cr, desired, configHash, config), pods);

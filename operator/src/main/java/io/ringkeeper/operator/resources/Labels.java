@@ -37,6 +37,13 @@ public final class Labels {
   public static final String INITIAL = "ringkeeper.io/initial";
   /** PVC annotation: when the node left the ring (ISO-8601): a retained volume that is never adopted again. */
   public static final String DECOMMISSIONED = "ringkeeper.io/decommissioned";
+  /**
+   * PVC annotation: the datacenter this node's datacenter streams its data from, written while the rebuild of a
+   * datacenter added to the running cluster is pending, so a lost status does not forget the rebuild.
+   */
+  public static final String REBUILD_FROM = "ringkeeper.io/rebuild-from";
+  /** PVC annotation: when the rebuild of the node's datacenter finished (ISO-8601), beside {@link #REBUILD_FROM}. */
+  public static final String REBUILT = "ringkeeper.io/rebuilt";
   /** Annotation on a cluster: a new value (e.g. a timestamp) asks for one repair run now. */
   public static final String REPAIR_REQUEST = "ringkeeper.io/repair";
   /**

@@ -7,6 +7,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.StorageSpec;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.plan.NodeReport;
+import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.domain.plan.VolumeRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,13 +32,22 @@ public final class NodeVolumes {
    * so they are not lost if the cluster's status is.
    */
   public static PersistentVolumeClaim desired(CassandraCluster cr, DesiredNode node) {
+    return desired(cr, node, null);
+  }
+
+  /**
+   * The claim of a node whose datacenter has this rebuild recorded (null: none): while it is pending, the claim
+   * carries its source from the start ({@link Labels#REBUILD_FROM}), so a status lost right after the node's creation
+   * does not forget the rebuild.
+   */
+  public static PersistentVolumeClaim desired(CassandraCluster cr, DesiredNode node, Rebuild rebuild) {
     StorageSpec storage = cr.getSpec().getStorage() == null ? new StorageSpec() : cr.getSpec().getStorage();
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
         .withName(Names.node(node.id()))
         .withNamespace(cr.getMetadata().getNamespace())
         .withLabels(labels(node))
-        .withAnnotations(identity(node))
+        .withAnnotations(identity(node, rebuild))
         .endMetadata()
         .withNewSpec()
         .withAccessModes("ReadWriteOnce")
@@ -54,11 +64,14 @@ public final class NodeVolumes {
     return Labels.node(node.id(), false);
   }
 
-  private static Map<String, String> identity(DesiredNode node) {
+  private static Map<String, String> identity(DesiredNode node, Rebuild rebuild) {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Labels.TOKENS, tokensAnnotation(node.tokens()));
     if (node.initial()) {
       annotations.put(Labels.INITIAL, "true");
+    }
+    if (rebuild != null && rebuild.pending()) {
+      annotations.put(Labels.REBUILD_FROM, rebuild.source());
     }
     return annotations;
   }
@@ -75,10 +88,12 @@ public final class NodeVolumes {
    * @param report what the node reported in the last poll round, or null
    * @param initial whether the node is recorded as created with the cluster
    * @param decommissioned the node left the ring (reported, or recorded by its scale-down)
+   * @param rebuild the recorded rebuild of the node's datacenter (added to the running cluster), or null: while
+   *     pending its source is written on the volume, once finished the time it finished
    * @param now the time to record a decommission with
    */
   public static Map<String, String> identityUpdate(PersistentVolumeClaim claim, NodeReport report, int numTokens,
-      boolean initial, boolean decommissioned, Instant now) {
+      boolean initial, boolean decommissioned, Rebuild rebuild, Instant now) {
     Map<String, String> current = claim.getMetadata().getAnnotations() == null ? Map.of()
         : claim.getMetadata().getAnnotations();
     Map<String, String> update = new LinkedHashMap<>();
@@ -97,6 +112,13 @@ public final class NodeVolumes {
     }
     if (decommissioned && current.get(Labels.DECOMMISSIONED) == null) {
       update.put(Labels.DECOMMISSIONED, now.toString());
+    }
+    if (rebuild != null && rebuild.pending() && current.get(Labels.REBUILD_FROM) == null && !decommissioned) {
+      update.put(Labels.REBUILD_FROM, rebuild.source());
+    }
+    if (rebuild != null && !rebuild.pending() && current.get(Labels.REBUILD_FROM) != null
+        && current.get(Labels.REBUILT) == null) {
+      update.put(Labels.REBUILT, rebuild.completed().toString());
     }
     return update;
   }
@@ -125,9 +147,11 @@ public final class NodeVolumes {
       return null;
     }
     String hostId = annotations.get(Labels.HOST_ID);
+    String rebuildFrom = annotations.get(Labels.REBUILD_FROM);
     return new VolumeRecord(id, parseTokens(annotations.get(Labels.TOKENS)),
         hostId == null || hostId.isBlank() ? null : hostId, "true".equals(annotations.get(Labels.INITIAL)),
-        annotations.get(Labels.DECOMMISSIONED) != null);
+        annotations.get(Labels.DECOMMISSIONED) != null, rebuildFrom == null || rebuildFrom.isBlank() ? null
+            : rebuildFrom, annotations.get(Labels.REBUILT) != null);
   }
 
   /** The tokens of a {@link Labels#TOKENS} annotation; empty when absent or unreadable (never a partial list). */

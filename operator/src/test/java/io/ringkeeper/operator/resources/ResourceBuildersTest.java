@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.domain.model.NodeId;
+import io.ringkeeper.operator.domain.plan.Rebuild;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ResourceBuildersTest {
@@ -52,6 +55,38 @@ class ResourceBuildersTest {
     assertThat(map.getData()).containsKeys("cassandra.yaml", "rackdc-eu-r1.properties", "rackdc-eu-r2.properties",
         "rackdc-eu-r3.properties");
     assertThat(map.getData().get("rackdc-eu-r2.properties")).isEqualTo("dc=eu\nrack=r2\nprefer_local=true\n");
+  }
+
+  @Test
+  void aClaimRecordsThePendingRebuildOfItsDatacenterFromTheStartAndItsEndOnceFinished() {
+    NodeId id = new NodeId("orders", "eu", "r1", 0);
+    DesiredNode node = new DesiredNode(id, List.of(3L, 1L), false, false);
+    Rebuild pending = new Rebuild("eu", "us", null);
+    PersistentVolumeClaim claim = NodeVolumes.desired(cr, node, pending);
+    assertThat(claim.getMetadata().getAnnotations()).containsEntry(Labels.REBUILD_FROM, "us")
+        .doesNotContainKey(Labels.REBUILT);
+    assertThat(NodeVolumes.record("orders", claim)).satisfies(r -> {
+      assertThat(r.rebuildFrom()).isEqualTo("us");
+      assertThat(r.rebuilt()).isFalse();
+    });
+    assertThat(NodeVolumes.desired(cr, node).getMetadata().getAnnotations()).doesNotContainKey(Labels.REBUILD_FROM);
+    assertThat(NodeVolumes.identityUpdate(claim, null, 2, false, false, pending, Instant.EPOCH)).isEmpty();
+
+    // A claim created before its datacenter's rebuild was recorded gets the source on the next reconcile.
+    PersistentVolumeClaim bare = NodeVolumes.desired(cr, node);
+    assertThat(NodeVolumes.identityUpdate(bare, null, 2, false, false, pending, Instant.EPOCH))
+        .containsEntry(Labels.REBUILD_FROM, "us");
+
+    Instant at = Instant.parse("2026-12-07T08:00:00Z");
+    Map<String, String> finished = NodeVolumes.identityUpdate(claim, null, 2, false, false,
+        new Rebuild("eu", "us", at), Instant.EPOCH);
+    assertThat(finished).containsEntry(Labels.REBUILT, at.toString());
+    claim.getMetadata().getAnnotations().putAll(finished);
+    assertThat(NodeVolumes.record("orders", claim).rebuilt()).isTrue();
+    assertThat(NodeVolumes.identityUpdate(claim, null, 2, false, false, new Rebuild("eu", "us", at), Instant.EPOCH))
+        .isEmpty();
+    assertThat(NodeVolumes.identityUpdate(bare, null, 2, false, false, new Rebuild("eu", "us", at), Instant.EPOCH))
+        .as("a node that joined after the rebuild was not part of it").isEmpty();
   }
 
   @Test

@@ -125,6 +125,31 @@ public final class Adoption {
         && d.rackNames().contains(id.rack()));
   }
 
+  /**
+   * The rebuilds recorded in status, refilled from the volumes when status lost one: a datacenter of the spec of
+   * which status records no rebuild, but a volume (not decommissioned) records the source it is rebuilt from and no
+   * finished rebuild, is pending again, from that source. Its nodes are rebuilt again from the first (a rebuild
+   * streams the same data twice at worst); without it, a datacenter added to the running cluster whose status was
+   * lost before its rebuild would keep no data of the keyspaces the user made replicate to it.
+   */
+  public static List<Rebuild> rebuilds(List<Rebuild> recorded, Collection<VolumeRecord> volumes,
+      List<Datacenter> datacenters) {
+    List<Rebuild> result = new ArrayList<>(recorded);
+    for (Datacenter dc : datacenters) {
+      if (recorded.stream().anyMatch(r -> r.datacenter().equals(dc.name()))) {
+        continue;
+      }
+      volumes.stream()
+          .filter(v -> v.id().datacenter().equals(dc.name()) && !v.decommissioned() && v.rebuildFrom() != null
+              && !v.rebuilt() && !v.rebuildFrom().equals(dc.name())
+              && datacenters.stream().anyMatch(d -> d.name().equals(v.rebuildFrom())))
+          .sorted(Comparator.comparing(VolumeRecord::name))
+          .findFirst()
+          .ifPresent(v -> result.add(new Rebuild(dc.name(), v.rebuildFrom(), null)));
+    }
+    return result;
+  }
+
   static boolean sameTokens(List<Long> a, List<Long> b) {
     return new HashSet<>(a).equals(new HashSet<>(b));
   }

@@ -1,6 +1,7 @@
 package io.ringkeeper.operator.domain.plan;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,5 +22,10 @@ public record Rebuild(String datacenter, String source, Instant completed) {
 
   public boolean pending() {
     return completed == null;
+  }
+
+  /** The rebuild of this datacenter among these, or null when it was not added to the running cluster. */
+  public static Rebuild of(List<Rebuild> rebuilds, String datacenter) {
+    return rebuilds.stream().filter(r -> r.datacenter().equals(datacenter)).findFirst().orElse(null);
   }
 }

@@ -2,6 +2,8 @@ package io.ringkeeper.operator.reconciler.act;
 
 import io.ringkeeper.operator.reconciler.observe.VolumeResizes;
 import io.ringkeeper.operator.reconciler.observe.OperationFacts;
+import io.ringkeeper.operator.reconciler.observe.OperationRecords;
+import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -227,7 +229,8 @@ public final class NodeOperations {
     Set<NodeId> seeds = cluster.seedSet();
     DesiredNode desired = new DesiredNode(id, node.tokens(), node.initial(), seeds.contains(id), replaceAddress);
     if (!observed.volumes().containsKey(id.name())) {
-      writer.create(NodeVolumes.desired(cr, desired), caches.volumes());
+      writer.create(NodeVolumes.desired(cr, desired,
+          Rebuild.of(OperationRecords.rebuilds(cr, observed), id.datacenter())), caches.volumes());
     }
     if (!observed.pods().containsKey(id.name())) {
       writer.create(NodePods.desired(cr, desired, cluster.configHash(), config), caches.pods());

@@ -113,7 +113,8 @@ public final class OperationFacts {
           belowSpec ? VolumeResizes.refused(claim, wanted.get()) : null));
     }
     Set<String> volumes = new HashSet<>(observed.volumes().keySet());
-    List<Rebuild> rebuilds = OperationRecords.rebuilds(cr);
+    // Refilled from the volumes when status lost a pending one.
+    List<Rebuild> rebuilds = OperationRecords.rebuilds(cr, observed);
     // Read (so followed by the poller) from the moment a rebuild is pending: known when it comes due.
     List<KeyspaceReplication> replication = rebuilds.stream().anyMatch(Rebuild::pending)
         ? keyspaces(sourceEndpoints(known, rebuilds, endpoints), agents) : null;

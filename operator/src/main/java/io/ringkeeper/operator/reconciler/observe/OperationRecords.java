@@ -4,6 +4,7 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.OperationStatus;
 import io.ringkeeper.api.v1alpha1.OperationType;
 import io.ringkeeper.api.v1alpha1.RebuildStatus;
+import io.ringkeeper.operator.domain.plan.Adoption;
 import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.OperationStep;
@@ -41,6 +42,14 @@ public final class OperationRecords {
         .map(r -> new Rebuild(r.getDatacenter(), r.getSourceDatacenter(),
             r.getCompletedAt() == null ? null : parse(r.getCompletedAt())))
         .toList();
+  }
+
+  /**
+   * The added datacenters recorded in status, with a pending rebuild status lost refilled from the volumes'
+   * records ({@link Adoption#rebuilds}); what the reconcile plans with, writes on new volumes and records.
+   */
+  public static List<Rebuild> rebuilds(CassandraCluster cr, ObservedState observed) {
+    return Adoption.rebuilds(rebuilds(cr), Identities.records(cr, observed), ClusterMapper.datacenters(cr));
   }
 
   private static Instant parse(String time) {

@@ -31,6 +31,8 @@ import io.ringkeeper.operator.reconciler.observe.ClusterMapper;
 import io.ringkeeper.operator.reconciler.observe.ObservedState;
 import io.ringkeeper.operator.reconciler.observe.OperationFacts;
 import io.ringkeeper.operator.reconciler.observe.OperationRecords;
+import io.ringkeeper.operator.domain.plan.Rebuild;
+import io.ringkeeper.api.v1alpha1.RebuildStatus;
 import io.ringkeeper.operator.reconciler.validate.Problem;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.SpecDefaults;
@@ -120,10 +122,28 @@ public final class StatusBuilder {
     status.setRepair(previous.getRepair());
     status.setMaintenance(previous.getMaintenance());
     status.setAccess(previous.getAccess());
-    status.setRebuilds(in.plan() != null && in.plan().rebuilds() != null
-        ? OperationStatuses.write(in.plan().rebuilds()) : previous.getRebuilds());
+    status.setRebuilds(rebuilds(in, previous));
     conditionsAndPhase(in, status, previous, generation);
     return status;
+  }
+
+  /**
+   * status.rebuilds: as the plan changed them; else as recorded, with a pending rebuild the status had lost and the
+   * volumes' records refilled (so that it shows, and the volumes created meanwhile record it too).
+   */
+  private static List<RebuildStatus> rebuilds(Inputs in, CassandraClusterStatus previous) {
+    if (in.plan() == null) {
+      return previous.getRebuilds();
+    }
+    if (in.plan().rebuilds() != null) {
+      return OperationStatuses.write(in.plan().rebuilds());
+    }
+    if (in.observed() == null) {
+      return previous.getRebuilds();
+    }
+    List<Rebuild> refilled = OperationRecords.rebuilds(in.cr(), in.observed());
+    return refilled.size() > OperationRecords.rebuilds(in.cr()).size() ? OperationStatuses.write(refilled)
+        : previous.getRebuilds();
   }
 
   /**

@@ -143,4 +143,46 @@ class AdoptionTest {
     assertThat(step).isInstanceOfSatisfying(Step.CreateNodes.class,
         c -> assertThat(c.nodes()).containsExactly(R1, R2, R3));
   }
+
+  private static final List<Datacenter> TWO_DCS = List.of(DCS.get(0),
+      new Datacenter("dc2", 2, 2, List.of(Rack.of("r1"), Rack.of("r2"))));
+  private static final NodeId DC2_R1 = new NodeId("demo", "dc2", "r1", 0);
+  private static final NodeId DC2_R2 = new NodeId("demo", "dc2", "r2", 0);
+
+  private static VolumeRecord added(NodeId id, String from, boolean rebuilt, boolean decommissioned) {
+    return new VolumeRecord(id, T1, "h", false, decommissioned, from, rebuilt);
+  }
+
+  @Test
+  void aPendingRebuildLostWithTheStatusIsPendingAgainFromTheSourceItsVolumesRecord() {
+    List<VolumeRecord> volumes = List.of(volume(R1, T1, "h1"), added(DC2_R1, "dc1", false, false),
+        added(DC2_R2, null, false, false));
+    assertThat(Adoption.rebuilds(List.of(), volumes, TWO_DCS)).singleElement().satisfies(r -> {
+      assertThat(r.datacenter()).isEqualTo("dc2");
+      assertThat(r.source()).isEqualTo("dc1");
+      assertThat(r.pending()).isTrue();
+    });
+  }
+
+  @Test
+  void aRebuildIsNotRefilledWhenTheVolumesRecordItFinishedOrOnlyVolumesThatLeftTheRingNameIt() {
+    assertThat(Adoption.rebuilds(List.of(), List.of(added(DC2_R1, "dc1", true, false),
+        added(DC2_R2, "dc1", true, false)), TWO_DCS)).isEmpty();
+    assertThat(Adoption.rebuilds(List.of(), List.of(added(DC2_R1, "dc1", false, true)), TWO_DCS)).isEmpty();
+  }
+
+  @Test
+  void aRebuildIsNotRefilledFromASourceOutsideTheSpecOrFromItsOwnDatacenter() {
+    assertThat(Adoption.rebuilds(List.of(), List.of(added(DC2_R1, "dc9", false, false)), TWO_DCS)).isEmpty();
+    assertThat(Adoption.rebuilds(List.of(), List.of(added(DC2_R1, "dc2", false, false)), TWO_DCS)).isEmpty();
+    assertThat(Adoption.rebuilds(List.of(), List.of(added(DC2_R1, "dc1", false, false)), DCS))
+        .as("a datacenter no longer in the spec").isEmpty();
+  }
+
+  @Test
+  void aRebuildRecordedInStatusWinsOverTheVolumes() {
+    Rebuild done = new Rebuild("dc2", "dc1", Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(Adoption.rebuilds(List.of(done), List.of(added(DC2_R1, "dc1", false, false)), TWO_DCS))
+        .containsExactly(done);
+  }
 }

@@ -100,6 +100,14 @@ class RandomizedOperationsTest {
     String recordHostId;
     boolean recordInitial;
     boolean recordDecommissioned;
+    /** The rebuild annotations on the volume (NodeVolumes.identityUpdate): its datacenter's source, and finished. */
+    String recordRebuildFrom;
+    boolean recordRebuilt;
+    /**
+     * Ground truth: the node's data directory holds the data of its datacenter's keyspaces (it was rebuilt, or it
+     * bootstrapped or replaced onto an empty volume once the keyspaces replicated to its datacenter).
+     */
+    boolean holdsData;
     /**
      * The tokens the other nodes' gossip holds for this one: a replacement takes these (Cassandra ignores
      * initial_token under replace_address), whatever the operator recorded; null once it left the ring.
@@ -230,8 +238,9 @@ class RandomizedOperationsTest {
             n.pod && !n.userDown && n.mode == Mode.DECOMMISSIONED, n.pod && !n.userDown && n.mode == Mode.DRAINED,
             restart, n.pod && n.restartAsked, n.pod && n.replaceAsked ? "asked on the pod" : null, n.ip, false));
       }
+      // As OperationFacts does: a pending rebuild status lost is refilled from the volumes' records.
       return new ClusterState("demo", 8, spec(), ringFormed, known, facts, operation, jobFacts(), true, volumes(),
-          now, rebuilds, keyspaces());
+          now, Adoption.rebuilds(rebuilds, records(), spec()), keyspaces());
     }
 
     JobFacts jobFacts() {
@@ -272,7 +281,8 @@ class RandomizedOperationsTest {
     List<VolumeRecord> records() {
       List<VolumeRecord> records = new ArrayList<>();
       nodes.values().stream().filter(n -> n.volume && n.record != null).forEach(n -> records.add(
-          new VolumeRecord(n.id, n.record, n.recordHostId, n.recordInitial, n.recordDecommissioned)));
+          new VolumeRecord(n.id, n.record, n.recordHostId, n.recordInitial, n.recordDecommissioned,
+              n.recordRebuildFrom, n.recordRebuilt)));
       return records;
     }
 
@@ -296,6 +306,13 @@ class RandomizedOperationsTest {
         if (operation != null && operation.kind() == OperationKind.ScaleDown && k.name().equals(operation.node())
             && (operation.step() == OperationStep.DeletingPod || operation.step() == OperationStep.DeletingVolume)) {
           n.recordDecommissioned = true;
+        }
+        Rebuild rebuild = Rebuild.of(rebuilds, k.id().datacenter());
+        if (rebuild != null && rebuild.pending() && n.recordRebuildFrom == null && !n.recordDecommissioned) {
+          n.recordRebuildFrom = rebuild.source();
+        }
+        if (rebuild != null && !rebuild.pending() && n.recordRebuildFrom != null) {
+          n.recordRebuilt = true;
         }
       }
     }
@@ -405,6 +422,11 @@ class RandomizedOperationsTest {
         n.recordHostId = null;
         n.recordInitial = k.initial();
         n.recordDecommissioned = false;
+        // NodeVolumes.desired: a claim created while its datacenter's rebuild is pending names its source.
+        Rebuild rebuild = Rebuild.of(rebuilds, n.id.datacenter());
+        n.recordRebuildFrom = rebuild != null && rebuild.pending() ? rebuild.source() : null;
+        n.recordRebuilt = false;
+        n.holdsData = bootstrap && (!n.id.datacenter().equals(dc3.name()) || dc3Altered);
       }
       n.pod = true;
       n.volume = true;
@@ -425,8 +447,9 @@ class RandomizedOperationsTest {
       if (s.job() == NodeJob.REBUILD) {
         check(dc3Altered, "rebuild of " + n.id + " before its keyspace replicates to " + dc);
         check(!rebuiltNodes.contains(n.id.name()), "rebuild of " + n.id + " repeated after it was recorded done");
-        check(rebuilds.stream().anyMatch(r -> r.datacenter().equals(dc) && r.pending()),
-            "rebuild of " + n.id + " while " + dc + " has no pending rebuild");
+        check(Adoption.rebuilds(rebuilds, records(), spec()).stream()
+                .anyMatch(r -> r.datacenter().equals(dc) && r.pending()),
+            "rebuild of " + n.id + " while " + dc + " has no pending rebuild in status or on its volumes");
         check("dc1".equals(s.sourceDatacenter()), "rebuild of " + n.id + " from " + s.sourceDatacenter());
       }
       if (s.job() != NodeJob.CLEANUP) {
@@ -595,6 +618,10 @@ class RandomizedOperationsTest {
       segmentJobs.values().forEach(j -> j.orphaned()[0] = true);
       windowRecordLost |= window != null;
       window = null;
+      // A rebuild its volumes do not record finished is done again: what its nodes did is lost with the status.
+      Set<String> again = new HashSet<>();
+      Adoption.rebuilds(List.of(), records(), spec()).forEach(r -> again.add(r.datacenter()));
+      rebuiltNodes.removeIf(name -> again.contains(nodes.get(name).id.datacenter()));
       rebuilds = List.of();
       stale = true;
     }
@@ -633,10 +660,20 @@ class RandomizedOperationsTest {
       }
       if (plan.rebuilds() != null) {
         rebuilds = plan.rebuilds(); // written to status with the step's operation
+      } else {
+        // StatusBuilder: a pending rebuild lost with the status and refilled from the volumes is recorded again.
+        List<Rebuild> refilled = Adoption.rebuilds(rebuilds, records(), spec());
+        if (refilled.size() > rebuilds.size()) {
+          rebuilds = refilled;
+        }
       }
       apply(step);
       if (operation != null && operation.kind() == OperationKind.Rebuild) {
-        rebuiltNodes.addAll(operation.done());
+        for (String name : operation.done()) {
+          if (rebuiltNodes.add(name)) {
+            nodes.get(name).holdsData = true;
+          }
+        }
       }
       if (ringFormed) {
         upkeep();
@@ -867,6 +904,17 @@ class RandomizedOperationsTest {
       return CompactionPlanner.plan(WINDOWS, UTC, null, List.of(), now).inForce();
     }
 
+    /** Once converged: every node of a datacenter added to the running cluster holds its data. */
+    void checkAddedDatacenterHoldsData() {
+      for (KnownNode k : known) {
+        SimNode n = nodes.get(k.name());
+        if (k.id().datacenter().equals(dc3.name()) && n.volume && !n.decommissioned) {
+          check(n.holdsData, "node " + k.name() + " of datacenter " + dc3.name() + ", added to the running cluster,"
+              + " holds none of its data: it was never rebuilt");
+        }
+      }
+    }
+
     void checkInvariants() {
       // No token is held by two nodes of the ring (Cassandra refuses to bootstrap onto a held token, and a node
       // restarted on its volume with one would take over another node's range).
@@ -906,7 +954,7 @@ class RandomizedOperationsTest {
           return false;
         }
       }
-      if (rebuilds.stream().anyMatch(Rebuild::pending)) {
+      if (Adoption.rebuilds(rebuilds, records(), spec()).stream().anyMatch(Rebuild::pending)) {
         return false;
       }
       if (known.stream().anyMatch(k -> !k.tokens().equals(nodes.get(k.name()).held))) {
@@ -976,6 +1024,12 @@ class RandomizedOperationsTest {
       }
       assertThat(world.converged()).as("sequence %d (seed %d) converges; last plan %s, sizes %s, nodes %s",
           sequence, sequenceSeed, world.planner.plan(world.state()), world.sizes, world.describe()).isTrue();
+      try {
+        world.checkAddedDatacenterHoldsData();
+      } catch (AssertionError e) {
+        throw new AssertionError("sequence " + sequence + " (seed " + sequenceSeed + ", run seed " + seed + "): "
+            + e.getMessage(), e);
+      }
       try {
         for (int i = 0; i < SETTLE_STEPS && (world.taskRunning() || world.windowInForce() || world.window != null
             || world.repairRun != null || world.repairRequested); i++) {

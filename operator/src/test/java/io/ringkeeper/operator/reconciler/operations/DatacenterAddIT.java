@@ -4,9 +4,12 @@ import static io.ringkeeper.operator.testing.ClusterAssertions.condition;
 import static io.ringkeeper.operator.testing.ClusterAssertions.conditionMessage;
 import static io.ringkeeper.operator.testing.ClusterAssertions.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.CassandraClusterStatus;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.api.v1alpha1.DatacenterSpec;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
@@ -14,6 +17,7 @@ import io.ringkeeper.api.v1alpha1.OperationType;
 import io.ringkeeper.api.v1alpha1.RackSpec;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.KeyspaceInfo;
+import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.testing.FakeNodeFleet;
 import io.ringkeeper.operator.testing.OperatorHarness;
 import java.time.Duration;
@@ -189,6 +193,57 @@ class DatacenterAddIT {
     OperatorHarness.pause(Duration.ofMillis(1000));
     assertThat(jobs(ns, JobKind.REBUILD)).hasSize(2);
     assertThat(harness.get(ns, "demo").getStatus().getOperation()).isNull();
+  }
+
+  @Test
+  void aPendingRebuildLostWithTheStatusIsFoundOnTheVolumesAndStillDoneButOnlyOnce() {
+    String ns = harness.kube().freshNamespace("rebuildlost");
+    dc1ReadyThenDc2Added(ns);
+    awaitRebuildPending(ns);
+    await().atMost(Duration.ofSeconds(10)).until(() -> dc2Claims(ns).stream()
+        .allMatch(c -> "dc1".equals(c.getMetadata().getAnnotations().get(Labels.REBUILD_FROM))));
+
+    clearStatus(ns);
+    CassandraCluster refilled = harness.awaitCluster(ns, "demo", Duration.ofSeconds(30), c -> c.getStatus() != null
+        && c.getStatus().getNodes() != null && c.getStatus().getNodes().size() == 5
+        && c.getStatus().getRebuilds() != null);
+    assertThat(refilled.getStatus().getRebuilds()).singleElement().satisfies(r -> {
+      assertThat(r.getDatacenter()).isEqualTo("dc2");
+      assertThat(r.getSourceDatacenter()).isEqualTo("dc1");
+      assertThat(r.getCompletedAt()).isNull();
+    });
+    assertThat(jobs(ns, JobKind.REBUILD)).as("no rebuild before the keyspaces replicate to dc2").isEmpty();
+
+    harness.fleet().jobs().keyspaces(ALTERED);
+    awaitRebuilt(ns);
+    assertThat(jobs(ns, JobKind.REBUILD)).extracting(FakeNodeFleet.StartedJob::node)
+        .containsExactly("demo-dc2-r1-0", "demo-dc2-r2-0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> dc2Claims(ns).stream()
+        .allMatch(c -> c.getMetadata().getAnnotations().get(Labels.REBUILT) != null));
+
+    // Lost again once rebuilt: the volumes say it was done, it is not done again.
+    clearStatus(ns);
+    harness.awaitCluster(ns, "demo", Duration.ofSeconds(30), c -> c.getStatus() != null
+        && c.getStatus().getNodes() != null && c.getStatus().getNodes().size() == 5
+        && c.getStatus().getPhase() == ClusterPhase.Ready);
+    OperatorHarness.pause(Duration.ofMillis(1000));
+    assertThat(jobs(ns, JobKind.REBUILD)).hasSize(2);
+    assertThat(harness.get(ns, "demo").getStatus().getOperation()).isNull();
+  }
+
+  private static List<PersistentVolumeClaim> dc2Claims(String ns) {
+    return harness.admin().persistentVolumeClaims().inNamespace(ns).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().startsWith("demo-dc2-")).toList();
+  }
+
+  /** The status lost while the operator is down: it finds only the volumes' records at first. */
+  private static void clearStatus(String ns) {
+    harness.stopOperator();
+    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").editStatus(c -> {
+      c.setStatus(new CassandraClusterStatus());
+      return c;
+    });
+    harness.startOperator();
   }
 
   @Test

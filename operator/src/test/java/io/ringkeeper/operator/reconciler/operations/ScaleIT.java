@@ -4,8 +4,12 @@ import static io.ringkeeper.operator.testing.ClusterAssertions.condition;
 import static io.ringkeeper.operator.testing.ClusterAssertions.conditionMessage;
 import static io.ringkeeper.operator.testing.ClusterAssertions.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.api.v1alpha1.ClusterPhase;
 import io.ringkeeper.api.v1alpha1.NodeStatus;
@@ -15,6 +19,7 @@ import io.ringkeeper.operator.testing.FakeNodeFleet;
 import io.ringkeeper.operator.testing.OperatorHarness;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,13 +104,30 @@ class ScaleIT {
   void runsCleanupOnOneNodeAtATimeAfterScaleUp() {
     String ns = harness.kube().freshNamespace("up");
     ready(ns, 3, "Retain");
-    resize(ns, 4);
-    CassandraCluster scaling = harness.awaitCluster(ns, "demo", c -> c.getStatus().getOperation() != null
-        && c.getStatus().getOperation().getType() == OperationType.ScaleUp);
+    // Every status the cluster goes through, from a watch: the scale-up of a fake node may last less than one poll
+    // of the API (it was missed so on a busy machine).
+    List<CassandraCluster> seen = new CopyOnWriteArrayList<>();
+    try (Watch watch = harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo")
+        .watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, CassandraCluster cluster) {
+            seen.add(cluster);
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {}
+        })) {
+      resize(ns, 4);
+      awaitSettled(ns, 4);
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(c -> c.getStatus() != null
+          && c.getStatus().getOperation() == null && c.getStatus().getNodes().size() == 4));
+    }
+    CassandraCluster scaling = seen.stream().filter(c -> c.getStatus() != null && c.getStatus().getOperation() != null
+        && c.getStatus().getOperation().getType() == OperationType.ScaleUp).findFirst().orElseThrow();
     assertThat(scaling.getStatus().getOperation().getNode()).isEqualTo("demo-dc1-r1-1");
     assertThat(scaling.getStatus().getPhase()).isEqualTo(ClusterPhase.Scaling);
-    harness.awaitCluster(ns, "demo", c -> c.getStatus().getOperation() != null
-        && c.getStatus().getOperation().getType() == OperationType.Cleanup);
+    assertThat(seen).as("a status with the Cleanup operation").anyMatch(c -> c.getStatus() != null
+        && c.getStatus().getOperation() != null && c.getStatus().getOperation().getType() == OperationType.Cleanup);
 
     CassandraCluster done = awaitSettled(ns, 4);
     assertThat(done.getStatus().getNodes()).extracting(NodeStatus::getName).contains("demo-dc1-r1-1");
