@@ -412,6 +412,24 @@ class PlannerTest {
   }
 
   @Test
+  void replacingANodeWaitsForTheOtherNodesOfItsDatacenterButNotForTheDatacenterItIsRebuiltFrom() {
+    ClusterState full = withDc2Nodes(2);
+    Map<String, NodeFacts> facts = new HashMap<>(full.facts());
+    // A dc1 node drained (its restart interrupted): it waits for this operation to end to be restarted itself.
+    facts.put("demo-dc1-r1-0", new NodeFacts(true, true, NodeHealth.UP_NORMAL, false, true, false, true,
+        "configuration changed", false, null, null, false));
+    Operation replace = Operation.start(OperationKind.Replace, "dc2", "demo-dc2-r1-0", OperationStep.DeletingPod,
+        NOW);
+    assertThat(planner.plan(state(full.known(), facts, replace, null, full.rebuilds(), null)).step())
+        .isInstanceOfSatisfying(Step.DeletePod.class, d -> assertThat(d.node().name()).isEqualTo("demo-dc2-r1-0"));
+
+    facts.put("demo-dc1-r1-0", READY);
+    facts.put("demo-dc2-r2-0", new NodeFacts(true, true, NodeHealth.DOWN));
+    assertThat(planner.plan(state(full.known(), facts, replace, null, full.rebuilds(), null)).step())
+        .isInstanceOfSatisfying(Step.Await.class, a -> assertThat(a.message()).contains("demo-dc2-r2-0"));
+  }
+
+  @Test
   void aRebuiltDatacenterIsNeverRebuiltAgain() {
     ClusterState full = withDc2Nodes(2);
     ClusterState rebuilt = new ClusterState("demo", 16, DC1_AND_NEW_DC2, true, full.known(), full.facts(), null,
