@@ -9,6 +9,7 @@ import io.ringkeeper.operator.domain.tls.IssuedCertificate;
 import io.ringkeeper.operator.reconciler.act.KubeWriter.Scope;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
+import io.ringkeeper.operator.resources.BoundedMemo;
 import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
@@ -42,6 +43,11 @@ public final class TlsSync {
    */
   public record Result(Map<String, Instant> notAfter, Instant nextRenewal, boolean complete,
       List<ClusterEvent> events) {}
+
+  /** The hash of the names a node's certificate must carry, by node and namespace (checked on every reconcile). */
+  private record NamesKey(NodeId id, String namespace) {}
+
+  private static final BoundedMemo<NamesKey, String> NAMES = new BoundedMemo<>(8192);
 
   private final KubeWriter writer;
   private final Clock clock;
@@ -90,8 +96,7 @@ public final class TlsSync {
     String ns = cr.getMetadata().getNamespace();
     for (NodeId id : nodes) {
       Secret existing = secrets.get(Names.nodeTlsSecret(id));
-      List<String> dnsNames = Secrets.nodeDnsNames(id, ns);
-      String names = Hashes.of(String.join(",", dnsNames));
+      String names = namesHash(id, ns);
       String why = reissue(existing, source, names, tls.issues(), now);
       if (why == null) {
         Instant at = TlsSecrets.annotation(existing, Labels.TLS_NOT_AFTER);
@@ -102,7 +107,8 @@ public final class TlsSync {
         }
         continue;
       }
-      IssuedCertificate cert = tls.issues() ? ca.issue(id.name(), dnsNames, tls.lifetime(), now) : tls.shared();
+      IssuedCertificate cert = tls.issues()
+          ? ca.issue(id.name(), Secrets.nodeDnsNames(id, ns), tls.lifetime(), now) : tls.shared();
       Secret desired = Secrets.nodeTls(cr, id, cert, source, names);
       if (existing == null) {
         writer.create(desired, cache);
@@ -122,6 +128,12 @@ public final class TlsSync {
       }
     }
     return new Result(notAfter, nextRenewal, true, events);
+  }
+
+  /** What a node's TLS Secret records of the names its certificate must carry ({@link Labels#TLS_NAMES}). */
+  static String namesHash(NodeId id, String namespace) {
+    return NAMES.get(new NamesKey(id, namespace), k -> Hashes.of(String.join(",",
+        Secrets.nodeDnsNames(k.id(), k.namespace()))));
   }
 
   /** Why a node's TLS Secret is (re)written, or null when it holds. */

@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -189,14 +190,21 @@ public final class TlsSecrets {
     return result;
   }
 
+  /** Instant annotations parsed, by their text: every node TLS Secret's two are read on every reconcile. */
+  private static final BoundedMemo<String, Optional<Instant>> INSTANTS = new BoundedMemo<>(8192);
+
   /** An instant annotation of a Secret, or null when absent or unreadable. */
   public static Instant annotation(Secret secret, String key) {
     Map<String, String> annotations = secret == null ? null : secret.getMetadata().getAnnotations();
     String value = annotations == null ? null : annotations.get(key);
+    return value == null ? null : INSTANTS.get(value, TlsSecrets::parseInstant).orElse(null);
+  }
+
+  private static Optional<Instant> parseInstant(String value) {
     try {
-      return value == null ? null : Instant.parse(value);
+      return Optional.of(Instant.parse(value));
     } catch (DateTimeParseException e) {
-      return null;
+      return Optional.empty();
     }
   }
 

@@ -7,6 +7,8 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.tls.CertificateAuthority;
 import io.ringkeeper.operator.domain.tls.IssuedCertificate;
+import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
+import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Secrets;
 import java.time.Duration;
@@ -72,5 +74,29 @@ class TlsSyncTest {
     noDate.getMetadata().getAnnotations().put(Labels.TLS_RENEW_AT, "soon");
     assertThat(TlsSync.reissue(noDate, "operator-ca:orders-ca@1", "names1", true, NOW))
         .isEqualTo("its annotations are missing");
+  }
+
+  @Test
+  void theNamesANodeMustCarryAreRememberedPerNodeAndNamespaceNeverShared() {
+    String db = TlsSync.namesHash(ID, "db");
+    assertThat(db).isEqualTo(Hashes.of(String.join(",", Secrets.nodeDnsNames(ID, "db"))));
+    assertThat(TlsSync.namesHash(ID, "db")).isEqualTo(db);
+    assertThat(TlsSync.namesHash(ID, "other")).isNotEqualTo(db);
+    assertThat(TlsSync.namesHash(new NodeId("orders", "dc1", "r1", 1), "db")).isNotEqualTo(db);
+    // The same node name in another cluster (its client Service is among the names).
+    NodeId a = new NodeId("a-b", "c", "d", 0);
+    NodeId b = new NodeId("a", "b-c", "d", 0);
+    assertThat(a.name()).isEqualTo(b.name());
+    assertThat(TlsSync.namesHash(a, "db")).isNotEqualTo(TlsSync.namesHash(b, "db"));
+  }
+
+  @Test
+  void anUnreadableDateAnnotationStaysUnreadableWhenReadAgain() {
+    Secret s = written(Duration.ofHours(3));
+    s.getMetadata().getAnnotations().put(Labels.TLS_RENEW_AT, "soon");
+    assertThat(TlsSecrets.annotation(s, Labels.TLS_RENEW_AT)).isNull();
+    assertThat(TlsSecrets.annotation(s, Labels.TLS_RENEW_AT)).isNull();
+    s.getMetadata().getAnnotations().put(Labels.TLS_RENEW_AT, "2026-12-04T14:00:00Z");
+    assertThat(TlsSecrets.annotation(s, Labels.TLS_RENEW_AT)).isEqualTo(Instant.parse("2026-12-04T14:00:00Z"));
   }
 }
