@@ -314,6 +314,39 @@ class TlsIT {
   }
 
   @Test
+  void aNodeCertificateFromAnotherCaPutInItsSecretIsReplacedByOneTheClusterCaSignsWithoutARestart()
+      throws Exception {
+    String ns = harness.kube().freshNamespace("tls-rogue");
+    harness.create(ns, CLUSTER.formatted("rogue", tls("enabled: true")));
+    harness.awaitPhase(ns, "rogue", ClusterPhase.Ready);
+    Map<String, String> uids = harness.pods(ns).stream()
+        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    String node = "rogue-dc1-r1-0";
+    X509Certificate ca = Pem.certificates(Secrets.value(harness.admin().secrets().inNamespace(ns)
+        .withName(Names.caSecret("rogue")).get(), "ca.crt"), "ca").get(0);
+    IssuedCertificate foreign = CertificateAuthority.generate("rogue", Instant.now())
+        .issue(node, List.of(node + ".rogue-nodes." + ns + ".svc"), Duration.ofHours(1), Instant.now());
+
+    // Its values replaced (annotations kept), as a hand edit or another tool would.
+    harness.edit(harness.admin().secrets().inNamespace(ns).withName(node + "-tls"), s -> {
+      s.getData().put("tls.crt", Base64.getEncoder().encodeToString(foreign.certificatePem()
+          .getBytes(StandardCharsets.UTF_8)));
+      s.getData().put("tls.key", Base64.getEncoder().encodeToString(foreign.keyPem()
+          .getBytes(StandardCharsets.UTF_8)));
+      return s;
+    });
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+      leaf(nodeSecret(ns, node)).verify(ca.getPublicKey());
+      return true;
+    });
+    assertThat(events(ns, "CertificateRenewed")).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).contains(node, "not signed by the cluster's CA"));
+    OperatorHarness.pause(Duration.ofSeconds(1));
+    assertThat(harness.pods(ns)).extracting(Pod::getMetadata)
+        .allSatisfy(m -> assertThat(m.getUid()).isEqualTo(uids.get(m.getName())));
+  }
+
+  @Test
   void aUsersCertificateIsCopiedToEveryNodeAndCopiedAgainWhenItChanges() throws Exception {
     String ns = harness.kube().freshNamespace("tls-user");
     CertificateAuthority userCa = CertificateAuthority.generate("user", Instant.now());

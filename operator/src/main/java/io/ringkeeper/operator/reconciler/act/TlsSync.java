@@ -6,6 +6,8 @@ import io.ringkeeper.api.v1alpha1.CassandraCluster;
 import io.ringkeeper.operator.domain.model.NodeId;
 import io.ringkeeper.operator.domain.tls.CertificateAuthority;
 import io.ringkeeper.operator.domain.tls.IssuedCertificate;
+import io.ringkeeper.operator.domain.tls.Pem;
+import io.ringkeeper.operator.domain.tls.TlsException;
 import io.ringkeeper.operator.reconciler.act.KubeWriter.Scope;
 import io.ringkeeper.operator.reconciler.events.ClusterEvent;
 import io.ringkeeper.operator.reconciler.validate.TlsSecrets;
@@ -14,6 +16,8 @@ import io.ringkeeper.operator.resources.Hashes;
 import io.ringkeeper.operator.resources.Labels;
 import io.ringkeeper.operator.resources.Names;
 import io.ringkeeper.operator.resources.Secrets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,7 +101,7 @@ public final class TlsSync {
     for (NodeId id : nodes) {
       Secret existing = secrets.get(Names.nodeTlsSecret(id));
       String names = namesHash(id, ns);
-      String why = reissue(existing, source, names, tls.issues(), now);
+      String why = reissue(existing, source, names, tls.issues(), tls.issues() ? ca : null, now);
       if (why == null) {
         Instant at = TlsSecrets.annotation(existing, Labels.TLS_NOT_AFTER);
         notAfter.put(id.name(), at);
@@ -136,8 +140,20 @@ public final class TlsSync {
         Secrets.nodeDnsNames(k.id(), k.namespace()))));
   }
 
-  /** Why a node's TLS Secret is (re)written, or null when it holds. */
+  /** Why a node's TLS Secret is (re)written, or null when it holds; its certificate's signer is not checked. */
   static String reissue(Secret existing, String source, String names, boolean issues, Instant now) {
+    return reissue(existing, source, names, issues, null, now);
+  }
+
+  /**
+   * Why a node's TLS Secret is (re)written, or null when it holds.
+   *
+   * @param ca the CA that issues the node certificates (null: not checked): a certificate it did not sign (the
+   *     Secret's values replaced by hand or by another tool) is written again, else its node could not reach its
+   *     peers, which trust only the cluster CA
+   */
+  static String reissue(Secret existing, String source, String names, boolean issues, CertificateAuthority ca,
+      Instant now) {
     if (existing == null) {
       return "new";
     }
@@ -158,10 +174,35 @@ public final class TlsSync {
         Names.TLS_PRIVATE_KEY, Names.TLS_CA_KEY, Names.TLS_KEYSTORE_KEY))) {
       return "a key is missing";
     }
+    if (ca != null && !signedBy(ca, existing)) {
+      return "its certificate is not signed by the cluster's CA";
+    }
     if (issues && !now.isBefore(renew)) {
       return "due for renewal since " + renew;
     }
     return null;
+  }
+
+  /** A node Secret's certificate (its tls.crt value as stored) checked against a CA's certificate. */
+  private record SignedKey(X509Certificate ca, String crt) {}
+
+  private static final BoundedMemo<SignedKey, Boolean> SIGNED = new BoundedMemo<>(8192);
+
+  /** Whether the CA signed the first certificate of the Secret's tls.crt; remembered per value (every reconcile). */
+  static boolean signedBy(CertificateAuthority ca, Secret secret) {
+    String crt = secret.getData() == null ? null : secret.getData().get(Names.TLS_CERT_KEY);
+    if (crt == null) {
+      return false;
+    }
+    return SIGNED.get(new SignedKey(ca.certificate(), crt), k -> {
+      try {
+        List<X509Certificate> chain = Pem.certificates(Secrets.value(secret, Names.TLS_CERT_KEY), "tls.crt");
+        chain.get(0).verify(k.ca().getPublicKey());
+        return true;
+      } catch (TlsException | GeneralSecurityException | RuntimeException e) {
+        return false;
+      }
+    });
   }
 
   private static String describe(TlsSecrets.Certificates tls) {

@@ -99,4 +99,24 @@ class TlsSyncTest {
     s.getMetadata().getAnnotations().put(Labels.TLS_RENEW_AT, "2026-12-04T14:00:00Z");
     assertThat(TlsSecrets.annotation(s, Labels.TLS_RENEW_AT)).isEqualTo(Instant.parse("2026-12-04T14:00:00Z"));
   }
+
+  @Test
+  void aNodeCertificateTheClusterCaDidNotSignIsWrittenAgain() {
+    CertificateAuthority ca = CertificateAuthority.generate("orders", NOW);
+    Secret ours = Secrets.nodeTls(CR, ID, ca.issue(ID.name(), Secrets.nodeDnsNames(ID, "db"), Duration.ofHours(3),
+        NOW), "operator-ca:orders-ca@1", "names1");
+    assertThat(TlsSync.reissue(ours, "operator-ca:orders-ca@1", "names1", true, ca, NOW)).isNull();
+    // The same Secret, annotations and all, with a certificate from another CA put in by hand.
+    CertificateAuthority rogue = CertificateAuthority.generate("orders", NOW);
+    Secret replaced = Secrets.nodeTls(CR, ID, rogue.issue(ID.name(), Secrets.nodeDnsNames(ID, "db"),
+        Duration.ofHours(3), NOW), "operator-ca:orders-ca@1", "names1");
+    assertThat(TlsSync.reissue(replaced, "operator-ca:orders-ca@1", "names1", true, ca, NOW))
+        .isEqualTo("its certificate is not signed by the cluster's CA");
+    assertThat(TlsSync.reissue(ours, "operator-ca:orders-ca@1", "names1", true, ca, NOW)).as("asked again").isNull();
+    Secret garbage = Secrets.nodeTls(CR, ID, rogue.issue(ID.name(), Secrets.nodeDnsNames(ID, "db"),
+        Duration.ofHours(3), NOW), "operator-ca:orders-ca@1", "names1");
+    garbage.getData().put("tls.crt", java.util.Base64.getEncoder().encodeToString("not a PEM".getBytes()));
+    assertThat(TlsSync.reissue(garbage, "operator-ca:orders-ca@1", "names1", true, ca, NOW))
+        .isEqualTo("its certificate is not signed by the cluster's CA");
+  }
 }
