@@ -200,4 +200,187 @@ class TlsE2E {
     }
     PHASES.done("3 agents serve HTTPS with their node certificate, plain HTTP refused");
   }
+
+  /** The certificate a TLS port of this address serves (trusting only the cluster CA). */
+  private static X509Certificate served(SSLContext ssl, String address, int port) throws Exception {
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory()
+        .createSocket(address, port)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
+  }
+
+  /**
+   * Connects to a node's storage port with this TLS context, sends a few bytes and reads: what failed, or null. Under
+   * TLS 1.3 a refused client certificate shows only after the client's side of the handshake, at the first read.
+   */
+  private static Exception storagePortProbe(SSLContext context, String address) {
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+        .createSocket(address, 7000)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      socket.getOutputStream().write(new byte[] {0, 0, 0, 0});
+      socket.getOutputStream().flush();
+      socket.getInputStream().read();
+      return null;
+    } catch (Exception e) {
+      return e;
+    }
+  }
+
+  /** A TLS context with this node's key and certificate (from its Secret), trusting the cluster CA. */
+  private static SSLContext asPeer(String node) throws Exception {
+    Secret secret = env.client().secrets().inNamespace(NAMESPACE).withName(node + "-tls").get();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("node", Pem.privateKey(Secrets.value(secret, "tls.key"), node + "-tls"), new char[0],
+        Pem.certificates(Secrets.value(secret, "tls.crt"), node + "-tls").toArray(new X509Certificate[0]));
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", clusterCa());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  private static int restarts(io.fabric8.kubernetes.api.model.Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? 0
+        : pod.getStatus().getContainerStatuses().stream().mapToInt(c -> c.getRestartCount() == null ? 0
+            : c.getRestartCount()).sum();
+  }
+
+  private static X509Certificate secretCertificate(String node) throws Exception {
+    Secret secret = env.client().secrets().inNamespace(NAMESPACE).withName(node + "-tls").get();
+    return Pem.certificates(Secrets.value(secret, "tls.crt"), node + "-tls").get(0);
+  }
+
+  @Test
+  @Order(5)
+  void certificatesRenewedOnTheRunningClusterFailNoQuorumWriteAndRestartNoNode() throws Exception {
+    SSLContext ssl = trusting(clusterCa());
+    CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
+    Map<String, String> uids = new java.util.TreeMap<>();
+    env.client().pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(CLUSTER + "-"))
+        .forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid() + " restarts " + restarts(p)));
+    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try (CqlSession session = session(addresses().get(0), ssl)) {
+      Thread writer = new Thread(() -> {
+        for (int k = 1000; writing.get(); k++) {
+          try {
+            session.execute(SimpleStatement.newInstance("INSERT INTO tls_e2e.kv (k, v) VALUES (?, ?)", k, "r" + k)
+                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+            ok.incrementAndGet();
+          } catch (RuntimeException e) {
+            failed.add(k + ": " + e);
+          }
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "tls-renewal-writer");
+      writer.start();
+      for (NodeStatus node : cr.getStatus().getNodes()) {
+        X509Certificate before = secretCertificate(node.getName());
+        // As if two thirds of its lifetime had passed: the operator reissues it (TlsIT covers the date itself).
+        env.client().secrets().inNamespace(NAMESPACE).withName(node.getName() + "-tls").edit(secret -> {
+          secret.getMetadata().getAnnotations().put(io.ringkeeper.operator.resources.Labels.TLS_RENEW_AT,
+              java.time.Instant.now().minusSeconds(5).toString());
+          return secret;
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+            .until(() -> !secretCertificate(node.getName()).equals(before));
+        X509Certificate renewed = secretCertificate(node.getName());
+        // The pod's files follow the Secret, the agent serves the new certificate and Cassandra reloads it for
+        // clients and peers, all without a restart.
+        SSLContext peer = asPeer(cr.getStatus().getNodes().stream().map(NodeStatus::getName)
+            .filter(n -> !n.equals(node.getName())).findFirst().orElseThrow());
+        for (int port : new int[] {8778, 9042, 7000}) {
+          // The storage port asks for a client certificate: it is reached as another node of the cluster.
+          SSLContext as = port == 7000 ? peer : ssl;
+          org.awaitility.Awaitility.await(node.getName() + " serves its renewed certificate on port " + port)
+              .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+              .until(() -> served(as, node.getPodIP(), port).getSerialNumber().equals(renewed.getSerialNumber()));
+        }
+      }
+      Thread.sleep(2000);
+      writing.set(false);
+      writer.join(60_000);
+    }
+    assertThat(failed).as("QUORUM writes that failed while the 3 certificates were renewed").isEmpty();
+    assertThat(ok.get()).isPositive();
+    Map<String, String> after = new java.util.TreeMap<>();
+    env.client().pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(CLUSTER + "-"))
+        .forEach(p -> after.put(p.getMetadata().getName(), p.getMetadata().getUid() + " restarts " + restarts(p)));
+    assertThat(after).as("no pod re-created, no container restarted").isEqualTo(uids);
+    PHASES.done("3 certificates renewed under " + ok.get() + " QUORUM writes, " + failed.size()
+        + " failed, no restart");
+  }
+
+  @Test
+  @Order(6)
+  void aPeerWithACertificateFromAnotherCaCannotReachTheStoragePortAndTheOperatorRewritesSuchASecret()
+      throws Exception {
+    CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
+    NodeStatus target = cr.getStatus().getNodes().get(0);
+    String peerName = cr.getStatus().getNodes().get(1).getName();
+    // A would-be node with the names of a real one, its certificate from another CA with the same name.
+    io.ringkeeper.operator.domain.tls.CertificateAuthority rogue =
+        io.ringkeeper.operator.domain.tls.CertificateAuthority.generate(CLUSTER, java.time.Instant.now());
+    io.ringkeeper.operator.domain.tls.IssuedCertificate foreign = rogue.issue(peerName,
+        List.of(peerName + "." + CLUSTER + "-nodes." + NAMESPACE + ".svc"), Duration.ofHours(1),
+        java.time.Instant.now());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("node", Pem.privateKey(foreign.keyPem(), "rogue key"), new char[0],
+        Pem.certificates(foreign.certificatePem(), "rogue cert").toArray(new X509Certificate[0]));
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    // It trusts the cluster's CA, so only the node's check of the client certificate can stop it.
+    SSLContext rogueContext = SSLContext.getInstance("TLS");
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", clusterCa());
+    tmf.init(trust);
+    rogueContext.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    assertThat(storagePortProbe(rogueContext, target.getPodIP()))
+        .as("a certificate from another CA on the storage port of " + target.getName())
+        .isInstanceOf(javax.net.ssl.SSLException.class);
+    // The same probe with the peer's real certificate passes TLS (Cassandra may then close the connection on the
+    // probe's bytes, which are no internode message: that is no TLS failure).
+    assertThat(storagePortProbe(asPeer(peerName), target.getPodIP())).as("the real peer's certificate")
+        .isNotInstanceOf(javax.net.ssl.SSLException.class);
+
+    // Such a certificate put in a node's Secret is replaced by one the cluster CA signs (nodes never run with it).
+    X509Certificate ca = clusterCa();
+    env.client().secrets().inNamespace(NAMESPACE).withName(peerName + "-tls").edit(secret -> {
+      secret.getData().put("tls.crt", java.util.Base64.getEncoder().encodeToString(
+          foreign.certificatePem().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      secret.getData().put("tls.key", java.util.Base64.getEncoder().encodeToString(
+          foreign.keyPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return secret;
+    });
+    org.awaitility.Awaitility.await("the Secret of " + peerName + " signed by the cluster CA again")
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+          secretCertificate(peerName).verify(ca.getPublicKey());
+          return true;
+        });
+    assertThat(env.client().v1().events().inNamespace(NAMESPACE).list().getItems())
+        .anySatisfy(e -> assertThat(e.getMessage()).contains(peerName, "not signed by the cluster's CA"));
+    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(2));
+    PHASES.done("a certificate from another CA refused on the storage port; put in a Secret, replaced");
+  }
 }
