@@ -9,8 +9,12 @@ import io.ringkeeper.operator.domain.plan.Operation;
 import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.OperationStep;
 import io.ringkeeper.operator.domain.plan.Rebuild;
+import io.ringkeeper.operator.resources.Labels;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the domain's {@link Operation} from status.operation and its {@link Rebuild}s from status.rebuilds; the
@@ -49,7 +53,19 @@ public final class OperationRecords {
    * records ({@link Adoption#rebuilds}); what the reconcile plans with, writes on new volumes and records.
    */
   public static List<Rebuild> rebuilds(CassandraCluster cr, ObservedState observed) {
-    return Adoption.rebuilds(rebuilds(cr), Identities.records(cr, observed), ClusterMapper.datacenters(cr));
+    List<Rebuild> recorded = rebuilds(cr);
+    // Read on every reconcile: the volumes' records are parsed only when a volume names a rebuild that status
+    // does not hold (a status lost), never in the steady state.
+    Set<String> recordedDatacenters = new HashSet<>();
+    recorded.forEach(r -> recordedDatacenters.add(r.datacenter()));
+    boolean lost = observed.volumes().values().stream().anyMatch(claim -> {
+      Map<String, String> annotations = claim.getMetadata().getAnnotations();
+      Map<String, String> labels = claim.getMetadata().getLabels();
+      return annotations != null && annotations.containsKey(Labels.REBUILD_FROM) && labels != null
+          && !recordedDatacenters.contains(labels.get(Labels.DATACENTER));
+    });
+    return lost ? Adoption.rebuilds(recorded, Identities.records(cr, observed), ClusterMapper.datacenters(cr))
+        : recorded;
   }
 
   private static Instant parse(String time) {
