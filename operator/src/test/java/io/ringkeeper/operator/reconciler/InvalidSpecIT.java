@@ -108,6 +108,13 @@ class InvalidSpecIT {
         Arguments.of("operator-owned cassandra.yaml key", manifest("demo", DC + """
             config: {cassandraYaml: {num_tokens: 256}}
             """), "spec.config.cassandraYaml.num_tokens: is set by the operator"),
+        Arguments.of("encryption options while TLS is on (the default)", manifest("demo", DC + """
+            config: {cassandraYaml: {server_encryption_options: {internode_encryption: none}}}
+            """), "spec.config.cassandraYaml.server_encryption_options: is set by the operator while TLS is on"),
+        Arguments.of("client encryption options while TLS is on", manifest("demo", DC + """
+            tls: {enabled: true}
+            config: {cassandraYaml: {client_encryption_options: {enabled: false}}}
+            """), "spec.config.cassandraYaml.client_encryption_options: is set by the operator while TLS is on"),
         Arguments.of("cassandraYaml not a map", manifest("demo", DC + "config: {cassandraYaml: [a, b]}\n"),
             "spec.config.cassandraYaml: must be a map"),
         Arguments.of("-Xmx in extra options", manifest("demo", DC + "jvm: {extraOptions: [-Xmx8g]}\n"),

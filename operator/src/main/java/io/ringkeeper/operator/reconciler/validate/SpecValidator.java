@@ -449,9 +449,17 @@ public final class SpecValidator {
       if (CassandraYaml.OPERATOR_OWNED_KEYS.contains(key)) {
         problems.add(new Problem("spec.config.cassandraYaml." + key, "is set by the operator (" + ownedBy(key)
             + "); remove it from spec.config.cassandraYaml"));
+      } else if (TLS_OWNED_KEYS.contains(key) && SpecDefaults.tlsEnabled(spec)) {
+        problems.add(new Problem("spec.config.cassandraYaml." + key, "is set by the operator while TLS is on"
+            + " (spec.tls: the certificates and encryption of every node); remove it from spec.config.cassandraYaml,"
+            + " or set spec.tls.enabled: false to configure encryption yourself"));
       }
     }
   }
+
+  /** cassandra.yaml keys the operator writes when TLS is on; left to the user with spec.tls.enabled false. */
+  static final java.util.Set<String> TLS_OWNED_KEYS = java.util.Set.of("server_encryption_options",
+      "client_encryption_options");
 
   private static String ownedBy(String key) {
     return switch (key) {

@@ -31,4 +31,22 @@ class SpecValidatorTest {
     List<Problem> problems = SpecValidator.validate(cr, Map.of());
     assertThat(problems).as(example.getFileName().toString()).isEmpty();
   }
+
+  @org.junit.jupiter.api.Test
+  void encryptionOptionsAreTheUsersOnlyWhileTlsIsOff() {
+    String manifest = """
+        apiVersion: ringkeeper.io/v1alpha1
+        kind: CassandraCluster
+        metadata: {name: demo, namespace: db}
+        spec:
+          datacenters: [{name: dc1, replicationFactor: 1, size: 1}]
+          tls: {enabled: %s}
+          config: {cassandraYaml: {server_encryption_options: {internode_encryption: none}}}
+        """;
+    CassandraCluster off = Serialization.unmarshal(manifest.formatted("false"), CassandraCluster.class);
+    assertThat(SpecValidator.validate(off, Map.of())).isEmpty();
+    CassandraCluster on = Serialization.unmarshal(manifest.formatted("true"), CassandraCluster.class);
+    assertThat(SpecValidator.validate(on, Map.of())).extracting(Problem::field)
+        .containsExactly("spec.config.cassandraYaml.server_encryption_options");
+  }
 }
