@@ -259,10 +259,25 @@ final class Access {
       } else {
         defaultState = open ? "enabled" : "disabled";
       }
+    } else if (request.disableDefault) {
+      // Absent here is not absent for good: a node that has not seen our roles yet (its schema still gives
+      // system_auth one replica, which holds none of them) creates cassandra/cassandra on its own, written USING
+      // TIMESTAMP 0. Created now, disabled and with a password nobody knows, it is written with the current time,
+      // so that late default insert can never make it a superuser that logs in again.
+      c.call(c.createRole, c.roleManager(), c.systemUser, cassandraRole,
+          c.options(unguessablePassword(), false, false));
+      c.forgetCredentials(DEFAULT_SUPERUSER);
+      defaultState = "disabled";
     }
     answer.put("defaultSuperuser", defaultState);
     answer.put("keyspaces", keyspaces);
     return answer;
+  }
+
+  private static String unguessablePassword() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   private static Map<String, Integer> factors(Object value) {

@@ -264,6 +264,9 @@ public final class FakeJobs implements NodeClient {
         roles.put("cassandra", new FakeRole(roles.get("cassandra").password(), false, false));
       }
       state = roles.get("cassandra").login() ? "enabled" : "disabled";
+    } else if (request.disableDefaultSuperuser()) {
+      roles.put("cassandra", new FakeRole("unguessable", false, false));
+      state = "disabled";
     }
     List<String> changed = new ArrayList<>();
     for (String ks : request.keyspaces()) {
