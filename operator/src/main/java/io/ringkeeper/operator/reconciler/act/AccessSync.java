@@ -100,16 +100,25 @@ public final class AccessSync {
           + " log in and is not a superuser; log in as " + superuser + " (Secret " + step.roles().get(0).secret()
           + ")"));
     }
+    boolean hadRoles = before != null && before.getSystemReplication() != null
+        && !before.getSystemReplication().isEmpty();
+    // The recorded replication is the one the roles were last known to be written under. Another one now means
+    // system_auth changed since, whether this call changed it or an earlier one whose answer never came back (the
+    // agent then answers "unchanged"): the roles need their repair either way.
+    boolean recordedDiffers = hadRoles && !new TreeMap<>(before.getSystemReplication())
+        .equals(new TreeMap<>(step.factors()));
     if (!result.changedKeyspaces().isEmpty()) {
       events.add(ClusterEvent.normal("SystemReplicationChanged", "", String.join(", ", result.changedKeyspaces())
           + " now replicate with NetworkTopologyStrategy " + new TreeMap<>(step.factors())));
+    } else if (recordedDiffers) {
+      events.add(ClusterEvent.normal("SystemReplicationChanged", "", String.join(", ", Access.SYSTEM_KEYSPACES)
+          + " found replicating with NetworkTopologyStrategy " + new TreeMap<>(step.factors()) + " (status said "
+          + new TreeMap<>(before.getSystemReplication()) + "; an earlier attempt set it)"));
     }
-    boolean hadRoles = before != null && before.getSystemReplication() != null
-        && !before.getSystemReplication().isEmpty();
     String message = step.roles().size() + " role(s) set through node " + step.via().name()
         + (result.created().isEmpty() ? "" : "; created " + String.join(", ", result.created()));
     LOG.info("{}: {}", cr.getMetadata().getName(), message);
     return AccessOutcome.set(step.roles(), result.defaultSuperuser(), step.factors(),
-        hadRoles && result.changedKeyspaces().contains("system_auth"), clock.instant(), message);
+        hadRoles && (result.changedKeyspaces().contains("system_auth") || recordedDiffers), clock.instant(), message);
   }
 }

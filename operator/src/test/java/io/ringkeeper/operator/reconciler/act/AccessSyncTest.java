@@ -88,6 +88,26 @@ class AccessSyncTest {
   }
 
   @Test
+  void aReplicationChangedByAnAttemptWhoseAnswerWasLostStillAsksForARepairOfSystemAuth() {
+    // Seen in CI (DatacenterAddE2E): the agent had already set the new factors, answered "unchanged" to the
+    // attempt that was recorded, and system_auth was never repaired.
+    Access.Role admin = new Access.Role("a", "a", "5", true, true);
+    AccessStatus before = run(Map.of("a", secret("a", "p", "5")), null, admin);
+    before.setSystemReplication(Map.of("dc1", 1));
+    events.clear();
+    AccessStatus after = run(Map.of("a", secret("a", "p", "5")), before, admin);
+    assertThat(nodes.accessRequests()).hasSize(2);
+    assertThat(after.getReplicationChangedAt()).isEqualTo(NOW.toString());
+    assertThat(after.getSystemReplication()).isEqualTo(Map.of("dc1", 3));
+    assertThat(events).extracting(ClusterEvent::reason).containsExactly("SystemReplicationChanged");
+
+    events.clear();
+    AccessStatus again = run(Map.of("a", secret("a", "p", "5")), after, admin);
+    assertThat(again.getReplicationChangedAt()).isEqualTo(NOW.toString());
+    assertThat(events).isEmpty();
+  }
+
+  @Test
   void aNewSecretVersionIsReportedAsAPasswordChange() {
     Access.Role v1 = new Access.Role("app", "app", "1", false, true);
     Access.Role admin = new Access.Role("a", "a", "5", true, true);
