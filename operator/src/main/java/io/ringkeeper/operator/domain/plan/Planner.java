@@ -100,6 +100,15 @@ public final class Planner {
       held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
     }
     Step step = op != null ? operations.next(state, op) : null;
+    if (step instanceof Step.Await && yieldsToReplacement(state, op)
+        && replacement(state) instanceof Step.RecordOperation replace) {
+      // The restart waits for a node that only a replacement brings back, and the replacement would wait for the
+      // restart to end: each would wait for the other forever (ChaosE2E found it: a node wiped and killed while
+      // a rolling restart was about to drain another). The restart is set aside, nothing of it is down, and it is
+      // planned again from what the nodes run once the replacement is done (the nodes it restarted need nothing).
+      return new Plan(new Step.RecordOperation(replace.operation().withMessage(replace.operation().message()
+          + "; the " + op.kind() + " waiting for it is set aside and resumes after"), null), held);
+    }
     // Roles are set when no operation is under way or the one under way waits: it takes nothing down. Not while
     // the cluster stops or starts: its nodes are going down.
     if ((op == null || step instanceof Step.Await) && (op == null || !op.kind().hibernation())) {
@@ -228,6 +237,23 @@ public final class Planner {
       return null;
     }
     return new Step.Wait("ResizingStorage", message);
+  }
+
+  /**
+   * Whether the operation under way may give way to a replacement: a restart that holds no node down, between
+   * nodes or about to drain one that still serves (not drained, no drain job asked). Any other operation keeps its
+   * place: its node may be half way through a step a replacement cannot undo.
+   */
+  static boolean yieldsToReplacement(ClusterState state, Operation op) {
+    if (op.kind() != OperationKind.RollingRestart && op.kind() != OperationKind.Restart) {
+      return false;
+    }
+    if (op.node() == null) {
+      return true;
+    }
+    NodeFacts facts = state.factsOf(op.node());
+    return op.step() == OperationStep.Draining && op.jobId() == null && facts.podExists() && facts.health().isUp()
+        && !facts.drained();
   }
 
   /** A node to replace: asked for by annotation, unschedulable too long, or whose volume is gone. */

@@ -352,6 +352,39 @@ class PlannerTest {
   }
 
   @Test
+  void aRestartWaitingForALostNodeGivesWayToItsReplacementSoThatNeitherWaitsForTheOtherForever() {
+    // ChaosE2E, seed 35: a node wiped and killed just as a rolling restart was about to drain another. The restart
+    // waited for the lost node to be up, the replacement asked for it waited for the restart to end.
+    ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL, true, true, false,
+        false, "configuration changed", false, null, null, false));
+    List<String> names = formed.known().stream().map(KnownNode::name).sorted().toList();
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    facts.put(names.get(2), new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, false,
+        "configuration changed", false, "asked by annotation ringkeeper.io/replace", null, false));
+    Operation rolling = new Operation(OperationKind.RollingRestart, "dc1", names.get(0), OperationStep.Draining, null,
+        0, names, List.of(), "configuration changed", null, NOW);
+    ClusterState state = new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, rolling, null, false,
+        Set.of(), NOW, List.of(), null);
+    assertThat(planner.plan(state).step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace);
+      assertThat(r.operation().node()).isEqualTo(names.get(2));
+      assertThat(r.operation().message()).contains("RollingRestart waiting for it is set aside");
+    });
+
+    // Between two nodes, the same.
+    Operation between = new Operation(OperationKind.RollingRestart, "dc1", null, null, null, 0, names, List.of(),
+        "configuration changed", null, NOW);
+    assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, between, null, false,
+        Set.of(), NOW, List.of(), null)).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace));
+
+    // A restart whose drain was asked keeps its place: its node may be draining.
+    Operation draining = rolling.withJob("drain-1");
+    assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, draining, null, false,
+        Set.of(), NOW, List.of(), null)).step()).isNotInstanceOfAny(Step.RecordOperation.class);
+  }
+
+  @Test
   void aNewDatacenterIsRebuiltFromAnExistingOneNodeByNode() {
     ClusterState full = withDc2Nodes(2);
     Operation op = ((Step.RecordOperation) planner.plan(with(full, null, null, ALTERED)).step()).operation();
