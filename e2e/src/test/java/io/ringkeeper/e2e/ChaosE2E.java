@@ -1,0 +1,571 @@
+package io.ringkeeper.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.ringkeeper.api.v1alpha1.CassandraCluster;
+import io.ringkeeper.api.v1alpha1.ConfigSpec;
+import io.ringkeeper.api.v1alpha1.NodeState;
+import io.ringkeeper.local.LocalEnvironment;
+import io.ringkeeper.local.cassandra.CassandraProcess;
+import io.ringkeeper.local.kubelet.ProcessKubelet;
+import io.ringkeeper.operator.resources.Labels;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chaos on one real 3-node cluster through local mode (nodes on 127.90.0.x, RF 3, 4 tokens per node): a client
+ * writes at QUORUM the whole time while random faults are injected, some while the operator is still busy with the
+ * earlier ones: a node killed with SIGKILL, a node hung with SIGSTOP for 5-30 s, the operator killed and started
+ * again, a pod deleted, a node's volume wiped and the node killed (then replaced, as a user asks), a configuration
+ * value changed (rolling restart), a rolling restart asked by annotation. The harness faults at most one node at a
+ * time, and only while every node serves, so QUORUM stays possible.
+ *
+ * <p>Checked: every acknowledged write reads back at ALL after the last fault (no acknowledged write lost); a
+ * sampler (every 200 ms) records which nodes are down and says who took each one down: the operator never takes a
+ * node down while another is down (on 3 nodes with RF 3, two down nodes are two replicas of every range), counted
+ * from the moment the other went down plus the time the operator needs to see it (a planning race, reported as a
+ * near miss, not a failure); the cluster converges to its spec (Ready, every node UN, no operation) within 10
+ * minutes of the last fault.
+ *
+ * <p>{@code -Dchaos.seed=N -Dchaos.faults=K} replays one schedule. The timeline, the final status and the nodes'
+ * logs are written under {@code target/chaos/seed-N/}.
+ */
+class ChaosE2E {
+  static final String NAMESPACE = "default";
+  static final String CLUSTER = "chaos";
+  static final List<String> NODES = List.of("chaos-dc1-r1-0", "chaos-dc1-r2-0", "chaos-dc1-r3-0");
+  static final String MANIFEST = """
+      apiVersion: ringkeeper.io/v1alpha1
+      kind: CassandraCluster
+      metadata: {name: chaos}
+      spec:
+        cassandraVersion: "5.0.9"
+        tokens: {numTokens: 4}
+        datacenters:
+          - name: dc1
+            replicationFactor: 3
+            size: 3
+            racks: [{name: r1}, {name: r2}, {name: r3}]
+        storage: {size: 1Gi, reclaim: Delete}
+        jvm: {heapSize: 256Mi}
+      """;
+  /** How long the operator may take to see a node go down before taking another one down counts against it. */
+  static final Duration SEEING = Duration.ofSeconds(15);
+  static final Duration CONVERGE = Duration.ofMinutes(10);
+  static final long SEED = Long.getLong("chaos.seed", new SecureRandom().nextLong());
+  static final int FAULTS = Integer.getInteger("chaos.faults", 6);
+  static final E2eSupport.Phases PHASES = new E2eSupport.Phases("ChaosE2E");
+
+  enum Fault {
+    KILL_NODE(true, 3), HANG_NODE(true, 3), DELETE_POD(true, 2), WIPE_AND_REPLACE(true, 1),
+    RESTART_OPERATOR(false, 2), CHANGE_CONFIG(false, 1), ANNOTATE_RESTART(false, 1);
+
+    final boolean node;
+    final int weight;
+
+    Fault(boolean node, int weight) {
+      this.node = node;
+      this.weight = weight;
+    }
+
+    static Fault draw(Random random) {
+      int total = Stream.of(values()).mapToInt(f -> f.weight).sum();
+      int pick = random.nextInt(total);
+      for (Fault f : values()) {
+        pick -= f.weight;
+        if (pick < 0) {
+          return f;
+        }
+      }
+      throw new AssertionError();
+    }
+  }
+
+  static LocalEnvironment env;
+  static final Instant START = Instant.now();
+  static final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
+  /** The node the harness has faulted and that has not served again since; null: none. */
+  static final AtomicReference<String> harnessTarget = new AtomicReference<>();
+  /** When the harness faulted {@link #harnessTarget}: it is not seen as served again before 3 s have passed. */
+  static volatile Instant targetSince = Instant.now();
+  static final Set<String> hung = ConcurrentHashMap.newKeySet();
+  static final Map<String, Instant> downSince = new ConcurrentHashMap<>();
+  static final Map<String, String> addresses = new ConcurrentHashMap<>();
+  static final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+  static final List<String> nearMisses = Collections.synchronizedList(new ArrayList<>());
+  static final AtomicBoolean running = new AtomicBoolean(true);
+
+  @BeforeAll
+  static void start() throws Exception {
+    System.out.println("[e2e] ChaosE2E: seed " + SEED + ", " + FAULTS + " faults (rerun: -Dchaos.seed=" + SEED
+        + " -Dchaos.faults=" + FAULTS + ")");
+    env = LocalEnvironment.builder(E2eSupport.freshWorkDir("chaos"))
+        .addressBase("127.90.0.0")
+        .apiPort(17590)
+        .stopGrace(Duration.ofSeconds(20))
+        .start();
+    env.applyYaml(MANIFEST);
+    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5));
+    PHASES.done("3 nodes on 127.90.0.x -> Ready");
+  }
+
+  @AfterAll
+  static void stop() {
+    running.set(false);
+    for (String node : hung) {
+      signal(node, "CONT");
+    }
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void randomFaultsUnderAQuorumWorkloadLoseNoAcknowledgedWriteAndTheOperatorNeverTakesASecondReplicaDown()
+      throws Exception {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(NODES.get(0)), "dc1")) {
+      session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS chaos WITH replication ="
+          + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
+      session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS chaos.writes (id bigint PRIMARY KEY,"
+          + " value text)"));
+    }
+    Random random = new Random(SEED);
+    List<Fault> schedule = new ArrayList<>();
+    for (int i = 0; i < FAULTS; i++) {
+      schedule.add(Fault.draw(random));
+    }
+    log("schedule " + schedule);
+
+    Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+    AtomicLong failed = new AtomicLong();
+    Thread writer = new Thread(() -> write(acknowledged, failed), "chaos-writer");
+    Thread sampler = new Thread(ChaosE2E::sample, "chaos-sampler");
+    List<Instant> injected = new ArrayList<>();
+    Map<Integer, Duration> converged = new ConcurrentHashMap<>();
+    Thread watcher = new Thread(() -> watch(injected, converged), "chaos-watcher");
+    for (Thread t : List.of(writer, sampler, watcher)) {
+      t.setDaemon(true);
+      t.start();
+    }
+    String report = "target/chaos/seed-" + SEED;
+    boolean passed = false;
+    try {
+      for (int i = 0; i < schedule.size(); i++) {
+        Fault fault = schedule.get(i);
+        if (fault.node) {
+          awaitEveryNodeServing(Duration.ofMinutes(5));
+        }
+        String node = NODES.get(random.nextInt(NODES.size()));
+        synchronized (injected) {
+          injected.add(Instant.now());
+        }
+        targetSince = Instant.now();
+        inject(i, fault, node, random);
+        Thread.sleep(5_000 + random.nextInt(15_000));
+      }
+      PHASES.done(FAULTS + " faults injected");
+      CassandraCluster last = awaitConverged(CONVERGE);
+      PHASES.done("converged after the last fault");
+      running.set(false);
+      writer.join(30_000);
+      sampler.join(10_000);
+      watcher.join(10_000);
+
+      Set<Long> found = readBackAtAll();
+      List<Long> lost = acknowledged.stream().filter(id -> !found.contains(id)).sorted().toList();
+      PHASES.done("read back " + found.size() + " rows at ALL");
+      List<Long> times = converged.values().stream().map(Duration::toMillis).sorted().toList();
+      String summary = String.format("seed %d: %d faults %s; writes acknowledged %d, failed %d, lost %d; operator"
+              + " took a second replica down %d time(s), near misses %d; converged after a fault p50 %.1f s, max %.1f s",
+          SEED, FAULTS, schedule, acknowledged.size(), failed.get(), lost.size(), violations.size(), nearMisses.size(),
+          times.isEmpty() ? 0.0 : times.get(times.size() / 2) / 1000.0,
+          times.isEmpty() ? 0.0 : times.get(times.size() - 1) / 1000.0);
+      log(summary);
+      System.out.println("[e2e] ChaosE2E: " + summary);
+
+      assertThat(lost.stream().limit(20).toList()).as(lost.size() + " acknowledged writes lost (the first 20)")
+          .isEmpty();
+      assertThat(violations).as("the operator took a node down while another was down").isEmpty();
+      assertThat(acknowledged).as("writes acknowledged during the run").isNotEmpty();
+      assertThat(last.getStatus().getOperation()).isNull();
+      passed = true;
+    } finally {
+      running.set(false);
+      writeReport(Paths.get(report), passed);
+    }
+  }
+
+  // ---- faults ----
+
+  private static void inject(int i, Fault fault, String node, Random random) throws Exception {
+    switch (fault) {
+      case KILL_NODE -> {
+        harnessTarget.set(node);
+        log("fault " + i + ": kill -9 " + node);
+        env.kubelet().kill(NAMESPACE, node);
+      }
+      case HANG_NODE -> {
+        int seconds = 5 + random.nextInt(26);
+        harnessTarget.set(node);
+        hung.add(node);
+        log("fault " + i + ": SIGSTOP " + node + " for " + seconds + " s");
+        signal(node, "STOP");
+        Thread.sleep(seconds * 1000L);
+        signal(node, "CONT");
+        hung.remove(node);
+        log("fault " + i + ": SIGCONT " + node);
+      }
+      case DELETE_POD -> {
+        harnessTarget.set(node);
+        log("fault " + i + ": delete pod " + node);
+        env.client().pods().inNamespace(NAMESPACE).withName(node).delete();
+      }
+      case WIPE_AND_REPLACE -> {
+        harnessTarget.set(node);
+        PersistentVolumeClaim claim = env.client().persistentVolumeClaims().inNamespace(NAMESPACE)
+            .withLabel(Labels.CLUSTER, CLUSTER).list().getItems().stream()
+            .filter(c -> c.getMetadata().getName().endsWith(node)).findFirst().orElseThrow();
+        Path data = env.kubelet().claimDir(NAMESPACE, claim.getMetadata().getName());
+        log("fault " + i + ": wipe " + data + " and kill -9 " + node);
+        try (Stream<Path> files = Files.list(data)) {
+          for (Path entry : files.toList()) {
+            ProcessKubelet.deleteTree(entry);
+          }
+        }
+        if (env.kubelet().process(NAMESPACE, node).isPresent()) {
+          env.kubelet().kill(NAMESPACE, node);
+        }
+        env.await(NAMESPACE, CLUSTER, c -> c.getStatus().getNodes().stream()
+            .anyMatch(n -> n.getName().equals(node) && !Boolean.TRUE.equals(n.getReady())),
+            Duration.ofMinutes(2), node + " not ready");
+        log("fault " + i + ": annotate " + node + " " + Labels.REPLACE);
+        env.client().pods().inNamespace(NAMESPACE).withName(node).edit(p -> {
+          p.getMetadata().getAnnotations().put(Labels.REPLACE, "chaos: disk lost");
+          return p;
+        });
+      }
+      case RESTART_OPERATOR -> {
+        log("fault " + i + ": operator killed and started again");
+        env.restartOperator();
+      }
+      case CHANGE_CONFIG -> {
+        int value = 32 + 2 * i;
+        log("fault " + i + ": concurrent_reads " + value + " (rolling restart)");
+        env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
+          ConfigSpec config = new ConfigSpec();
+          config.setCassandraYaml(JsonNodeFactory.instance.objectNode().put("concurrent_reads", value));
+          c.getSpec().setConfig(config);
+          return c;
+        });
+      }
+      case ANNOTATE_RESTART -> {
+        log("fault " + i + ": " + Labels.RESTART + "=chaos-" + i + " on the cluster");
+        env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
+          c.getMetadata().getAnnotations().put(Labels.RESTART, "chaos-" + i);
+          return c;
+        });
+      }
+      default -> throw new IllegalStateException("unknown fault " + fault);
+    }
+  }
+
+  private static void signal(String node, String signal) {
+    Optional<CassandraProcess> process = env.kubelet().process(NAMESPACE, node);
+    if (process.isEmpty()) {
+      return;
+    }
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.get().pid())).inheritIO().start().waitFor();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- the workload, the sampler, the watcher ----
+
+  /** Writes one row at a time at QUORUM (5 s timeout, no retry): a write counts once it is acknowledged. */
+  private static void write(Set<Long> acknowledged, AtomicLong failed) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(NODES.get(0)), "dc1")) {
+      PreparedStatement insert = session.prepare("INSERT INTO chaos.writes (id, value) VALUES (?, ?)");
+      long id = 0;
+      while (running.get()) {
+        id++;
+        try {
+          session.execute(insert.bind(id, "value-" + id).setConsistencyLevel(DefaultConsistencyLevel.QUORUM)
+              .setTimeout(Duration.ofSeconds(5)));
+          acknowledged.add(id);
+        } catch (DriverException e) {
+          failed.incrementAndGet();
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      log("writer stopped: " + e);
+      throw e;
+    }
+  }
+
+  /**
+   * Every 200 ms, which nodes serve (process alive, not hung, CQL port open); a node counts as down after two
+   * failed samples in a row, from the first. A node that goes down while another is down, and that the harness did
+   * not take down, was taken down by the operator (or Cassandra): a violation once the other had been down longer
+   * than the operator needs to see it.
+   */
+  private static void sample() {
+    Map<String, Integer> misses = new LinkedHashMap<>();
+    Map<String, Instant> firstMiss = new LinkedHashMap<>();
+    long round = 0;
+    while (running.get()) {
+      if (round++ % 25 == 0) {
+        refreshAddresses();
+      }
+      for (String node : NODES) {
+        boolean serving = serving(node);
+        Instant now = Instant.now();
+        if (serving) {
+          misses.put(node, 0);
+          firstMiss.remove(node);
+          if (downSince.remove(node) != null) {
+            log("up: " + node);
+          }
+          if (Duration.between(targetSince, now).toSeconds() >= 3) {
+            harnessTarget.compareAndSet(node, null);
+          }
+          continue;
+        }
+        int missed = misses.merge(node, 1, Integer::sum);
+        firstMiss.putIfAbsent(node, now);
+        if (missed == 2 && !downSince.containsKey(node)) {
+          Instant since = firstMiss.get(node);
+          boolean byHarness = node.equals(harnessTarget.get());
+          List<String> othersDown = downSince.entrySet().stream().filter(e -> !e.getKey().equals(node))
+              .map(e -> e.getKey() + " (down " + Duration.between(e.getValue(), since).toMillis() + " ms)").toList();
+          downSince.put(node, since);
+          log("down: " + node + (byHarness ? " (by the harness)" : "") + (othersDown.isEmpty() ? ""
+              : " while " + othersDown + " down"));
+          if (!byHarness && !othersDown.isEmpty()) {
+            boolean seen = downSince.entrySet().stream().filter(e -> !e.getKey().equals(node))
+                .anyMatch(e -> Duration.between(e.getValue(), since).compareTo(SEEING) > 0);
+            String what = node + " went down at " + offset(since) + " while " + othersDown + " was down";
+            (seen ? violations : nearMisses).add(what);
+          }
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static boolean serving(String node) {
+    if (hung.contains(node) || env.kubelet().process(NAMESPACE, node).isEmpty()) {
+      return false;
+    }
+    String address = addresses.get(node);
+    if (address == null) {
+      return false;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, 9042), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void refreshAddresses() {
+    try {
+      for (Pod pod : env.client().pods().inNamespace(NAMESPACE).withLabel(Labels.CLUSTER, CLUSTER).list()
+          .getItems()) {
+        if (pod.getStatus() != null && pod.getStatus().getPodIP() != null) {
+          addresses.put(pod.getMetadata().getName(), pod.getStatus().getPodIP());
+        }
+      }
+    } catch (RuntimeException e) {
+      // the embedded API under load: next round
+    }
+  }
+
+  /** Every second: when the cluster is converged, each fault injected since the last convergence has converged. */
+  private static void watch(List<Instant> injected, Map<Integer, Duration> converged) {
+    while (running.get()) {
+      try {
+        if (downSince.isEmpty() && isConverged(env.get(NAMESPACE, CLUSTER))) {
+          Instant now = Instant.now();
+          synchronized (injected) {
+            for (int i = 0; i < injected.size(); i++) {
+              Duration took = Duration.between(injected.get(i), now);
+              if (took.toSeconds() >= 5) {
+                converged.putIfAbsent(i, took);
+              }
+            }
+          }
+        }
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // the embedded API under load, or the operator restarting: next round
+      }
+    }
+  }
+
+  private static boolean isConverged(CassandraCluster c) {
+    return c != null && c.getStatus() != null && LocalEnvironment.isReady(c) && c.getStatus().getOperation() == null
+        && c.getMetadata().getGeneration().equals(c.getStatus().getObservedGeneration())
+        && c.getStatus().getNodes().size() == NODES.size()
+        && c.getStatus().getNodes().stream().allMatch(n -> n.getState() == NodeState.UN
+            && Boolean.TRUE.equals(n.getReady()));
+  }
+
+  /** Converged and still so 10 s later (a restart asked may not have started at the first look). */
+  private static CassandraCluster awaitConverged(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Instant stableSince = null;
+    CassandraCluster last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = env.get(NAMESPACE, CLUSTER);
+      } catch (RuntimeException e) {
+        Thread.sleep(1000);
+        continue;
+      }
+      if (isConverged(last) && downSince.isEmpty() && harnessTarget.get() == null) {
+        if (stableSince == null) {
+          stableSince = Instant.now();
+        } else if (Duration.between(stableSince, Instant.now()).toSeconds() >= 10) {
+          return last;
+        }
+      } else {
+        stableSince = null;
+      }
+      Thread.sleep(1000);
+    }
+    throw new AssertionError("not converged within " + timeout + " of the last fault; last status: "
+        + (last == null ? null : Serialization.asJson(last.getStatus())));
+  }
+
+  private static void awaitEveryNodeServing(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(downSince.isEmpty() && harnessTarget.get() == null && NODES.stream().allMatch(ChaosE2E::serving))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not every node served again within " + timeout + "; down: " + downSince);
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Every id at ALL, in pages (retried whole on a timeout). */
+  private static Set<Long> readBackAtAll() throws InterruptedException {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(NODES.get(0)), "dc1")) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          Set<Long> found = new HashSet<>();
+          for (Row row : session.execute(SimpleStatement.newInstance("SELECT id FROM chaos.writes")
+              .setConsistencyLevel(DefaultConsistencyLevel.ALL).setPageSize(2000).setTimeout(Duration.ofSeconds(30)))) {
+            found.add(row.getLong("id"));
+          }
+          return found;
+        } catch (DriverException e) {
+          if (attempt == 5) {
+            throw e;
+          }
+          Thread.sleep(3000);
+        }
+      }
+    }
+  }
+
+  // ---- the report ----
+
+  private static String address(String node) {
+    refreshAddresses();
+    return Optional.ofNullable(addresses.get(node)).orElseThrow(() -> new IllegalStateException(node + " has no IP"));
+  }
+
+  private static String offset(Instant at) {
+    return String.format("+%.1fs", Duration.between(START, at).toMillis() / 1000.0);
+  }
+
+  private static void log(String line) {
+    String entry = offset(Instant.now()) + " " + line;
+    timeline.add(entry);
+    System.out.println("[chaos] " + entry);
+  }
+
+  private static void writeReport(Path dir, boolean passed) {
+    try {
+      Files.createDirectories(dir);
+      List<String> lines = new ArrayList<>(timeline);
+      lines.add("violations: " + violations);
+      lines.add("near misses: " + nearMisses);
+      lines.add("result: " + (passed ? "passed" : "FAILED"));
+      Files.write(dir.resolve("timeline.txt"), lines);
+      try {
+        Files.writeString(dir.resolve("status.json"), Serialization.asJson(env.get(NAMESPACE, CLUSTER)));
+      } catch (RuntimeException e) {
+        Files.writeString(dir.resolve("status.json"), "unavailable: " + e);
+      }
+      if (!passed) {
+        for (String node : NODES) {
+          Path logs = env.kubelet().podDir(NAMESPACE, node);
+          if (Files.isDirectory(logs)) {
+            try (Stream<Path> walk = Files.walk(logs)) {
+              for (Path log : walk.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(log, dir.resolve(node + "-" + log.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              }
+            }
+          }
+        }
+      }
+      System.out.println("[e2e] ChaosE2E: report in " + dir.toAbsolutePath() + " "
+          + lines.stream().filter(l -> l.startsWith("violations") || l.startsWith("near")).collect(Collectors.joining("; ")));
+    } catch (IOException | RuntimeException e) {
+      System.out.println("[e2e] ChaosE2E: no report: " + e);
+    }
+  }
+}
