@@ -274,10 +274,10 @@ class ChaosE2E {
             .anyMatch(n -> n.getName().equals(node) && !Boolean.TRUE.equals(n.getReady())),
             Duration.ofMinutes(2), node + " not ready");
         log("fault " + i + ": annotate " + node + " " + Labels.REPLACE);
-        env.client().pods().inNamespace(NAMESPACE).withName(node).edit(p -> {
+        retried(() -> env.client().pods().inNamespace(NAMESPACE).withName(node).edit(p -> {
           p.getMetadata().getAnnotations().put(Labels.REPLACE, "chaos: disk lost");
           return p;
-        });
+        }));
       }
       case RESTART_OPERATOR -> {
         log("fault " + i + ": operator killed and started again");
@@ -286,21 +286,38 @@ class ChaosE2E {
       case CHANGE_CONFIG -> {
         int value = 32 + 2 * i;
         log("fault " + i + ": concurrent_reads " + value + " (rolling restart)");
-        env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
-          ConfigSpec config = new ConfigSpec();
-          config.setCassandraYaml(JsonNodeFactory.instance.objectNode().put("concurrent_reads", value));
-          c.getSpec().setConfig(config);
-          return c;
-        });
+        retried(() -> env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER)
+            .edit(c -> {
+              ConfigSpec config = new ConfigSpec();
+              config.setCassandraYaml(JsonNodeFactory.instance.objectNode().put("concurrent_reads", value));
+              c.getSpec().setConfig(config);
+              return c;
+            }));
       }
       case ANNOTATE_RESTART -> {
         log("fault " + i + ": " + Labels.RESTART + "=chaos-" + i + " on the cluster");
-        env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER).edit(c -> {
-          c.getMetadata().getAnnotations().put(Labels.RESTART, "chaos-" + i);
-          return c;
-        });
+        retried(() -> env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER)
+            .edit(c -> {
+              c.getMetadata().getAnnotations().put(Labels.RESTART, "chaos-" + i);
+              return c;
+            }));
       }
       default -> throw new IllegalStateException("unknown fault " + fault);
+    }
+  }
+
+  /** An edit, again on a conflict (the operator and the kubelet write the same objects). */
+  private static void retried(Runnable edit) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
     }
   }
 

@@ -100,8 +100,9 @@ public final class Planner {
       held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
     }
     Step step = op != null ? operations.next(state, op) : null;
-    if (step instanceof Step.Await && yieldsToReplacement(state, op)
-        && replacement(state) instanceof Step.RecordOperation replace) {
+    if (step instanceof Step.Await && (op.kind() == OperationKind.RollingRestart || op.kind() == OperationKind.Restart)
+        && replacement(state) instanceof Step.RecordOperation replace
+        && yieldsToReplacement(state, op, replace.operation().node())) {
       // The restart waits for a node that only a replacement brings back, and the replacement would wait for the
       // restart to end: each would wait for the other forever (ChaosE2E found it: a node wiped and killed while
       // a rolling restart was about to drain another). The restart is set aside, nothing of it is down, and it is
@@ -240,15 +241,17 @@ public final class Planner {
   }
 
   /**
-   * Whether the operation under way may give way to a replacement: a restart that holds no node down, between
-   * nodes or about to drain one that still serves (not drained, no drain job asked). Any other operation keeps its
-   * place: its node may be half way through a step a replacement cannot undo.
+   * Whether the operation under way may give way to the replacement of {@code replaced}: a restart that holds no
+   * node down (between nodes, or about to drain one that still serves: not drained, no drain job asked), or one
+   * whose own node is the one to replace (it waits for a node that cannot come back; replacing it takes nothing
+   * more down). Any other operation keeps its place: its node may be half way through a step a replacement cannot
+   * undo.
    */
-  static boolean yieldsToReplacement(ClusterState state, Operation op) {
+  static boolean yieldsToReplacement(ClusterState state, Operation op, String replaced) {
     if (op.kind() != OperationKind.RollingRestart && op.kind() != OperationKind.Restart) {
       return false;
     }
-    if (op.node() == null) {
+    if (op.node() == null || op.node().equals(replaced)) {
       return true;
     }
     NodeFacts facts = state.factsOf(op.node());

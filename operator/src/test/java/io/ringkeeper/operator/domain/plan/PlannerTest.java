@@ -382,6 +382,18 @@ class PlannerTest {
     Operation draining = rolling.withJob("drain-1");
     assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, draining, null, false,
         Set.of(), NOW, List.of(), null)).step()).isNotInstanceOfAny(Step.RecordOperation.class);
+
+    // ChaosE2E, seed 1849467536926383856: the node the restart is restarting is the one lost; its new pod (on the
+    // new configuration) crash-loops and never comes up.
+    facts.put(names.get(2), new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, false, null, false,
+        "asked by annotation ringkeeper.io/replace", null, false));
+    Operation restartingTheLostNode = new Operation(OperationKind.RollingRestart, "dc1", names.get(2),
+        OperationStep.Restarting, null, 0, names, List.of(), "configuration changed", null, NOW);
+    assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, restartingTheLostNode,
+        null, false, Set.of(), NOW, List.of(), null)).step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+          assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace);
+          assertThat(r.operation().node()).isEqualTo(names.get(2));
+        });
   }
 
   @Test
