@@ -87,7 +87,7 @@ class ChaosE2E {
   /** How long the operator may take to see a node go down before taking another one down counts against it. */
   static final Duration SEEING = Duration.ofSeconds(15);
   static final Duration CONVERGE = Duration.ofMinutes(10);
-  /** e2e/pom.xml sets CI's schedule (seed 35, 8 faults); {@code -Dchaos.seed=random} draws a new one. */
+  /** e2e/pom.xml sets CI's schedule; {@code -Dchaos.seed=random} draws a new one. */
   static final long SEED = seed(System.getProperty("chaos.seed", "random"));
   static final int FAULTS = Integer.getInteger("chaos.faults", 8);
 

@@ -100,13 +100,16 @@ public final class Planner {
       held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
     }
     Step step = op != null ? operations.next(state, op) : null;
-    if (step instanceof Step.Await && (op.kind() == OperationKind.RollingRestart || op.kind() == OperationKind.Restart)
+    if (step != null && (op.kind() == OperationKind.RollingRestart || op.kind() == OperationKind.Restart)
         && replacement(state) instanceof Step.RecordOperation replace
-        && yieldsToReplacement(state, op, replace.operation().node())) {
+        && (replace.operation().node().equals(op.node())
+            || step instanceof Step.Await && yieldsToReplacement(state, op, replace.operation().node()))) {
       // The restart waits for a node that only a replacement brings back, and the replacement would wait for the
       // restart to end: each would wait for the other forever (ChaosE2E found it: a node wiped and killed while
       // a rolling restart was about to drain another). The restart is set aside, nothing of it is down, and it is
       // planned again from what the nodes run once the replacement is done (the nodes it restarted need nothing).
+      // A restart of the lost node itself yields at any step: deleting its pod would also drop the replace
+      // annotation on it (CI, ChaosE2E seed 35).
       return new Plan(new Step.RecordOperation(replace.operation().withMessage(replace.operation().message()
           + "; the " + op.kind() + " waiting for it is set aside and resumes after"), null), held);
     }

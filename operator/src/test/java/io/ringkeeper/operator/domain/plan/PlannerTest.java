@@ -383,6 +383,14 @@ class PlannerTest {
     assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, draining, null, false,
         Set.of(), NOW, List.of(), null)).step()).isNotInstanceOfAny(Step.RecordOperation.class);
 
+    // CI, ChaosE2E seed 35: the restart came to the lost node while its old pod still carried the replace
+    // annotation; deleting that pod to restart it would have dropped the annotation with it.
+    Operation restartingTheOldPod = new Operation(OperationKind.RollingRestart, "dc1", names.get(2),
+        OperationStep.Restarting, null, 0, names, List.of(), "configuration changed", null, NOW);
+    assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, restartingTheOldPod,
+        null, false, Set.of(), NOW, List.of(), null)).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace));
+
     // ChaosE2E, seed 1849467536926383856: the node the restart is restarting is the one lost; its new pod (on the
     // new configuration) crash-loops and never comes up.
     facts.put(names.get(2), new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, false, null, false,
