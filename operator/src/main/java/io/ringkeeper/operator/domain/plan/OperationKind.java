@@ -28,6 +28,11 @@ public enum OperationKind {
     return this == Hibernate || this == Wake;
   }
 
+  /** A rolling restart, or the restart of nodes asked for by annotation. */
+  public boolean restart() {
+    return this == RollingRestart || this == Restart;
+  }
+
   /** Whether the operation changes the datacenter's size (phase Scaling). */
   public boolean scaling() {
     return this == ScaleUp || this == Cleanup || this == ScaleDown;

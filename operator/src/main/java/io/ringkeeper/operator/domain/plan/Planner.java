@@ -100,10 +100,8 @@ public final class Planner {
       held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
     }
     Step step = op != null ? operations.next(state, op) : null;
-    if (step != null && (op.kind() == OperationKind.RollingRestart || op.kind() == OperationKind.Restart)
-        && replacement(state) instanceof Step.RecordOperation replace
-        && (replace.operation().node().equals(op.node())
-            || step instanceof Step.Await && yieldsToReplacement(state, op, replace.operation().node()))) {
+    if (step != null && op.kind().restart() && replacement(state) instanceof Step.RecordOperation replace
+        && yieldsToReplacement(state, op, step, replace.operation().node())) {
       // The restart waits for a node that only a replacement brings back, and the replacement would wait for the
       // restart to end: each would wait for the other forever (ChaosE2E found it: a node wiped and killed while
       // a rolling restart was about to drain another). The restart is set aside, nothing of it is down, and it is
@@ -250,11 +248,17 @@ public final class Planner {
    * more down). Any other operation keeps its place: its node may be half way through a step a replacement cannot
    * undo.
    */
-  static boolean yieldsToReplacement(ClusterState state, Operation op, String replaced) {
-    if (op.kind() != OperationKind.RollingRestart && op.kind() != OperationKind.Restart) {
+  static boolean yieldsToReplacement(ClusterState state, Operation op, Step step, String replaced) {
+    if (!op.kind().restart()) {
       return false;
     }
-    if (op.node() == null || op.node().equals(replaced)) {
+    if (replaced.equals(op.node())) {
+      return true; // at any step: deleting its old pod to restart it would drop the replace annotation with it
+    }
+    if (!(step instanceof Step.Await)) {
+      return false;
+    }
+    if (op.node() == null) {
       return true;
     }
     NodeFacts facts = state.factsOf(op.node());
