@@ -233,7 +233,8 @@ public final class HttpNodeClient implements NodeClient {
   @Override
   public CompletableFuture<AccessResult> access(NodeEndpoint node, AccessRequest request) {
     Objects.requireNonNull(request, "request");
-    return call(node, "POST", "/v1/access", accessBody(request), HttpNodeClient::toAccess);
+    Duration accessWithin = requestTimeout.compareTo(ACCESS_TIMEOUT) > 0 ? requestTimeout : ACCESS_TIMEOUT;
+    return call(node, "POST", "/v1/access", accessBody(request), HttpNodeClient::toAccess, accessWithin);
   }
 
   static ObjectNode accessBody(AccessRequest request) {
@@ -321,6 +322,11 @@ public final class HttpNodeClient implements NodeClient {
 
   private <T> CompletableFuture<T> call(
       NodeEndpoint node, String method, String path, JsonNode body, Function<JsonNode, T> reader) {
+    return call(node, method, path, body, reader, requestTimeout);
+  }
+
+  private <T> CompletableFuture<T> call(NodeEndpoint node, String method, String path, JsonNode body,
+      Function<JsonNode, T> reader, Duration answerWithin) {
     Objects.requireNonNull(node, "node");
     HttpClient via = http;
     if (node.tls() != null) {
@@ -342,7 +348,7 @@ public final class HttpNodeClient implements NodeClient {
     HttpRequest request;
     try {
       HttpRequest.Builder builder = HttpRequest.newBuilder(uri(node, path))
-          .timeout(requestTimeout)
+          .timeout(answerWithin)
           .header("Authorization", "Bearer " + node.token().value())
           .header("Accept", "application/json");
       if (body == null) {
@@ -360,7 +366,7 @@ public final class HttpNodeClient implements NodeClient {
     // slot is skipped by the limiter instead of being sent late.
     return limiter
         .submit(() -> client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
-        .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .orTimeout(connectTimeout.plus(answerWithin).toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(response -> read(node, method, path, verified(node, response), reader))
         .handle((value, failure) -> {
           if (failure == null) {

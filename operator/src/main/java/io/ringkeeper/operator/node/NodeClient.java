@@ -1,5 +1,6 @@
 package io.ringkeeper.operator.node;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,6 +28,16 @@ public interface NodeClient {
   /** Sets the node's compaction throughput in MiB/s (0 = unthrottled) and returns the previous value. */
   CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond);
 
-  /** Creates or alters roles, disables the default superuser, sets the replication of the auth keyspaces. */
+  /**
+   * How long setting access may take, whatever the per-call timeout of reads: it changes the schema of up to
+   * three keyspaces and writes roles at QUORUM, seconds on a loaded node. Bounded by the per-call timeout
+   * (3 s by default) it timed out on a slow machine after doing its work, three times running (CI, SecurityE2E).
+   */
+  Duration ACCESS_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Creates or alters roles, disables the default superuser, sets the replication of the auth keyspaces. Completes
+   * within {@link #ACCESS_TIMEOUT} or the per-call timeout, whichever is longer.
+   */
   CompletableFuture<AccessResult> access(NodeEndpoint node, AccessRequest request);
 }

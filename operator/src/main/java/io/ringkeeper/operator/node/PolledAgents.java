@@ -126,7 +126,8 @@ final class PolledAgents implements Agents {
 
   @Override
   public AccessResult access(NodeEndpoint node, AccessRequest request, String attempt) {
-    return command(node, List.of(request, attempt), "set access", () -> client.access(node, request));
+    Duration bound = timeout.compareTo(NodeClient.ACCESS_TIMEOUT) > 0 ? timeout : NodeClient.ACCESS_TIMEOUT;
+    return command(node, List.of(request, attempt), "set access", () -> client.access(node, request), bound);
   }
 
   private Object read(Read read, String what) {
@@ -179,6 +180,11 @@ final class PolledAgents implements Agents {
 
   private <T> T command(NodeEndpoint node, Object request, String what,
       java.util.function.Supplier<CompletableFuture<T>> send) {
+    return command(node, request, what, send, timeout);
+  }
+
+  private <T> T command(NodeEndpoint node, Object request, String what,
+      java.util.function.Supplier<CompletableFuture<T>> send, Duration bound) {
     // Keyed without the trust material: a CA bundle rewritten while a command is out (a rotation) is the same
     // command to the same agent, not a new one to send again.
     Command key = new Command(new NodeEndpoint(node.node(), node.address(), node.port(), node.token()), request);
@@ -189,7 +195,7 @@ final class PolledAgents implements Agents {
       } catch (RuntimeException e) {
         call = CompletableFuture.failedFuture(e);
       }
-      CompletableFuture<T> bounded = call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture<T> bounded = call.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS);
       bounded.whenComplete((v, e) -> changed(node));
       return new Fired(bounded, clock.instant());
     });

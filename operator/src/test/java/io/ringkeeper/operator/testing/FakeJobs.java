@@ -226,6 +226,7 @@ public final class FakeJobs implements NodeClient {
       Map.of("cassandra", new FakeRole("cassandra", true, true)));
   private final List<io.ringkeeper.operator.node.AccessRequest> accessRequests = new CopyOnWriteArrayList<>();
   private final AtomicInteger failAccess = new AtomicInteger();
+  private final AtomicInteger loseAccessAnswers = new AtomicInteger();
 
   /** The roles of the fake cluster by name. */
   public Map<String, FakeRole> roles() {
@@ -242,6 +243,11 @@ public final class FakeJobs implements NodeClient {
     failAccess.set(n);
   }
 
+  /** The next {@code n} access requests are carried out, but their answers never arrive (a timeout). */
+  public void loseNextAccessAnswers(int n) {
+    loseAccessAnswers.set(n);
+  }
+
   /** Sets roles, the default role and system keyspace replication as the agent does (idempotently). */
   public io.ringkeeper.operator.node.AccessResult applyAccess(io.ringkeeper.operator.node.AccessRequest request) {
     accessRequests.add(request);
@@ -250,6 +256,17 @@ public final class FakeJobs implements NodeClient {
           io.ringkeeper.operator.node.NodeClientException.Kind.ERROR, "fake", 500,
           "createRole failed: Cannot achieve consistency level QUORUM", null);
     }
+    io.ringkeeper.operator.node.AccessResult result = applyAccessNow(request);
+    if (loseAccessAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new io.ringkeeper.operator.node.NodeClientException(
+          io.ringkeeper.operator.node.NodeClientException.Kind.TIMEOUT, "fake", 0,
+          "no answer within 30 s", null);
+    }
+    return result;
+  }
+
+  private io.ringkeeper.operator.node.AccessResult applyAccessNow(
+      io.ringkeeper.operator.node.AccessRequest request) {
     List<String> created = new ArrayList<>();
     for (io.ringkeeper.operator.node.AccessRequest.Role role : request.roles()) {
       if (roles.put(role.name(), new FakeRole(role.password(), role.superuser(), role.login())) == null) {

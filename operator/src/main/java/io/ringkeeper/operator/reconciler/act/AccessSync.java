@@ -84,10 +84,19 @@ public final class AccessSync {
 
     List<AccessStatus.AppliedRole> previous = before == null || before.getRoles() == null ? List.of()
         : before.getRoles();
+    // An earlier attempt that failed may have done part of the work or all of it (its answer lost to a timeout):
+    // what it did is then found in place, and the agent answers "unchanged". What status never recorded is
+    // still reported once, saying so.
+    boolean earlierAttempt = step.attempt() > 0;
     for (Access.Role role : step.roles()) {
+      boolean recorded = previous.stream().anyMatch(p -> p.getName().equals(role.name()));
       if (result.created().contains(role.name())) {
         events.add(ClusterEvent.normal("RoleCreated", "", "Created role " + role.name()
             + (role.superuser() ? " (superuser)" : "") + " from Secret " + role.secret()));
+      } else if (!recorded && earlierAttempt) {
+        events.add(ClusterEvent.normal("RoleCreated", "", "Role " + role.name()
+            + (role.superuser() ? " (superuser)" : "") + " from Secret " + role.secret() + " is set; it was found"
+            + " in place, created by one of the " + step.attempt() + " earlier attempt(s) whose answer was lost"));
       } else if (previous.stream().anyMatch(p -> p.getName().equals(role.name())
           && !Objects.equals(p.getSecretVersion(), role.version()))) {
         events.add(ClusterEvent.normal("PasswordChanged", "", "Set the password of role " + role.name()
@@ -110,6 +119,10 @@ public final class AccessSync {
     if (!result.changedKeyspaces().isEmpty()) {
       events.add(ClusterEvent.normal("SystemReplicationChanged", "", String.join(", ", result.changedKeyspaces())
           + " now replicate with NetworkTopologyStrategy " + new TreeMap<>(step.factors())));
+    } else if (!hadRoles && earlierAttempt) {
+      events.add(ClusterEvent.normal("SystemReplicationChanged", "", String.join(", ", Access.SYSTEM_KEYSPACES)
+          + " found replicating with NetworkTopologyStrategy " + new TreeMap<>(step.factors()) + "; one of the "
+          + step.attempt() + " earlier attempt(s) whose answer was lost set it"));
     } else if (recordedDiffers) {
       events.add(ClusterEvent.normal("SystemReplicationChanged", "", String.join(", ", Access.SYSTEM_KEYSPACES)
           + " found replicating with NetworkTopologyStrategy " + new TreeMap<>(step.factors()) + " (status said "
