@@ -311,14 +311,18 @@ class ChaosE2E {
     }
   }
 
-  /** An edit, again on a conflict (the operator and the kubelet write the same objects). */
+  /**
+   * An edit, again on a conflict (the operator and the kubelet write the same objects) or while the object is
+   * absent (a pod between its deletion by a rolling restart and its re-creation: seed 35, fault 3), for at most
+   * 30 s.
+   */
   private static void retried(Runnable edit) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         edit.run();
         return;
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
+        if ((e.getCode() != 409 && e.getCode() != 404) || attempt == 150) {
           throw e;
         }
         Thread.sleep(200);
