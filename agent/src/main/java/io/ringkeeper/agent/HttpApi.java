@@ -24,6 +24,7 @@ final class HttpApi implements HttpHandler {
   private final BearerToken token;
   private final int maxBodyBytes;
   private final Access access;
+  private final Gossip gossip;
   private final TlsReloader tls;
 
   HttpApi(Cassandra cassandra, Jobs jobs, BearerToken token, int maxBodyBytes) {
@@ -38,6 +39,7 @@ final class HttpApi implements HttpHandler {
     this.token = token;
     this.maxBodyBytes = maxBodyBytes;
     this.access = new Access(cassandra);
+    this.gossip = new Gossip(cassandra);
   }
 
   @Override
@@ -107,6 +109,7 @@ final class HttpApi implements HttpHandler {
           case "node":
             requireMethod(exchange, "GET");
             Map<String, Object> node = cassandra.nodeInfo();
+            node.put("hibernatingNodes", gossip.hibernating());
             node.put("agentTls", tls == null ? Map.of("enabled", false) : tls.status());
             send(exchange, 200, node);
             return;
@@ -160,6 +163,13 @@ final class HttpApi implements HttpHandler {
             Map<String, Object> body = bodyObject(exchange);
             send(exchange, 202, jobs.start(parts[3], body).toJson());
             return;
+          case "gossip":
+            if (parts[3].equals("end-hibernation")) {
+              requireMethod(exchange, "POST");
+              send(exchange, 200, gossip.endHibernation(bodyObject(exchange)));
+              return;
+            }
+            break;
           case "settings":
             if (parts[3].equals("compaction-throughput")) {
               compactionThroughput(exchange);
