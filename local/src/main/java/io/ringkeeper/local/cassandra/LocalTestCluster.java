@@ -44,6 +44,8 @@ public final class LocalTestCluster implements AutoCloseable {
   private final boolean withAgent;
   private final List<Node> nodes;
   private final CassandraProcess[] processes;
+  private final String seed;
+  private final boolean passwordAuth;
   private final HttpNodeClient client = new HttpNodeClient(Duration.ofSeconds(1), Duration.ofSeconds(5), 16);
 
   private LocalTestCluster(Builder b) throws IOException {
@@ -60,7 +62,8 @@ public final class LocalTestCluster implements AutoCloseable {
     Files.writeString(tokenFile, token.value() + "\n", StandardCharsets.UTF_8);
 
     List<List<Long>> tokens = CassandraConfig.evenTokens(b.addresses.size(), b.tokensPerNode);
-    String seed = b.addresses.get(0);
+    this.seed = b.addresses.get(0);
+    this.passwordAuth = b.passwordAuth;
     List<Node> list = new ArrayList<>();
     for (int i = 0; i < b.addresses.size(); i++) {
       String address = b.addresses.get(i);
@@ -210,6 +213,45 @@ public final class LocalTestCluster implements AutoCloseable {
       throw new IllegalStateException(nodes.get(index).name() + " is still running");
     }
     processes[index] = launcher.start(nodes.get(index).spec());
+    return processes[index];
+  }
+
+  /** Deletes everything a stopped node wrote (data, commit log, hints): a lost disk. */
+  public void wipe(int index) throws IOException {
+    CassandraProcess process = processes[index];
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(nodes.get(index).name() + " is still running");
+    }
+    Path data = nodes.get(index).spec().dataDir();
+    if (Files.exists(data)) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(data)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          if (!p.equals(data)) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts a stopped node as the replacement of itself, as the operator starts a node whose disk was lost when it
+   * keeps its address: auto_bootstrap on, {@code replace_address_first_boot} its own address, on whatever data it
+   * has ({@link #wipe} first for an empty node; a start after a failed attempt resumes it).
+   */
+  public CassandraProcess startReplacing(int index) throws IOException {
+    CassandraProcess old = processes[index];
+    if (old != null && old.isAlive()) {
+      throw new IllegalStateException(nodes.get(index).name() + " is still running");
+    }
+    Node node = nodes.get(index);
+    CassandraNodeSpec spec = node.spec();
+    CassandraConfig.write(spec.configDir(), new CassandraConfig.NodeConfig(clusterName, List.of(seed),
+        node.address(), node.tokens(), node.tokens().size(), true, passwordAuth), node.datacenter(), node.rack());
+    List<String> options = new ArrayList<>(spec.jvmOptions());
+    options.add("-Dcassandra.replace_address_first_boot=" + node.address());
+    processes[index] = launcher.start(new CassandraNodeSpec(spec.name(), spec.address(), spec.configDir(),
+        spec.dataDir(), spec.logDir(), options));
     return processes[index];
   }
 

@@ -52,4 +52,10 @@ public interface Agents {
 
   /** Sets roles and the auth keyspaces' replication, fired and recorded like {@link #startJob}. */
   AccessResult access(NodeEndpoint node, AccessRequest request, String attempt);
+
+  /**
+   * Asks {@code via} to mark its hibernating peer {@code endpoint} shut down, fired and recorded like
+   * {@link #startJob} ({@link NodeClient#endHibernation}).
+   */
+  HibernationEnd endHibernation(NodeEndpoint via, String endpoint, String attempt);
 }

@@ -233,8 +233,18 @@ public final class HttpNodeClient implements NodeClient {
   @Override
   public CompletableFuture<AccessResult> access(NodeEndpoint node, AccessRequest request) {
     Objects.requireNonNull(request, "request");
-    Duration accessWithin = requestTimeout.compareTo(ACCESS_TIMEOUT) > 0 ? requestTimeout : ACCESS_TIMEOUT;
+    Duration accessWithin = requestTimeout.compareTo(SLOW_CALL_TIMEOUT) > 0 ? requestTimeout : SLOW_CALL_TIMEOUT;
     return call(node, "POST", "/v1/access", accessBody(request), HttpNodeClient::toAccess, accessWithin);
+  }
+
+  @Override
+  public CompletableFuture<HibernationEnd> endHibernation(NodeEndpoint via, String endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    ObjectNode body = JSON.createObjectNode().put("endpoint", endpoint);
+    Duration within = requestTimeout.compareTo(SLOW_CALL_TIMEOUT) > 0 ? requestTimeout : SLOW_CALL_TIMEOUT;
+    return call(via, "POST", "/v1/gossip/end-hibernation", body,
+        json -> new HibernationEnd(required(json, "endpoint").asText(), required(json, "status").asText(),
+            required(json, "changed").asBoolean()), within);
   }
 
   static ObjectNode accessBody(AccessRequest request) {
@@ -556,7 +566,9 @@ public final class HttpNodeClient implements NodeClient {
         stringMap(json, "endpointRacks"),
         stringMap(json, "hostIds"),
         required(json, "maxHintWindowMs").asLong(),
-        required(json, "uptimeSeconds").asLong());
+        required(json, "uptimeSeconds").asLong(),
+        // Optional: an agent older than the field reports no hibernating peer.
+        json.hasNonNull("hibernatingNodes") ? strings(json, "hibernatingNodes") : List.of());
   }
 
   static NodeMetrics toMetrics(JsonNode json) {

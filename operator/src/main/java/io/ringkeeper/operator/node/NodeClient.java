@@ -29,15 +29,24 @@ public interface NodeClient {
   CompletableFuture<Integer> setCompactionThroughput(NodeEndpoint node, int mibPerSecond);
 
   /**
-   * How long setting access may take, whatever the per-call timeout of reads: it changes the schema of up to
-   * three keyspaces and writes roles at QUORUM, seconds on a loaded node. Bounded by the per-call timeout
-   * (3 s by default) it timed out on a slow machine after doing its work, three times running (CI, SecurityE2E).
+   * How long a call that does slow work may take, whatever the per-call timeout of reads. Setting access changes
+   * the schema of up to three keyspaces and writes roles at QUORUM, seconds on a loaded node: bounded by the
+   * per-call timeout (3 s by default) it timed out on a slow machine after doing its work, three times running
+   * (CI, SecurityE2E). Ending a hibernation watches the peer's heartbeat for 6 s first.
    */
-  Duration ACCESS_TIMEOUT = Duration.ofSeconds(30);
+  Duration SLOW_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * Creates or alters roles, disables the default superuser, sets the replication of the auth keyspaces. Completes
-   * within {@link #ACCESS_TIMEOUT} or the per-call timeout, whichever is longer.
+   * within {@link #SLOW_CALL_TIMEOUT} or the per-call timeout, whichever is longer.
    */
   CompletableFuture<AccessResult> access(NodeEndpoint node, AccessRequest request);
+
+  /**
+   * Asks {@code via} to mark {@code endpoint}, which it holds in status hibernate and whose heartbeat does not
+   * move, as shut down ({@code POST /v1/gossip/end-hibernation}): a replacement at the same address whose attempt
+   * failed is then gossiped with again at its next start (CASSANDRA-19580). Refused (kind REFUSED) when the peer
+   * is not hibernating there or its heartbeat advances. Completes within {@link #SLOW_CALL_TIMEOUT}.
+   */
+  CompletableFuture<HibernationEnd> endHibernation(NodeEndpoint via, String endpoint);
 }

@@ -31,6 +31,9 @@ import java.util.Map;
  * @param hostIds host id of every endpoint in the ring
  * @param maxHintWindowMs max_hint_window of the node, in milliseconds
  * @param uptimeSeconds seconds since the JVM started
+ * @param hibernatingNodes endpoints this node's gossip holds in status hibernate: a replacement at the same
+ *     address while it runs, or one whose attempt failed (then no peer gossips with its next start,
+ *     CASSANDRA-19580); empty from an agent that does not report it
  */
 public record NodeInfo(
     OperationMode operationMode,
@@ -53,7 +56,8 @@ public record NodeInfo(
     Map<String, String> endpointRacks,
     Map<String, String> hostIds,
     long maxHintWindowMs,
-    long uptimeSeconds) {
+    long uptimeSeconds,
+    List<String> hibernatingNodes) {
 
   public NodeInfo {
     tokens = List.copyOf(tokens);
@@ -66,5 +70,18 @@ public record NodeInfo(
     endpointDatacenters = Map.copyOf(endpointDatacenters);
     endpointRacks = Map.copyOf(endpointRacks);
     hostIds = Map.copyOf(hostIds);
+    hibernatingNodes = hibernatingNodes == null ? List.of() : List.copyOf(hibernatingNodes);
+  }
+
+  /** A node whose gossip holds no peer in status hibernate. */
+  public NodeInfo(OperationMode operationMode, String hostId, String endpoint, String datacenter, String rack,
+      String releaseVersion, boolean nativeTransportRunning, boolean gossipRunning, List<Long> tokens,
+      long loadBytes, List<String> liveNodes, List<String> unreachableNodes, List<String> joiningNodes,
+      List<String> leavingNodes, List<String> movingNodes, Map<Long, String> ring,
+      Map<String, String> endpointDatacenters, Map<String, String> endpointRacks, Map<String, String> hostIds,
+      long maxHintWindowMs, long uptimeSeconds) {
+    this(operationMode, hostId, endpoint, datacenter, rack, releaseVersion, nativeTransportRunning, gossipRunning,
+        tokens, loadBytes, liveNodes, unreachableNodes, joiningNodes, leavingNodes, movingNodes, ring,
+        endpointDatacenters, endpointRacks, hostIds, maxHintWindowMs, uptimeSeconds, List.of());
   }
 }

@@ -54,7 +54,8 @@ public record NodeObservation(
 
   /**
    * What a reconcile would report differently if it changed: the node's mode, identity, tokens, its view of its
-   * peers, whether CQL runs, its load at two significant digits, or the kind of failure. Timestamps, messages and
+   * peers (the hibernating ones too: a failed replacement is helped on that news), whether CQL runs, its load at
+   * two significant digits, or the kind of failure. Timestamps, messages and
    * small load changes are left out so that a steady cluster causes no reconciles and no status writes.
    */
   public List<Object> signature() {
@@ -65,7 +66,8 @@ public record NodeObservation(
         String.valueOf(info.datacenter()), String.valueOf(info.rack()), String.valueOf(info.releaseVersion()),
         info.nativeTransportRunning(), info.tokens(), new TreeSet<>(info.liveNodes()),
         new TreeSet<>(info.unreachableNodes()), new TreeSet<>(info.joiningNodes()),
-        new TreeSet<>(info.leavingNodes()), new TreeSet<>(info.movingNodes()), roundLoad(info.loadBytes()));
+        new TreeSet<>(info.leavingNodes()), new TreeSet<>(info.movingNodes()), roundLoad(info.loadBytes()),
+        new TreeSet<>(info.hibernatingNodes()));
   }
 
   /**

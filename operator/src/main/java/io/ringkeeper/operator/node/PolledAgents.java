@@ -126,8 +126,15 @@ final class PolledAgents implements Agents {
 
   @Override
   public AccessResult access(NodeEndpoint node, AccessRequest request, String attempt) {
-    Duration bound = timeout.compareTo(NodeClient.ACCESS_TIMEOUT) > 0 ? timeout : NodeClient.ACCESS_TIMEOUT;
+    Duration bound = timeout.compareTo(NodeClient.SLOW_CALL_TIMEOUT) > 0 ? timeout : NodeClient.SLOW_CALL_TIMEOUT;
     return command(node, List.of(request, attempt), "set access", () -> client.access(node, request), bound);
+  }
+
+  @Override
+  public HibernationEnd endHibernation(NodeEndpoint via, String endpoint, String attempt) {
+    Duration bound = timeout.compareTo(NodeClient.SLOW_CALL_TIMEOUT) > 0 ? timeout : NodeClient.SLOW_CALL_TIMEOUT;
+    return command(via, List.of("end-hibernation", endpoint, attempt), "end the hibernation of " + endpoint,
+        () -> client.endHibernation(via, endpoint), bound);
   }
 
   private Object read(Read read, String what) {

@@ -91,6 +91,12 @@ class ClusterMetricsTest {
         io.ringkeeper.operator.node.AccessRequest request) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public CompletableFuture<io.ringkeeper.operator.node.HibernationEnd> endHibernation(NodeEndpoint via,
+        String endpoint) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private final NodePoller poller = new NodePoller(new TwoNodes(), Duration.ofHours(1), Duration.ofSeconds(1), 4,

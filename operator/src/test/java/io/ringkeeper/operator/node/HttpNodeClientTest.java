@@ -239,7 +239,7 @@ class HttpNodeClientTest {
         List.of(new AccessRequest.Role("admin", "p", true, true)), true, "admin", List.of("system_auth"),
         Map.of("dc1", 3)));
     assertThat(failure(client.nodeInfo(endpoint)).kind()).isEqualTo(NodeClientException.Kind.TIMEOUT);
-    AccessResult result = access.get(NodeClient.ACCESS_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+    AccessResult result = access.get(NodeClient.SLOW_CALL_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     assertThat(result.created()).containsExactly("admin");
     assertThat(result.changedKeyspaces()).containsExactly("system_auth");
   }

@@ -80,6 +80,12 @@ class NodePollerTest {
         io.ringkeeper.operator.node.AccessRequest request) {
       throw new UnsupportedOperationException();
     }
+
+    @Override
+    public CompletableFuture<io.ringkeeper.operator.node.HibernationEnd> endHibernation(NodeEndpoint via,
+        String endpoint) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private final ScriptedClient client = new ScriptedClient();

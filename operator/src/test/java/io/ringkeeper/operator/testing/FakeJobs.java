@@ -219,6 +219,48 @@ public final class FakeJobs implements NodeClient {
     return call(() -> applyAccess(request));
   }
 
+  @Override
+  public CompletableFuture<io.ringkeeper.operator.node.HibernationEnd> endHibernation(NodeEndpoint via,
+      String endpoint) {
+    return call(() -> endHibernation(endpoint));
+  }
+
+  private final java.util.Set<String> hibernating = ConcurrentHashMap.newKeySet();
+  private final List<String> endedHibernations = new CopyOnWriteArrayList<>();
+
+  /** The fleet's gossip holds {@code endpoint} in status hibernate (a failed replacement at the same address). */
+  public void hibernate(String endpoint) {
+    hibernating.add(endpoint);
+  }
+
+  /** No endpoint hibernates, none was ended. */
+  public void clearHibernations() {
+    hibernating.clear();
+    endedHibernations.clear();
+  }
+
+  /** The endpoints in status hibernate, as every node's gossip reports them. */
+  public java.util.Set<String> hibernating() {
+    return java.util.Set.copyOf(hibernating);
+  }
+
+  /** Every endpoint whose hibernation was ended, in order. */
+  public List<String> endedHibernations() {
+    return List.copyOf(endedHibernations);
+  }
+
+  /** Ends a hibernation as the agent does: refused unless the peer hibernates. */
+  public io.ringkeeper.operator.node.HibernationEnd endHibernation(String endpoint) {
+    endedHibernations.add(endpoint);
+    if (!hibernating.remove(endpoint)) {
+      throw new io.ringkeeper.operator.node.NodeClientException(
+          io.ringkeeper.operator.node.NodeClientException.Kind.REFUSED, "fake", 409,
+          "peer " + endpoint + " is NORMAL here; only a peer left hibernating by a failed replacement is marked"
+              + " shut down", null);
+    }
+    return new io.ringkeeper.operator.node.HibernationEnd(endpoint, "shutdown", true);
+  }
+
   /** A role as the fake cluster keeps it (one store for the whole fleet, as system_auth is one table). */
   public record FakeRole(String password, boolean superuser, boolean login) {}
 

@@ -182,6 +182,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     failing.clear();
     schemas.clear();
     hung.clear();
+    jobs.clearHibernations();
   }
 
   @Override
@@ -316,6 +317,12 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
     return answer(endpoint, () -> jobs.applyAccess(request));
   }
 
+  @Override
+  public CompletableFuture<io.ringkeeper.operator.node.HibernationEnd> endHibernation(NodeEndpoint via,
+      String endpoint) {
+    return answer(via, () -> jobs.endHibernation(endpoint));
+  }
+
   /** The jobs, pending compactions, throughput and schema of the fleet's nodes (on the system clock). */
   public FakeJobs jobs() {
     return jobs;
@@ -393,7 +400,7 @@ public final class FakeNodeFleet implements NodeClient, AutoCloseable {
         pod.getMetadata().getLabels().get(Labels.DATACENTER), pod.getMetadata().getLabels().get(Labels.RACK),
         image.substring(image.lastIndexOf(':') + 1), mode == OperationMode.NORMAL, true, tokens,
         1_234_567L * (1 + Math.abs(name.hashCode() % 7)), live, unreachable, List.of(), List.of(), List.of(), ring,
-        dcs, racks, hostIds, 3 * 3600_000L, 60);
+        dcs, racks, hostIds, 3 * 3600_000L, 60, jobs.hibernating().stream().sorted().toList());
   }
 
   /** The tokens a pod starts with, read back from JVM_EXTRA_OPTS as the JVM would see them. */

@@ -71,6 +71,12 @@ public final class ImmediateAgents implements Agents {
     return now(node, client.access(node, request));
   }
 
+  @Override
+  public io.ringkeeper.operator.node.HibernationEnd endHibernation(NodeEndpoint via, String endpoint,
+      String attempt) {
+    return now(via, client.endHibernation(via, endpoint));
+  }
+
   private static <T> T now(NodeEndpoint node, CompletableFuture<T> call) {
     if (!call.isDone()) {
       throw new NoAnswerYet(node.node(), "the call did not complete at once");

@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param volumeGrowing its volume asks for spec.storage.size but has not grown to it yet; null otherwise (also when
  *     the claim reports no capacity: there is nothing to wait for)
  * @param resizeRefused the last refused attempt to grow its volume to spec.storage.size; null when there is none
+ * @param hibernatingAt an up peer whose gossip holds this node's address in status hibernate while this node's
+ *     agent refuses connections (its process is gone): a replacement at the same address whose attempt failed,
+ *     which no peer gossips with again (CASSANDRA-19580); null otherwise
  */
 public record NodeFacts(
     boolean podExists,
@@ -36,11 +39,20 @@ public record NodeFacts(
     String address,
     boolean volumeBelowSpec,
     VolumeResize.Growing volumeGrowing,
-    VolumeResize.Refused resizeRefused) {
+    VolumeResize.Refused resizeRefused,
+    String hibernatingAt) {
   public static final NodeFacts ABSENT = new NodeFacts(false, false, NodeHealth.UNKNOWN);
 
   public NodeFacts {
     Objects.requireNonNull(health, "health");
+  }
+
+  /** A node no peer holds in status hibernate. */
+  public NodeFacts(boolean podExists, boolean volumeExists, NodeHealth health, boolean ready, boolean fresh,
+      boolean decommissioned, boolean drained, String restartReason, boolean manualRestart, String replaceReason,
+      String address, boolean volumeBelowSpec, VolumeResize.Growing volumeGrowing, VolumeResize.Refused resizeRefused) {
+    this(podExists, volumeExists, health, ready, fresh, decommissioned, drained, restartReason, manualRestart,
+        replaceReason, address, volumeBelowSpec, volumeGrowing, resizeRefused, null);
   }
 
   /** A node whose volume is as large as spec.storage.size or simply asked to grow. */
@@ -63,12 +75,18 @@ public record NodeFacts(
 
   public NodeFacts withHealth(NodeHealth h, boolean isReady) {
     return new NodeFacts(podExists, volumeExists, h, isReady, fresh, decommissioned, drained, restartReason,
-        manualRestart, replaceReason, address, volumeBelowSpec, volumeGrowing, resizeRefused);
+        manualRestart, replaceReason, address, volumeBelowSpec, volumeGrowing, resizeRefused, hibernatingAt);
   }
 
   /** The same facts with its volume in this state. */
   public NodeFacts withVolume(boolean belowSpec, VolumeResize.Growing growing, VolumeResize.Refused refused) {
     return new NodeFacts(podExists, volumeExists, health, ready, fresh, decommissioned, drained, restartReason,
-        manualRestart, replaceReason, address, belowSpec, growing, refused);
+        manualRestart, replaceReason, address, belowSpec, growing, refused, hibernatingAt);
+  }
+
+  /** The same facts with this peer holding the node in status hibernate (null: none). */
+  public NodeFacts withHibernatingAt(String peer) {
+    return new NodeFacts(podExists, volumeExists, health, ready, fresh, decommissioned, drained, restartReason,
+        manualRestart, replaceReason, address, volumeBelowSpec, volumeGrowing, resizeRefused, peer);
   }
 }

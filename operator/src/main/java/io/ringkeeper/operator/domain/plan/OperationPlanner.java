@@ -323,10 +323,30 @@ final class OperationPlanner {
           : new Step.RecordOperation(op.at(OperationStep.Replacing, state.now()).withAddress(op.address()), null);
       case Replacing -> !facts.podExists() ? new Step.CreateReplacement(op, node.id(), op.address())
           : facts.ready() ? new Step.FinishOperation(op, null, "node " + node.name() + " was replaced")
-          : new Step.Await(op, "Replacing", "node " + node.name() + " starts empty with its tokens and streams its"
-              + " data from the other replicas (" + facts.health() + ")");
+          : endHibernation(state, op, node, facts).orElseGet(() -> new Step.Await(op, "Replacing", "node "
+              + node.name() + " starts empty with its tokens and streams its data from the other replicas ("
+              + facts.health() + ")"));
       default -> throw new IllegalStateException("Replace has no step " + op.step());
     };
+  }
+
+  /**
+   * A replacement at the lost node's own address whose attempt failed stays hibernating in its peers' gossip, and
+   * they never gossip with it again: every later start fails ("Unable to contact any seeds", CASSANDRA-19580; seen
+   * in ChaosE2E). While its process is gone, each peer that still holds it so is asked to mark it shut down.
+   */
+  private static java.util.Optional<Step> endHibernation(ClusterState state, Operation op, KnownNode node,
+      NodeFacts facts) {
+    // Only a replacement at its predecessor's address hibernates (one at another address announces BOOT_REPLACE,
+    // not a dead state), so what a peer reports is the whole condition.
+    String peer = facts.hibernatingAt();
+    if (peer == null || facts.address() == null) {
+      return java.util.Optional.empty();
+    }
+    return state.node(peer).map(p -> new Step.EndHibernation(op.withMessage("node " + node.name() + " at "
+        + facts.address() + " failed to join and is left hibernating in the gossip of " + peer + ", which no longer"
+        + " gossips with it; asking " + peer + " to mark it shut down so that its next start finds the seeds"),
+        p.id(), facts.address()));
   }
 
   /**

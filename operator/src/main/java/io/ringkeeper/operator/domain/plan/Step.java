@@ -113,6 +113,18 @@ public sealed interface Step {
   record CreateReplacement(Operation operation, NodeId node, String replaceAddress) implements Recorded {}
 
   /**
+   * Asks {@code via}, an up peer, to mark {@code address} shut down in its gossip: the replacement there failed
+   * while it hibernated, and no peer gossips with a hibernating node, so its next start would find no seed again
+   * (CASSANDRA-19580). What the replacement's own shutdown announcement would have done; its tokens stay.
+   */
+  record EndHibernation(Operation operation, NodeId via, String address) implements Recorded {
+    public EndHibernation {
+      Objects.requireNonNull(via, "via");
+      Objects.requireNonNull(address, "address");
+    }
+  }
+
+  /**
    * The operation is over: status.operation is cleared.
    *
    * @param forget a node to drop from status (decommissioned and deleted); null otherwise

@@ -21,6 +21,7 @@ import io.ringkeeper.operator.domain.plan.OperationKind;
 import io.ringkeeper.operator.domain.plan.SafetyRules;
 import io.ringkeeper.operator.domain.plan.Step;
 import io.ringkeeper.operator.domain.plan.VolumeResize;
+import io.ringkeeper.operator.node.HibernationEnd;
 import io.ringkeeper.operator.node.JobKind;
 import io.ringkeeper.operator.node.JobRequest;
 import io.ringkeeper.operator.node.JobStatus;
@@ -131,6 +132,8 @@ public final class NodeOperations {
       create(cr, observed, known, c.node(), null, caches, cluster);
       events.add(ClusterEvent.normal("NodeCreated", c.node().name(), op.kind() + ": created the pod of node "
           + c.node().name()));
+    } else if (step instanceof Step.EndHibernation h) {
+      op = endHibernation(h, endpoints, nodes, events);
     } else if (step instanceof Step.CreateReplacement c) {
       create(cr, observed, known, c.node(), c.replaceAddress(), caches, cluster);
       events.add(ClusterEvent.normal("ReplacementCreated", c.node().name(), "Replace: node " + c.node().name()
@@ -211,6 +214,38 @@ public final class NodeOperations {
       String message = e.getMessage();
       LOG.warn("{}: {} on {} refused: {}", op.kind(), kind, s.node().name(), message);
       return op.failed(message, clock.instant());
+    }
+  }
+
+  /**
+   * Fired like a job start and not waited for (the peer watches the heartbeat for 6 s first). Asked again at most
+   * once a minute: the answer of one attempt is kept, and a replacement that fails again is left hibernating again.
+   */
+  private Operation endHibernation(Step.EndHibernation h, List<NodeEndpoint> endpoints, Agents nodes,
+      List<ClusterEvent> events) {
+    Operation op = h.operation();
+    NodeEndpoint via = endpoints.stream().filter(e -> e.node().equals(h.via().name())).findFirst().orElse(null);
+    if (via == null) {
+      return op.withMessage("node " + h.via().name() + " has no address yet");
+    }
+    String attempt = "end-hibernation/" + op.node() + "/" + op.since() + "/"
+        + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    try {
+      HibernationEnd answer = nodes.endHibernation(via, h.address(), attempt);
+      if (answer.changed()) {
+        LOG.info("{}: {} marked {} shut down (it was left hibernating)", op.kind(), h.via().name(), h.address());
+        events.add(ClusterEvent.normal("HibernationEnded", op.node(), op.kind() + ": node " + op.node() + " at "
+            + h.address() + " failed to join while hibernating; node " + h.via().name() + " now holds it shut down"
+            + " and gossips with its next start (CASSANDRA-19580)"));
+      }
+      return op.withMessage("node " + h.via().name() + " holds " + op.node() + " at " + h.address() + " "
+          + answer.status() + "; its next start can reach the seeds");
+    } catch (NoAnswerYet e) {
+      return op;
+    } catch (NodeClientException e) {
+      LOG.warn("{}: {} did not mark {} shut down: {}", op.kind(), h.via().name(), h.address(), e.getMessage());
+      return op.withMessage("node " + h.via().name() + " did not mark " + op.node() + " shut down: "
+          + e.getMessage());
     }
   }
 

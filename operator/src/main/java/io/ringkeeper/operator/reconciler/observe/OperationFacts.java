@@ -110,7 +110,8 @@ public final class OperationFacts {
           address,
           false).withVolume(belowSpec, claim == null || wanted.isEmpty() ? null
               : VolumeResizes.growing(claim, wanted.get(), cr.getSpec().getStorage().getSize()),
-          belowSpec ? VolumeResizes.refused(claim, wanted.get()) : null));
+          belowSpec ? VolumeResizes.refused(claim, wanted.get()) : null)
+          .withHibernatingAt(pod == null ? null : hibernatingAt(node.name(), address, known, observed)));
     }
     Set<String> volumes = new HashSet<>(observed.volumes().keySet());
     // Refilled from the volumes when status lost a pending one.
@@ -122,6 +123,27 @@ public final class OperationFacts {
         job(op, endpoints, agents), deleteVolumes(cr), volumes, now)
         .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? replication : null)
         .withIntents(intents(cr));
+  }
+
+  /**
+   * An up, normal peer whose gossip holds {@code address} in status hibernate, when the node's own agent refuses
+   * connections: its process is gone (a hung one accepts the connection and times out). Null otherwise.
+   */
+  static String hibernatingAt(String node, String address, List<KnownNode> known, ObservedState observed) {
+    NodeObservation own = observed.nodes().get(node);
+    if (address == null || own == null || own.answeredNow() || own.failure() != NodeClientException.Kind.UNREACHABLE
+        || !address.equals(own.address())) {
+      return null;
+    }
+    for (KnownNode peer : known) {
+      NodeObservation seen = observed.nodes().get(peer.name());
+      if (!peer.name().equals(node) && seen != null && seen.answeredNow()
+          && seen.info().operationMode() == OperationMode.NORMAL
+          && seen.info().hibernatingNodes().contains(address)) {
+        return peer.name();
+      }
+    }
+    return null;
   }
 
   /** spec.stopped and the nodes named in the cluster's fenced annotation. */

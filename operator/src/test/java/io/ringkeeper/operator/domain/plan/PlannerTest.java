@@ -405,6 +405,37 @@ class PlannerTest {
   }
 
   @Test
+  void aSameAddressReplacementLeftHibernatingByAFailedAttemptIsMarkedShutDownByEachPeerThatHoldsItSoItsNextStartReachesTheSeeds() {
+    // ChaosE2E, seed 1849467536926383856, fault 31: the third replacement of r3 at 127.90.0.3 failed once
+    // ("Unable to contact any seeds"); its peers held it hibernating and never gossiped with it again, and every
+    // later start failed the same way (CASSANDRA-19580).
+    ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
+    List<String> names = formed.known().stream().map(KnownNode::name).sorted().toList();
+    String lost = names.get(2);
+    Operation replacing = new Operation(OperationKind.Replace, "dc1", lost, OperationStep.Replacing, null, 0,
+        List.of(lost), List.of(), "asked by annotation ringkeeper.io/replace", "10.0.0.3", NOW);
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    NodeFacts down = new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, false, null, false, null,
+        "10.0.0.3", false);
+    facts.put(lost, down.withHibernatingAt(names.get(0)));
+    ClusterState stuck = new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, replacing, null, false,
+        Set.of(), NOW, List.of(), null);
+    assertThat(planner.plan(stuck).step()).isInstanceOfSatisfying(Step.EndHibernation.class, h -> {
+      assertThat(h.via().name()).isEqualTo(names.get(0));
+      assertThat(h.address()).isEqualTo("10.0.0.3");
+      assertThat(h.operation().kind()).isEqualTo(OperationKind.Replace);
+      assertThat(h.operation().step()).isEqualTo(OperationStep.Replacing);
+      assertThat(h.operation().message()).contains("hibernating in the gossip of " + names.get(0));
+    });
+
+    // No peer holds it so (or its process runs: then no peer is named): the replacement is waited for.
+    facts.put(lost, down);
+    assertThat(planner.plan(new ClusterState("demo", 16, ONE_DC, true, formed.known(), facts, replacing, null,
+        false, Set.of(), NOW, List.of(), null)).step()).isInstanceOf(Step.Await.class);
+
+  }
+
+  @Test
   void aNewDatacenterIsRebuiltFromAnExistingOneNodeByNode() {
     ClusterState full = withDc2Nodes(2);
     Operation op = ((Step.RecordOperation) planner.plan(with(full, null, null, ALTERED)).step()).operation();

@@ -12,6 +12,9 @@ import io.ringkeeper.operator.domain.plan.KnownNode;
 import io.ringkeeper.operator.domain.plan.Rebuild;
 import io.ringkeeper.operator.node.AgentToken;
 import io.ringkeeper.operator.node.NodeEndpoint;
+import io.ringkeeper.operator.node.OperationMode;
+import io.ringkeeper.operator.node.NodeClientException;
+import io.ringkeeper.operator.node.NodeObservation;
 import io.ringkeeper.operator.resources.Labels;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +55,52 @@ class OperationFactsTest {
   void automaticReplacementCanBeTurnedOff() {
     OperationFacts off = new OperationFacts(OperatorConfig.defaults().withReplaceUnschedulableAfter(Duration.ZERO));
     assertThat(off.replaceReason(pending(NOW.minus(Duration.ofHours(5))), NOW)).isNull();
+  }
+
+  private static io.ringkeeper.operator.node.NodeInfo seesHibernating(OperationMode mode, String... addresses) {
+    return new io.ringkeeper.operator.node.NodeInfo(mode, "h", "10.0.0.1", "dc1", "r1", "5.0.9", true, true,
+        List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(),
+        0, 0, List.of(addresses));
+  }
+
+  private static ObservedState observed(Map<String, NodeObservation> nodes) {
+    return new ObservedState(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), nodes);
+  }
+
+  @Test
+  void aNodeIsHibernatingAtAPeerOnlyWhileItsOwnAgentRefusesConnectionsAndANormalPeerHoldsItsAddressSo() {
+    List<KnownNode> known = List.of(node("dc1", 0), node("dc1", 1), node("dc1", 2));
+    String lost = known.get(2).name();
+    NodeObservation refused = NodeObservation.failed(lost, "10.0.0.3", NOW, NodeClientException.Kind.UNREACHABLE,
+        "connection refused", null);
+    NodeObservation peer = NodeObservation.answered(known.get(0).name(), "10.0.0.1", NOW,
+        seesHibernating(OperationMode.NORMAL, "10.0.0.3"));
+    assertThat(OperationFacts.hibernatingAt(lost, "10.0.0.3", known, observed(Map.of(lost, refused,
+        known.get(0).name(), peer)))).isEqualTo(known.get(0).name());
+    // A hung process accepts the connection and times out: it may be running, nothing is asked.
+    NodeObservation hung = NodeObservation.failed(lost, "10.0.0.3", NOW, NodeClientException.Kind.TIMEOUT,
+        "no answer", null);
+    assertThat(OperationFacts.hibernatingAt(lost, "10.0.0.3", known, observed(Map.of(lost, hung,
+        known.get(0).name(), peer)))).isNull();
+    // Its agent answers: it runs.
+    NodeObservation running = NodeObservation.answered(lost, "10.0.0.3", NOW,
+        seesHibernating(OperationMode.JOINING));
+    assertThat(OperationFacts.hibernatingAt(lost, "10.0.0.3", known, observed(Map.of(lost, running,
+        known.get(0).name(), peer)))).isNull();
+    // No peer holds it so, or only one that is not normal itself.
+    NodeObservation none = NodeObservation.answered(known.get(0).name(), "10.0.0.1", NOW,
+        seesHibernating(OperationMode.NORMAL));
+    NodeObservation joining = NodeObservation.answered(known.get(0).name(), "10.0.0.1", NOW,
+        seesHibernating(OperationMode.JOINING, "10.0.0.3"));
+    assertThat(OperationFacts.hibernatingAt(lost, "10.0.0.3", known, observed(Map.of(lost, refused,
+        known.get(0).name(), none)))).isNull();
+    assertThat(OperationFacts.hibernatingAt(lost, "10.0.0.3", known, observed(Map.of(lost, refused,
+        known.get(0).name(), joining)))).isNull();
+    // The refusal came from another address (an older pod's): not this pod's process.
+    NodeObservation elsewhere = NodeObservation.failed(lost, "10.0.0.9", NOW, NodeClientException.Kind.UNREACHABLE,
+        "connection refused", null);
+    assertThat(OperationFacts.hibernatingAt(lost, "10.0.0.3", known, observed(Map.of(lost, elsewhere,
+        known.get(0).name(), peer)))).isNull();
   }
 
   @Test

@@ -116,6 +116,36 @@ class ReplaceIT {
   }
 
   @Test
+  void aReplacementLeftHibernatingByAFailedAttemptIsMarkedShutDownOnAPeerAndThenJoins() {
+    // ChaosE2E, seed 1849467536926383856: the replacement's peers held it hibernating after its first attempt
+    // failed and never gossiped with it again (CASSANDRA-19580).
+    String ns = harness.kube().freshNamespace("hibernating");
+    ScaleIT.ready(ns, 3, "Retain");
+    Pod old = pod(ns);
+    harness.fleet().down(NODE, true);
+    askReplacement(ns);
+    Pod replacement = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> pod(ns),
+        p -> p != null && !p.getMetadata().getUid().equals(old.getMetadata().getUid())
+            && p.getStatus() != null && p.getStatus().getPodIP() != null);
+    String ip = replacement.getStatus().getPodIP();
+    harness.fleet().jobs().hibernate(ip);
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> harness.fleet().jobs().endedHibernations().contains(ip));
+    assertThat(harness.fleet().jobs().hibernating()).doesNotContain(ip);
+    // Recorded by the reconcile the answer triggers.
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+        .until(() -> event(harness.events(ns), "HibernationEnded").isPresent());
+    assertThat(event(harness.events(ns), "HibernationEnded")).hasValueSatisfying(e -> assertThat(e.getMessage())
+        .contains(NODE).contains(ip).contains("CASSANDRA-19580"));
+    // Its peers gossip with it again: the next start joins.
+    harness.fleet().down(NODE, false);
+    awaitReplaced(ns, old.getMetadata().getUid());
+    // Asked once: once shut down in the peers' view, nothing is left to end.
+    assertThat(harness.fleet().jobs().endedHibernations()).containsExactly(ip);
+  }
+
+  @Test
   void neverReplacesWhileAnotherNodeIsDown() {
     String ns = harness.kube().freshNamespace("replacewait");
     ScaleIT.ready(ns, 3, "Retain");
