@@ -238,8 +238,10 @@ public final class LocalTestCluster implements AutoCloseable {
    * Starts a stopped node as the replacement of itself, as the operator starts a node whose disk was lost when it
    * keeps its address: auto_bootstrap on, {@code replace_address_first_boot} its own address, on whatever data it
    * has ({@link #wipe} first for an empty node; a start after a failed attempt resumes it).
+   *
+   * @param extraOptions JVM options after the node's own (a later {@code -D} wins)
    */
-  public CassandraProcess startReplacing(int index) throws IOException {
+  public CassandraProcess startReplacing(int index, String... extraOptions) throws IOException {
     CassandraProcess old = processes[index];
     if (old != null && old.isAlive()) {
       throw new IllegalStateException(nodes.get(index).name() + " is still running");
@@ -250,6 +252,7 @@ public final class LocalTestCluster implements AutoCloseable {
         node.address(), node.tokens(), node.tokens().size(), true, passwordAuth), node.datacenter(), node.rack());
     List<String> options = new ArrayList<>(spec.jvmOptions());
     options.add("-Dcassandra.replace_address_first_boot=" + node.address());
+    options.addAll(List.of(extraOptions));
     processes[index] = launcher.start(new CassandraNodeSpec(spec.name(), spec.address(), spec.configDir(),
         spec.dataDir(), spec.logDir(), options));
     return processes[index];
