@@ -111,6 +111,13 @@ public final class UpkeepStage {
     RepairStatus repair = copy(cr.getStatus() == null ? null : cr.getStatus().getRepair(), RepairStatus.class);
     Optional<List<RepairKeyspace>> keyspaces = schema.keyspaces(key);
     List<NodeStatus> previousNodes = cr.getStatus() == null ? List.of() : cr.getStatus().getNodes();
+    // Noted whether or not the schema is known yet: the finished replacement is seen in this reconcile only.
+    java.util.Set<String> replaced = replaced(cr, status);
+    if (!replaced.isEmpty()) {
+      RepairTriggers.Outcome noted = RepairTriggers.replaced(RepairRecords.triggers(repair), replaced);
+      RepairRecords.putTriggers(repair, noted.record());
+      noted.notices().forEach(n -> events.add(ClusterEvent.of(n)));
+    }
 
     boolean awaitingSchema = false;
     // A recorded ring that holds a token twice cannot be cut into ranges: nothing is planned (a due run waits,
@@ -180,6 +187,19 @@ public final class UpkeepStage {
         progress.running() || keyspaces.isEmpty() || awaitingSchema,
         repair.getNext() == null ? null : Instant.parse(repair.getNext()), deadline, windowCheck, progress.next(), now);
     return new Outcome(events, recheck, empty(repair) ? null : repair, upkeep, overdueCondition);
+  }
+
+  /** A node whose Replace operation the previous status recorded and the one just built no longer does. */
+  static java.util.Set<String> replaced(CassandraCluster cr, CassandraClusterStatus status) {
+    io.ringkeeper.api.v1alpha1.OperationStatus before = cr.getStatus() == null ? null : cr.getStatus().getOperation();
+    if (before == null || before.getType() != io.ringkeeper.api.v1alpha1.OperationType.Replace
+        || before.getNode() == null) {
+      return java.util.Set.of();
+    }
+    io.ringkeeper.api.v1alpha1.OperationStatus now = status.getOperation();
+    boolean still = now != null && now.getType() == io.ringkeeper.api.v1alpha1.OperationType.Replace
+        && before.getNode().equals(now.getNode());
+    return still ? java.util.Set.of() : java.util.Set.of(before.getNode());
   }
 
   /** Whether a run starts now; updates the scheduling part of {@code repair}. */

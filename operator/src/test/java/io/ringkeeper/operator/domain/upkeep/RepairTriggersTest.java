@@ -180,6 +180,25 @@ class RepairTriggersTest {
   }
 
   @Test
+  void aReplacedNodesRangesAreRepairedOnceItIsNormalSoThatAWriteOnlyAnotherReplicaHeldGetsASecondCopy() {
+    // ChaosE2E, seed 1849467536926383856: 768 acknowledged QUORUM writes lost over 6 replacements, each streamed
+    // range by range from one replica, none followed by a repair.
+    RepairTriggers.Outcome noted = RepairTriggers.replaced(RepairRecords.triggers(repair), Set.of("n1"));
+    RepairRecords.putTriggers(repair, noted.record());
+    assertThat(repair.getPendingHintRepairs()).containsExactly("n1");
+    assertThat(noted.notices()).extracting(Notice::reason).containsExactly("ReplacementRepairPending");
+    assertThat(noted.notices().get(0).message()).contains("streamed each range from one replica");
+    // Noted twice (a status write that failed and a reconcile that sees the same finish again): one entry.
+    RepairRecords.putTriggers(repair, RepairTriggers.replaced(RepairRecords.triggers(repair), Set.of("n1")).record());
+    assertThat(repair.getPendingHintRepairs()).containsExactly("n1");
+
+    List<NodeStatus> normal = List.of(node("n1", NodeState.UN, null), node("n2", NodeState.UN, null));
+    assertThat(due("2026-01-01T04:00:00Z", normal, normal))
+        .hasValue(new RepairTriggers.Trigger("HintWindow", Set.of("n1")));
+    assertThat(repair.getPendingHintRepairs()).isEmpty();
+  }
+
+  @Test
   void aHintWindowRepairWaitsForTheRunningRun() {
     repair.setRunning(new RepairRunStatus());
     due("2026-01-01T04:00:00Z", List.of(node("n1", NodeState.DN, "2026-01-01T00:00:00Z")),
