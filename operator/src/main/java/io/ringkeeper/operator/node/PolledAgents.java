@@ -133,8 +133,12 @@ final class PolledAgents implements Agents {
   @Override
   public HibernationEnd endHibernation(NodeEndpoint via, String endpoint, String attempt) {
     Duration bound = timeout.compareTo(NodeClient.SLOW_CALL_TIMEOUT) > 0 ? timeout : NodeClient.SLOW_CALL_TIMEOUT;
-    return command(via, List.of("end-hibernation", endpoint, attempt), "end the hibernation of " + endpoint,
-        () -> client.endHibernation(via, endpoint), bound);
+    // One per cluster, address and attempt, whichever peer is asked: the first peer that marks it shut down gives
+    // the state the highest version, and gossip carries it to the others. A peer whose report is older than that
+    // answer (its next poll has not come) takes the kept answer instead of being asked too.
+    ClusterKey cluster = poller.clusterOf(via);
+    return command(via, new Command(null, List.of("end-hibernation", String.valueOf(cluster), endpoint, attempt)),
+        "end the hibernation of " + endpoint, () -> client.endHibernation(via, endpoint), bound);
   }
 
   private Object read(Read read, String what) {
@@ -194,7 +198,12 @@ final class PolledAgents implements Agents {
       java.util.function.Supplier<CompletableFuture<T>> send, Duration bound) {
     // Keyed without the trust material: a CA bundle rewritten while a command is out (a rotation) is the same
     // command to the same agent, not a new one to send again.
-    Command key = new Command(new NodeEndpoint(node.node(), node.address(), node.port(), node.token()), request);
+    return command(node, new Command(new NodeEndpoint(node.node(), node.address(), node.port(), node.token()),
+        request), what, send, bound);
+  }
+
+  private <T> T command(NodeEndpoint node, Command key, String what,
+      java.util.function.Supplier<CompletableFuture<T>> send, Duration bound) {
     Fired fired = commands.computeIfAbsent(key, k -> {
       CompletableFuture<T> call;
       try {

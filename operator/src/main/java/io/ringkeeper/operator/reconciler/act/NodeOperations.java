@@ -133,7 +133,7 @@ public final class NodeOperations {
       events.add(ClusterEvent.normal("NodeCreated", c.node().name(), op.kind() + ": created the pod of node "
           + c.node().name()));
     } else if (step instanceof Step.EndHibernation h) {
-      op = endHibernation(h, endpoints, nodes, events);
+      op = endHibernation(h, before, observed, endpoints, nodes, events);
     } else if (step instanceof Step.CreateReplacement c) {
       create(cr, observed, known, c.node(), c.replaceAddress(), caches, cluster);
       events.add(ClusterEvent.normal("ReplacementCreated", c.node().name(), "Replace: node " + c.node().name()
@@ -218,28 +218,36 @@ public final class NodeOperations {
   }
 
   /**
-   * Fired like a job start and not waited for (the peer watches the heartbeat for 6 s first). Asked again at most
-   * once a minute: the answer of one attempt is kept, and a replacement that fails again is left hibernating again.
+   * Fired like a job start and not waited for (the peer watches the heartbeat for 6 s first). An attempt is keyed by
+   * the minute of the peer's report, not of the reconcile: a reconcile that runs on the peer's report from before the
+   * answer (the next poll has not come yet) takes the kept answer instead of asking again, and a replacement that
+   * fails again and is reported hibernating again is asked for at most once a minute. The event is recorded once per
+   * answer: a kept answer the operation already records is not reported again.
    */
-  private Operation endHibernation(Step.EndHibernation h, List<NodeEndpoint> endpoints, Agents nodes,
-      List<ClusterEvent> events) {
+  private Operation endHibernation(Step.EndHibernation h, Operation before, ObservedState observed,
+      List<NodeEndpoint> endpoints, Agents nodes, List<ClusterEvent> events) {
     Operation op = h.operation();
     NodeEndpoint via = endpoints.stream().filter(e -> e.node().equals(h.via().name())).findFirst().orElse(null);
     if (via == null) {
       return op.withMessage("node " + h.via().name() + " has no address yet");
     }
+    io.ringkeeper.operator.node.NodeObservation report = observed.nodes().get(h.via().name());
+    java.time.Instant reported = report == null ? clock.instant() : report.at();
     String attempt = "end-hibernation/" + op.node() + "/" + op.since() + "/"
-        + clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        + reported.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     try {
       HibernationEnd answer = nodes.endHibernation(via, h.address(), attempt);
-      if (answer.changed()) {
+      // Whichever peer gave the answer: the kept one may be another peer's.
+      String held = " holds " + op.node() + " at " + h.address() + " " + answer.status()
+          + "; its next start can reach the seeds";
+      String message = "node " + h.via().name() + held;
+      if (answer.changed() && (before == null || before.message() == null || !before.message().endsWith(held))) {
         LOG.info("{}: {} marked {} shut down (it was left hibernating)", op.kind(), h.via().name(), h.address());
         events.add(ClusterEvent.normal("HibernationEnded", op.node(), op.kind() + ": node " + op.node() + " at "
             + h.address() + " failed to join while hibernating; node " + h.via().name() + " now holds it shut down"
             + " and gossips with its next start (CASSANDRA-19580)"));
       }
-      return op.withMessage("node " + h.via().name() + " holds " + op.node() + " at " + h.address() + " "
-          + answer.status() + "; its next start can reach the seeds");
+      return op.withMessage(message);
     } catch (NoAnswerYet e) {
       return op;
     } catch (NodeClientException e) {
