@@ -100,7 +100,8 @@ public final class Planner {
       held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
     }
     Step step = op != null ? operations.next(state, op) : null;
-    if (step != null && op.kind().restart() && replacement(state) instanceof Step.RecordOperation replace
+    if (step != null && (op.kind().restart() || op.kind() == OperationKind.ScaleDown)
+        && replacement(state) instanceof Step.RecordOperation replace
         && yieldsToReplacement(state, op, step, replace.operation().node())) {
       // The restart waits for a node that only a replacement brings back, and the replacement would wait for the
       // restart to end: each would wait for the other forever (ChaosE2E found it: a node wiped and killed while
@@ -245,10 +246,19 @@ public final class Planner {
    * Whether the operation under way may give way to the replacement of {@code replaced}: a restart that holds no
    * node down (between nodes, or about to drain one that still serves: not drained, no drain job asked), or one
    * whose own node is the one to replace (it waits for a node that cannot come back; replacing it takes nothing
-   * more down). Any other operation keeps its place: its node may be half way through a step a replacement cannot
-   * undo.
+   * more down), or a scale-down whose decommission was not asked yet. Any other operation keeps its place: its node
+   * may be half way through a step a replacement cannot undo.
    */
   static boolean yieldsToReplacement(ClusterState state, Operation op, Step step, String replaced) {
+    if (op.kind() == OperationKind.ScaleDown) {
+      // Before its decommission was asked (or after a failed one, whose node is normal again), a scale-down waits
+      // for every node of the datacenter to be normal, so for a lost one too; nothing of it is under way. Once its
+      // node leaves, streaming is under way and it keeps its place. It is planned again from the spec's size once
+      // the replacement is done.
+      NodeFacts leaving = op.node() == null ? null : state.factsOf(op.node());
+      return step instanceof Step.Await && op.step() == OperationStep.Decommissioning && op.jobId() == null
+          && leaving != null && leaving.health() != NodeHealth.UP_LEAVING && !leaving.decommissioned();
+    }
     if (!op.kind().restart()) {
       return false;
     }

@@ -161,6 +161,52 @@ class PlannerTest {
   }
 
   @Test
+  void aScaleDownWaitingForALostNodeGivesWayToItsReplacementSoThatNeitherWaitsForTheOtherForever() {
+    // The decommission waits for every node of the datacenter to be normal; a node whose disk was lost comes back
+    // only through its replacement, which waits for the operation under way to end.
+    List<Datacenter> four = List.of(dc("dc1", 4, "r1", "r2", "r3"));
+    ClusterState formed = recorded(four, true, READY);
+    List<String> names = formed.known().stream().map(KnownNode::name).sorted().toList();
+    String leaving = "demo-dc1-r1-1";
+    String lost = "demo-dc1-r1-0";
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    facts.put(lost, new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, false, null, false,
+        "asked by annotation ringkeeper.io/replace", null, false));
+    List<Datacenter> three = List.of(dc("dc1", 3, "r1", "r2", "r3"));
+    Operation waiting = Operation.start(OperationKind.ScaleDown, "dc1", leaving, OperationStep.Decommissioning, NOW);
+    Plan plan = planner.plan(new ClusterState("demo", 16, three, true, formed.known(), facts, waiting, null, false,
+        Set.of(), NOW.plusSeconds(30), List.of(), null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace);
+      assertThat(r.operation().node()).isEqualTo(lost);
+      assertThat(r.operation().message()).contains("ScaleDown waiting for it is set aside");
+    });
+
+    // After a failed decommission (its stream target was the lost node), its node normal again: the same.
+    Operation failed = waiting.failed("stream to " + lost + " failed", NOW.plusSeconds(10));
+    assertThat(planner.plan(new ClusterState("demo", 16, three, true, formed.known(), facts, failed, null, false,
+        Set.of(), NOW.plusSeconds(30), List.of(), null)).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace));
+
+    // A decommission asked keeps its place: the node may be streaming its ranges away.
+    assertThat(planner.plan(new ClusterState("demo", 16, three, true, formed.known(), facts,
+        waiting.withJob("decommission-1"), null, false, Set.of(), NOW.plusSeconds(30), List.of(), null)).step())
+        .isNotInstanceOf(Step.RecordOperation.class);
+    // So does one whose node is leaving (asked by an operator that stopped before recording the job).
+    Map<String, NodeFacts> leavingFacts = new HashMap<>(facts);
+    leavingFacts.put(leaving, READY.withHealth(NodeHealth.UP_LEAVING, false));
+    assertThat(planner.plan(new ClusterState("demo", 16, three, true, formed.known(), leavingFacts, waiting, null,
+        false, Set.of(), NOW.plusSeconds(30), List.of(), null)).step()).isNotInstanceOf(Step.RecordOperation.class);
+
+    // Once the replacement is done, the spec's smaller size starts a scale-down again.
+    assertThat(names).contains(leaving, lost);
+    assertThat(planner.plan(new ClusterState("demo", 16, three, true, formed.known(), formed.facts(), null, null,
+        false, Set.of(), NOW.plusSeconds(600), List.of(), null)).step())
+        .isInstanceOfSatisfying(Step.RecordOperation.class,
+            r -> assertThat(r.operation().kind()).isEqualTo(OperationKind.ScaleDown));
+  }
+
+  @Test
   void aLargerSizeStartsAScaleUpThatRecordsTheNewNodeAndItsTokensFirst() {
     ClusterState formed = recorded(ONE_DC, true, new NodeFacts(true, true, NodeHealth.UP_NORMAL));
     List<Datacenter> bigger = List.of(dc("dc1", 4, "r1", "r2", "r3"));
