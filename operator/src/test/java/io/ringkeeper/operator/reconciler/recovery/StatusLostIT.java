@@ -95,11 +95,21 @@ class StatusLostIT {
         p -> p.getMetadata().getUid(), (a, b) -> a, TreeMap::new));
   }
 
+  /** Clears the status, again on a conflict: the operator may write it between the read and the patch (CI). */
   static void clearStatus(String ns) {
-    harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").editStatus(c -> {
-      c.setStatus(new CassandraClusterStatus());
-      return c;
-    });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        harness.admin().resources(CassandraCluster.class).inNamespace(ns).withName("demo").editStatus(c -> {
+          c.setStatus(new CassandraClusterStatus());
+          return c;
+        });
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   static List<Event> events(String ns, String reason) {
