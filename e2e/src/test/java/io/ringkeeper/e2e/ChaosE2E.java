@@ -48,19 +48,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chaos on one real 3-node cluster through local mode (nodes on 127.90.0.x, RF 3, 4 tokens per node): a client
- * writes at QUORUM the whole time while random faults are injected, some while the operator is still busy with the
- * earlier ones: a node killed with SIGKILL, a node hung with SIGSTOP for 5-30 s, the operator killed and started
- * again, a pod deleted, a node's volume wiped and the node killed (then replaced, as a user asks), a configuration
- * value changed (rolling restart), a rolling restart asked by annotation. The harness faults at most one node at a
- * time, and only while every node serves, so QUORUM stays possible.
+ * Chaos on one real cluster of 4 nodes on 3 racks through local mode (nodes on 127.90.0.x, RF 3, 4 tokens per
+ * node): a client writes at QUORUM the whole time while random faults are injected, some while the operator is
+ * still busy with the earlier ones: a node killed with SIGKILL, a node hung with SIGSTOP for 5-30 s, the operator
+ * killed and started again, a pod deleted, a node's volume wiped and the node killed (then replaced, as a user
+ * asks), the datacenter scaled down to 3 nodes or back up to 4, a configuration value changed (rolling restart), a
+ * rolling restart asked by annotation. The harness faults at most one node at a time, and only while every node
+ * serves, so QUORUM stays possible.
  *
  * <p>Checked: every acknowledged write reads back at ALL after the last fault (no acknowledged write lost); a
  * sampler (every 200 ms) records which nodes are down and says who took each one down: the operator never takes a
- * node down while another is down (on 3 nodes with RF 3, two down nodes are two replicas of every range), counted
- * from the moment the other went down plus the time the operator needs to see it (a planning race, reported as a
- * near miss, not a failure); the cluster converges to its spec (Ready, every node UN, no operation) within 10
- * minutes of the last fault.
+ * node down while another replica of one of its ranges is down (the ring as the driver sees it at that moment: on
+ * 3 racks with RF 3 each range has one replica per rack, so the two nodes of rack r1 share no range), counted from
+ * the moment the other went down plus the time the operator needs to see it (a planning race, reported as a near
+ * miss, not a failure); the cluster converges to its spec (Ready, every node UN, as many nodes as spec asks, no
+ * operation) within 10 minutes of the last fault.
  *
  * <p>{@code -Dchaos.seed=N -Dchaos.faults=K} replays one schedule ({@code -Dchaos.seed=random}: a new one). The timeline, the final status and the nodes'
  * logs are written under {@code target/chaos/seed-N/}.
@@ -68,7 +70,12 @@ import org.junit.jupiter.api.Test;
 class ChaosE2E {
   static final String NAMESPACE = "default";
   static final String CLUSTER = "chaos";
-  static final List<String> NODES = List.of("chaos-dc1-r1-0", "chaos-dc1-r2-0", "chaos-dc1-r3-0");
+  /** The nodes of the spec's 4: rack r1 holds two. */
+  static final List<String> INITIAL = List.of("chaos-dc1-r1-0", "chaos-dc1-r1-1", "chaos-dc1-r2-0", "chaos-dc1-r3-0");
+  /** The cluster's nodes now (its pods and the nodes its status records), sorted; refreshed every 5 s. */
+  static volatile List<String> nodes = INITIAL;
+  /** Every node the run had, for the report. */
+  static final Set<String> everSeen = ConcurrentHashMap.newKeySet();
   static final String MANIFEST = """
       apiVersion: ringkeeper.io/v1alpha1
       kind: CassandraCluster
@@ -79,10 +86,12 @@ class ChaosE2E {
         datacenters:
           - name: dc1
             replicationFactor: 3
-            size: 3
+            size: 4
             racks: [{name: r1}, {name: r2}, {name: r3}]
         storage: {size: 1Gi, reclaim: Delete}
         jvm: {heapSize: 256Mi}
+        # No pause between repair segments: the replacement's repair is waited for, not its pacing.
+        repair: {intensity: 1.0}
       """;
   /** How long the operator may take to see a node go down before taking another one down counts against it. */
   static final Duration SEEING = Duration.ofSeconds(15);
@@ -98,7 +107,7 @@ class ChaosE2E {
 
   enum Fault {
     KILL_NODE(true, 3), HANG_NODE(true, 3), DELETE_POD(true, 2), WIPE_AND_REPLACE(true, 1),
-    RESTART_OPERATOR(false, 2), CHANGE_CONFIG(false, 1), ANNOTATE_RESTART(false, 1);
+    RESTART_OPERATOR(false, 2), CHANGE_CONFIG(false, 1), ANNOTATE_RESTART(false, 1), SCALE(false, 2);
 
     final boolean node;
     final int weight;
@@ -134,6 +143,8 @@ class ChaosE2E {
   static final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   static final List<String> nearMisses = Collections.synchronizedList(new ArrayList<>());
   static final AtomicBoolean running = new AtomicBoolean(true);
+  /** A session for the ring only: which nodes replicate which ranges of keyspace chaos. */
+  static CqlSession ring;
 
   @BeforeAll
   static void start() throws Exception {
@@ -145,8 +156,9 @@ class ChaosE2E {
         .stopGrace(Duration.ofSeconds(20))
         .start();
     env.applyYaml(MANIFEST);
-    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(5));
-    PHASES.done("3 nodes on 127.90.0.x -> Ready");
+    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(6));
+    everSeen.addAll(INITIAL);
+    PHASES.done("4 nodes on 3 racks on 127.90.0.x -> Ready");
   }
 
   @AfterAll
@@ -154,6 +166,9 @@ class ChaosE2E {
     running.set(false);
     for (String node : hung) {
       signal(node, "CONT");
+    }
+    if (ring != null) {
+      ring.close();
     }
     if (env != null) {
       env.close();
@@ -163,7 +178,7 @@ class ChaosE2E {
   @Test
   void randomFaultsUnderAQuorumWorkloadLoseNoAcknowledgedWriteAndTheOperatorNeverTakesASecondReplicaDown()
       throws Exception {
-    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(NODES.get(0)), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(INITIAL.get(0)), "dc1")) {
       session.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS chaos WITH replication ="
           + " {'class': 'NetworkTopologyStrategy', 'dc1': 3}"));
       session.execute(SimpleStatement.newInstance("CREATE TABLE IF NOT EXISTS chaos.writes (id bigint PRIMARY KEY,"
@@ -175,6 +190,7 @@ class ChaosE2E {
       schedule.add(Fault.draw(random));
     }
     log("schedule " + schedule);
+    ring = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(INITIAL.get(0)), "dc1");
 
     Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicLong failed = new AtomicLong();
@@ -198,7 +214,9 @@ class ChaosE2E {
         if (fault == Fault.WIPE_AND_REPLACE) {
           awaitReplicated(i, Duration.ofMinutes(10));
         }
-        String node = NODES.get(random.nextInt(NODES.size()));
+        // Drawn among the nodes there are now: a replay draws the same node while no scaling is under way.
+        List<String> current = nodes;
+        String node = current.get(random.nextInt(current.size()));
         synchronized (injected) {
           injected.add(Instant.now());
         }
@@ -302,6 +320,16 @@ class ChaosE2E {
               return c;
             }));
       }
+      case SCALE -> {
+        int size = env.get(NAMESPACE, CLUSTER).getSpec().getDatacenters().get(0).getSize();
+        int to = size == 4 ? 3 : 4;
+        log("fault " + i + ": dc1 size " + size + " -> " + to + (to < size ? " (a decommission)" : " (a bootstrap)"));
+        retried(() -> env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER)
+            .edit(c -> {
+              c.getSpec().getDatacenters().get(0).setSize(to);
+              return c;
+            }));
+      }
       case ANNOTATE_RESTART -> {
         log("fault " + i + ": " + Labels.RESTART + "=chaos-" + i + " on the cluster");
         retried(() -> env.client().resources(CassandraCluster.class).inNamespace(NAMESPACE).withName(CLUSTER)
@@ -351,7 +379,7 @@ class ChaosE2E {
 
   /** Writes one row at a time at QUORUM (5 s timeout, no retry): a write counts once it is acknowledged. */
   private static void write(Set<Long> acknowledged, AtomicLong failed) {
-    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(NODES.get(0)), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(INITIAL.get(0)), "dc1")) {
       PreparedStatement insert = session.prepare("INSERT INTO chaos.writes (id, value) VALUES (?, ?)");
       long id = 0;
       while (running.get()) {
@@ -389,7 +417,7 @@ class ChaosE2E {
       if (round++ % 25 == 0) {
         refreshAddresses();
       }
-      for (String node : NODES) {
+      for (String node : nodes) {
         boolean serving = serving(node);
         Instant now = Instant.now();
         if (serving) {
@@ -399,7 +427,7 @@ class ChaosE2E {
             log("up: " + node);
           }
           if (Duration.between(targetSince, now).toSeconds() >= 3) {
-            harnessTarget.compareAndSet(node, null);
+            clearTarget(node);
           }
           continue;
         }
@@ -408,14 +436,21 @@ class ChaosE2E {
         if (missed == 2 && !downSince.containsKey(node)) {
           Instant since = firstMiss.get(node);
           boolean byHarness = node.equals(harnessTarget.get());
-          List<String> othersDown = downSince.entrySet().stream().filter(e -> !e.getKey().equals(node))
+          // Only a replica of one of its ranges counts: the two nodes of a rack share none.
+          Map<String, Instant> replicasDown = downSince.entrySet().stream()
+              .filter(e -> !e.getKey().equals(node) && sharesARange(node, e.getKey()))
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+          List<String> othersDown = replicasDown.entrySet().stream()
               .map(e -> e.getKey() + " (down " + Duration.between(e.getValue(), since).toMillis() + " ms)").toList();
+          List<String> unrelated = downSince.keySet().stream()
+              .filter(other -> !other.equals(node) && !replicasDown.containsKey(other)).toList();
           downSince.put(node, since);
           log("down: " + node + (byHarness ? " (by the harness)" : "") + (othersDown.isEmpty() ? ""
-              : " while " + othersDown + " down"));
+              : " while " + othersDown + " down") + (unrelated.isEmpty() ? ""
+              : " (also down, sharing no range with it: " + unrelated + ")"));
           if (!byHarness && !othersDown.isEmpty()) {
-            boolean seen = downSince.entrySet().stream().filter(e -> !e.getKey().equals(node))
-                .anyMatch(e -> Duration.between(e.getValue(), since).compareTo(SEEING) > 0);
+            boolean seen = replicasDown.values().stream()
+                .anyMatch(at -> Duration.between(at, since).compareTo(SEEING) > 0);
             String what = node + " went down at " + offset(since) + " while " + othersDown + " was down";
             (seen ? violations : nearMisses).add(what);
           }
@@ -427,6 +462,14 @@ class ChaosE2E {
         return;
       }
     }
+  }
+
+  /**
+   * No harness target any more if it is {@code node}: compared by value, as the node names are read again from the
+   * API every 5 s ({@code compareAndSet} compares references).
+   */
+  private static void clearTarget(String node) {
+    harnessTarget.updateAndGet(target -> node.equals(target) ? null : target);
   }
 
   private static boolean serving(String node) {
@@ -445,17 +488,72 @@ class ChaosE2E {
     }
   }
 
+  /**
+   * The pods' addresses, and the cluster's nodes: its pods and the nodes its status records (a node being added
+   * has a status entry before its pod; a decommissioned one has neither once the scale-down is over, and is
+   * forgotten).
+   */
   private static void refreshAddresses() {
     try {
+      Set<String> members = new java.util.TreeSet<>();
       for (Pod pod : env.client().pods().inNamespace(NAMESPACE).withLabel(Labels.CLUSTER, CLUSTER).list()
           .getItems()) {
+        members.add(pod.getMetadata().getName());
         if (pod.getStatus() != null && pod.getStatus().getPodIP() != null) {
           addresses.put(pod.getMetadata().getName(), pod.getStatus().getPodIP());
         }
       }
+      CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
+      if (cr != null && cr.getStatus() != null && cr.getStatus().getNodes() != null) {
+        cr.getStatus().getNodes().forEach(n -> members.add(n.getName()));
+      }
+      if (members.isEmpty()) {
+        return;
+      }
+      for (String gone : nodes) {
+        if (!members.contains(gone)) {
+          log("left: " + gone);
+          downSince.remove(gone);
+          clearTarget(gone);
+        }
+      }
+      for (String added : members) {
+        if (!nodes.contains(added)) {
+          log("joined: " + added);
+        }
+      }
+      everSeen.addAll(members);
+      nodes = List.copyOf(members);
     } catch (RuntimeException e) {
       // the embedded API under load: next round
     }
+  }
+
+  /**
+   * Whether two nodes replicate a common range of keyspace chaos, in the ring as the driver sees it now. A node
+   * outside the ring (decommissioned, or not joined yet) shares none; without a ring yet, every pair does.
+   */
+  static boolean sharesARange(String a, String b) {
+    String addressA = addresses.get(a);
+    String addressB = addresses.get(b);
+    var tokenMap = ring == null ? Optional.<com.datastax.oss.driver.api.core.metadata.TokenMap>empty()
+        : ring.getMetadata().getTokenMap();
+    if (addressA == null || addressB == null || tokenMap.isEmpty()) {
+      return true;
+    }
+    var keyspace = com.datastax.oss.driver.api.core.CqlIdentifier.fromCql("chaos");
+    for (var range : tokenMap.get().getTokenRanges()) {
+      Set<String> replicas = tokenMap.get().getReplicas(keyspace, range).stream()
+          .map(n -> n.getBroadcastRpcAddress().map(x -> x.getAddress().getHostAddress()).orElse(null))
+          .collect(Collectors.toSet());
+      if (replicas.isEmpty()) {
+        return true; // the keyspace's replication is not known yet
+      }
+      if (replicas.contains(addressA) && replicas.contains(addressB)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Every second: when the cluster is converged, each fault injected since the last convergence has converged. */
@@ -485,7 +583,7 @@ class ChaosE2E {
   private static boolean isConverged(CassandraCluster c) {
     return c != null && c.getStatus() != null && LocalEnvironment.isReady(c) && c.getStatus().getOperation() == null
         && c.getMetadata().getGeneration().equals(c.getStatus().getObservedGeneration())
-        && c.getStatus().getNodes().size() == NODES.size()
+        && c.getStatus().getNodes().size() == c.getSpec().getDatacenters().get(0).getSize()
         && c.getStatus().getNodes().stream().allMatch(n -> n.getState() == NodeState.UN
             && Boolean.TRUE.equals(n.getReady()));
   }
@@ -551,9 +649,15 @@ class ChaosE2E {
 
   private static void awaitEveryNodeServing(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(downSince.isEmpty() && harnessTarget.get() == null && NODES.stream().allMatch(ChaosE2E::serving))) {
+    while (!(downSince.isEmpty() && harnessTarget.get() == null && nodes.stream().allMatch(ChaosE2E::serving))) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not every node served again within " + timeout + "; down: " + downSince);
+        String sampler = Thread.getAllStackTraces().entrySet().stream()
+            .filter(e -> e.getKey().getName().equals("chaos-sampler")).findFirst()
+            .map(e -> e.getKey().getState() + " at " + java.util.Arrays.stream(e.getValue()).limit(12)
+                .map(String::valueOf).collect(Collectors.joining(" < "))).orElse("not running");
+        throw new AssertionError("not every node served again within " + timeout + "; down: " + downSince
+            + ", harness target: " + harnessTarget.get() + ", nodes " + nodes + ", not serving: "
+            + nodes.stream().filter(n -> !serving(n)).toList() + ", addresses " + addresses + "; sampler: " + sampler);
       }
       Thread.sleep(500);
     }
@@ -561,7 +665,7 @@ class ChaosE2E {
 
   /** Every id at ALL, in pages (retried whole on a timeout). */
   private static Set<Long> readBackAtAll() throws InterruptedException {
-    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(NODES.get(0)), "dc1")) {
+    try (CqlSession session = E2eSupport.cql(env, NAMESPACE, CLUSTER, address(nodes.get(0)), "dc1")) {
       for (int attempt = 1; ; attempt++) {
         try {
           Set<Long> found = new HashSet<>();
@@ -611,7 +715,7 @@ class ChaosE2E {
         Files.writeString(dir.resolve("status.json"), "unavailable: " + e);
       }
       if (!passed) {
-        for (String node : NODES) {
+        for (String node : everSeen) {
           Path logs = env.kubelet().podDir(NAMESPACE, node);
           if (Files.isDirectory(logs)) {
             try (Stream<Path> walk = Files.walk(logs)) {

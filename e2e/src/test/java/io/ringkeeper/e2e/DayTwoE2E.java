@@ -64,6 +64,8 @@ class DayTwoE2E {
             racks: [{name: r1}, {name: r2}, {name: r3}]
         storage: {size: 1Gi, reclaim: Delete}
         jvm: {heapSize: 256Mi}
+        # No pause between repair segments: the replacement's repair is waited for, not its pacing.
+        repair: {intensity: 1.0}
       """;
   static LocalEnvironment env;
   static final E2eSupport.Phases PHASES = new E2eSupport.Phases("DayTwoE2E");
