@@ -65,6 +65,7 @@ import io.ringkeeper.operator.reconciler.observe.VolumeResizes;
 import io.ringkeeper.operator.reconciler.status.NodeStates;
 import io.ringkeeper.operator.reconciler.observe.NodeView;
 import io.ringkeeper.operator.reconciler.status.StatusBuilder;
+import io.ringkeeper.operator.reconciler.validate.CaChange;
 import io.ringkeeper.operator.reconciler.validate.Problem;
 import io.ringkeeper.operator.reconciler.validate.SpecValidator;
 import io.ringkeeper.operator.resources.CassandraYaml;
@@ -236,11 +237,14 @@ public final class CassandraClusterReconciler implements Reconciler<CassandraClu
     Map<String, Secret> roleSecrets = userSecrets(cr, observed);
     // TLS: the Secrets the certificates come from must be usable before anything is changed.
     TlsSecrets.Certificates tls = TlsSecrets.of(cr, roleSecrets, ids(known), clock.instant());
-    if (tls != null && !tls.problems().isEmpty()) {
-      LOG.info("TLS Secrets are not usable: {}", tls.problems());
+    // ... and a change of CA must keep old and new nodes trusting each other.
+    List<Problem> tlsProblems = tls == null ? List.of() : !tls.problems().isEmpty() ? tls.problems()
+        : CaChange.check(cr, tls, observed.pods().values(), observed.secrets());
+    if (!tlsProblems.isEmpty()) {
+      LOG.info("TLS Secrets are not usable: {}", tlsProblems);
       Map<String, java.time.Instant> notAfter = TlsSecrets.notAfter(observed.secrets(), ids(known));
       io.ringkeeper.api.v1alpha1.TlsStatus previousTls = cr.getStatus() == null ? null : cr.getStatus().getTls();
-      finish(cr, context, new StatusBuilder.Inputs(cr, observed, tls.problems(), known, views, ringFormed, null,
+      finish(cr, context, new StatusBuilder.Inputs(cr, observed, tlsProblems, known, views, ringFormed, null,
           clock.instant()), null, status -> StatusBuilder.withTls(status, previousTls, notAfter));
       // A Secret that does not exist yet is not watched: looked for again.
       return UpdateControl.<CassandraCluster>noUpdate().rescheduleAfter(config.pollInterval());

@@ -551,6 +551,152 @@ class TlsIT {
     assertThat(condition(ready, "Valid").getStatus()).isEqualTo("True");
   }
 
+  // ---- a change of CA (CaChange) ----
+
+  /** The CA Secret of a cluster as it was read, made creatable again (a restore from a backup). */
+  private static Secret restorable(Secret saved) {
+    Secret copy = new SecretBuilder(saved).build();
+    copy.getMetadata().setResourceVersion(null);
+    copy.getMetadata().setUid(null);
+    copy.getMetadata().setCreationTimestamp(null);
+    copy.getMetadata().setManagedFields(null);
+    return copy;
+  }
+
+  /** Only the cluster's status and events were written since the requests were cleared. */
+  private static void onlyStatusAndEventsWritten(String cluster) {
+    assertThat(harness.kube().writesBy(MockKube.OPERATOR_AGENT)).allSatisfy(r -> assertThat(
+        r.path().endsWith("/cassandraclusters/" + cluster + "/status") || r.path().contains("/events"))
+        .as(r.toString()).isTrue());
+  }
+
+  @Test
+  void aDeletedOperatorCaIsNotGeneratedAgainUnderRunningNodesAndRestoringItBringsTheClusterBackUnchanged() {
+    String ns = harness.kube().freshNamespace("tls-ca-lost");
+    harness.create(ns, CLUSTER.formatted("lost", tls("enabled: true")));
+    harness.awaitPhase(ns, "lost", ClusterPhase.Ready);
+    var caSecret = harness.admin().secrets().inNamespace(ns).withName(Names.caSecret("lost"));
+    Secret saved = caSecret.get();
+    Map<String, String> before = versions(ns);
+    before.remove("Secret/" + Names.caSecret("lost"));
+
+    harness.kube().clearRequests();
+    caSecret.delete();
+    CassandraCluster invalid = harness.awaitPhase(ns, "lost", ClusterPhase.Invalid);
+    assertThat(condition(invalid, "Valid").getReason()).isEqualTo("CaChangeUnsafe");
+    assertThat(condition(invalid, "Valid").getMessage()).contains("Secret lost-ca (the CA the operator generated)"
+        + " is missing", "lost-dc1-r1-0, lost-dc1-r2-0, lost-dc1-r3-0", "refuse each other",
+        "restore Secret lost-ca", "Changing the CA", "nothing in the cluster is changed");
+    OperatorHarness.pause(OperatorHarness.POLL_INTERVAL.multipliedBy(3));
+    assertThat(caSecret.get()).as("no new CA").isNull();
+    onlyStatusAndEventsWritten("lost");
+    assertThat(versions(ns)).isEqualTo(before);
+
+    // The fix the message names: the same CA back, nothing rewritten, no node restarted.
+    harness.admin().resource(restorable(saved)).create();
+    harness.awaitPhase(ns, "lost", ClusterPhase.Ready);
+    Map<String, String> after = versions(ns);
+    after.remove("Secret/" + Names.caSecret("lost"));
+    assertThat(after).isEqualTo(before);
+  }
+
+  /** The way out docs/security.md gives when the CA's key is lost: the CA and every node's Secret deleted. */
+  @Test
+  void aCaDeletedWithEveryNodesSecretIsGeneratedAgainAndTheNodesReissuedWithNoPodRecreated() throws Exception {
+    String ns = harness.kube().freshNamespace("tls-ca-gone");
+    harness.create(ns, CLUSTER.formatted("gone", tls("enabled: true")));
+    harness.awaitPhase(ns, "gone", ClusterPhase.Ready);
+    Map<String, String> uids = harness.pods(ns).stream()
+        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    var caSecret = harness.admin().secrets().inNamespace(ns).withName(Names.caSecret("gone"));
+    String oldCa = caSecret.get().getData().get("tls.crt");
+
+    caSecret.delete();
+    nodeNames("gone").forEach(n -> harness.admin().secrets().inNamespace(ns).withName(n + "-tls").delete());
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      Secret ca = caSecret.get();
+      assertThat(ca.getData().get("tls.crt")).isNotEqualTo(oldCa);
+      X509Certificate issuer = Pem.certificates(Secrets.value(ca, "tls.crt"), "ca").get(0);
+      for (String node : nodeNames("gone")) {
+        leaf(nodeSecret(ns, node)).verify(issuer.getPublicKey());
+      }
+      return true;
+    });
+    harness.awaitPhase(ns, "gone", ClusterPhase.Ready);
+    assertThat(harness.pods(ns)).extracting(Pod::getMetadata)
+        .allSatisfy(m -> assertThat(m.getUid()).isEqualTo(uids.get(m.getName())));
+  }
+
+  private static Map<String, String> caLayout(CertificateAuthority signer, X509Certificate... trusted) {
+    Map<String, String> m = new LinkedHashMap<>(caLayout(signer));
+    m.put("ca.crt", Pem.write(List.of(trusted)));
+    return m;
+  }
+
+  private static void editData(String ns, String name, Map<String, String> values) {
+    harness.edit(harness.admin().secrets().inNamespace(ns).withName(name), s -> {
+      s.setData(secret(ns, name, values).getData());
+      return s;
+    });
+  }
+
+  /** Every node's Secret has this ca.crt and a certificate the CA signed. */
+  private static void awaitNodes(String ns, String cluster, CertificateAuthority signer, X509Certificate... trusted) {
+    String bundle = Pem.write(List.of(trusted));
+    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+      for (String node : nodeNames(cluster)) {
+        assertThat(Secrets.value(nodeSecret(ns, node), "ca.crt")).isEqualTo(bundle);
+        leaf(nodeSecret(ns, node)).verify(signer.certificate().getPublicKey());
+      }
+      return true;
+    });
+  }
+
+  @Test
+  void aUsersCaIsReplacedOnlyThroughACaCrtHoldingBothCasAndNoNodeRestartsForIt() throws Exception {
+    String ns = harness.kube().freshNamespace("tls-rotate");
+    CertificateAuthority old = CertificateAuthority.generate("corp", Instant.now());
+    CertificateAuthority next = CertificateAuthority.generate("corp", Instant.now());
+    X509Certificate o = old.certificate();
+    X509Certificate n = next.certificate();
+    harness.admin().resource(secret(ns, "rot-ca", caLayout(old))).create();
+    harness.create(ns, CLUSTER.formatted("rot", tls("enabled: true\ncaSecretRef: rot-ca")));
+    harness.awaitPhase(ns, "rot", ClusterPhase.Ready);
+    Map<String, String> uids = harness.pods(ns).stream()
+        .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    Map<String, String> before = versions(ns);
+    before.remove("Secret/rot-ca");
+
+    // In one step: refused, nothing written.
+    harness.kube().clearRequests();
+    editData(ns, "rot-ca", caLayout(next));
+    CassandraCluster invalid = harness.awaitPhase(ns, "rot", ClusterPhase.Invalid);
+    assertThat(condition(invalid, "Valid").getReason()).isEqualTo("CaChangeUnsafe");
+    assertThat(condition(invalid, "Valid").getMessage()).contains("spec.tls.caSecretRef",
+        "Secret rot-ca (spec.tls.caSecretRef) holds a CA that nodes rot-dc1-r1-0, rot-dc1-r2-0, rot-dc1-r3-0 do"
+            + " not trust", "a ca.crt that holds both CAs");
+    OperatorHarness.pause(OperatorHarness.POLL_INTERVAL.multipliedBy(3));
+    onlyStatusAndEventsWritten("rot");
+    Map<String, String> unchanged = versions(ns);
+    unchanged.remove("Secret/rot-ca");
+    assertThat(unchanged).isEqualTo(before);
+    awaitNodes(ns, "rot", old, o);
+
+    // The three steps of docs/security.md, "Changing the CA", each let through.
+    editData(ns, "rot-ca", caLayout(old, o, n));
+    awaitNodes(ns, "rot", old, o, n);
+    assertThat(harness.awaitPhase(ns, "rot", ClusterPhase.Ready)).isNotNull();
+    editData(ns, "rot-ca", caLayout(next, o, n));
+    awaitNodes(ns, "rot", next, o, n);
+    editData(ns, "rot-ca", caLayout(next, n));
+    awaitNodes(ns, "rot", next, n);
+    harness.awaitPhase(ns, "rot", ClusterPhase.Ready);
+    assertThat(harness.pods(ns)).extracting(Pod::getMetadata)
+        .allSatisfy(m -> assertThat(m.getUid()).isEqualTo(uids.get(m.getName())));
+    assertThat(nodeNames("rot")).allSatisfy(node -> assertThat(events(ns, "CertificateRenewed"))
+        .anySatisfy(e -> assertThat(e.getMessage()).contains(node, "its source changed", "no node restarts")));
+  }
+
   @Test
   void tlsIsNotSwitchedOnUnderNodesRunningWithoutItNotEvenByTheDefaultAndTheStatusSaysHowToKeepThem() {
     String ns = harness.kube().freshNamespace("tls-switch");

@@ -145,8 +145,8 @@ public final class TlsSecrets {
           : operatorSource(name, crt, ca);
       return new Certificates(authority, null, false, name, source, lifetime, problems);
     } catch (TlsException e) {
-      String fix = users ? "" : " (or delete the Secret to let the operator generate a new CA: every node's"
-          + " certificate is then reissued)";
+      String fix = users ? "" : " (or restore it from a backup; a new CA is generated only for a cluster with no"
+          + " node running TLS yet: docs/security.md, \"Changing the CA\")";
       problems.add(new Problem(field, e.getMessage() + fix + "; until then nothing in the cluster is changed",
           INVALID));
       return new Certificates(null, null, false, name, null, lifetime, problems);
