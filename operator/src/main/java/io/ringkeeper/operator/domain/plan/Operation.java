@@ -78,6 +78,11 @@ public record Operation(
     return new Operation(kind, datacenter, next, nextStep, null, 0, stillPending, finished, null, address, now);
   }
 
+  /** The same step, with other nodes still to visit (a Replace carries a cleanup it set aside). */
+  public Operation withPending(List<String> nodes) {
+    return new Operation(kind, datacenter, node, step, jobId, attempts, nodes, done, message, address, since);
+  }
+
   public Operation withAddress(String replaceAddress) {
     return new Operation(kind, datacenter, node, step, jobId, attempts, pending, done, message, replaceAddress,
         since);

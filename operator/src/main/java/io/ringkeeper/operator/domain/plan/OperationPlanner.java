@@ -322,12 +322,25 @@ final class OperationPlanner {
           ? new Step.DeleteVolume(op, node.id())
           : new Step.RecordOperation(op.at(OperationStep.Replacing, state.now()).withAddress(op.address()), null);
       case Replacing -> !facts.podExists() ? new Step.CreateReplacement(op, node.id(), op.address())
-          : facts.ready() ? new Step.FinishOperation(op, null, "node " + node.name() + " was replaced")
+          : facts.ready() ? replaced(state, op, node)
           : endHibernation(state, op, node, facts).orElseGet(() -> new Step.Await(op, "Replacing", "node "
               + node.name() + " starts empty with its tokens and streams its data from the other replicas ("
               + facts.health() + ")"));
       default -> throw new IllegalStateException("Replace has no step " + op.step());
     };
+  }
+
+  /** A replacement done: finished, or handing back the cleanup it set aside (its nodes still to clean up). */
+  private static Step replaced(ClusterState state, Operation op, KnownNode node) {
+    List<String> rest = op.pending().stream().filter(n -> state.node(n).isPresent() && !n.equals(node.name()))
+        .toList();
+    if (rest.isEmpty()) {
+      return new Step.FinishOperation(op, null, "node " + node.name() + " was replaced");
+    }
+    String dc = state.node(rest.get(0)).map(k -> k.id().datacenter()).orElse(op.datacenter());
+    return new Step.RecordOperation(new Operation(OperationKind.Cleanup, dc, null, null, null, 0, rest, List.of(),
+        "node " + node.name() + " was replaced; the cleanup set aside for it resumes on " + String.join(", ", rest),
+        null, state.now()), null);
   }
 
   /**

@@ -100,7 +100,8 @@ public final class Planner {
       held.add(Held.rechecked("HibernationWaiting", "spec.stopped: " + hibernationWait));
     }
     Step step = op != null ? operations.next(state, op) : null;
-    if (step != null && (op.kind().restart() || op.kind() == OperationKind.ScaleDown)
+    if (step != null && (op.kind().restart() || op.kind() == OperationKind.ScaleDown
+        || op.kind() == OperationKind.Cleanup)
         && replacement(state) instanceof Step.RecordOperation replace
         && yieldsToReplacement(state, op, step, replace.operation().node())) {
       // The restart waits for a node that only a replacement brings back, and the replacement would wait for the
@@ -109,7 +110,15 @@ public final class Planner {
       // planned again from what the nodes run once the replacement is done (the nodes it restarted need nothing).
       // A restart of the lost node itself yields at any step: deleting its pod would also drop the replace
       // annotation on it (CI, ChaosE2E seed 35).
-      return new Plan(new Step.RecordOperation(replace.operation().withMessage(replace.operation().message()
+      // A cleanup is not planned again from anything else (what the join left on the other nodes is not seen):
+      // the replacement carries its nodes still to clean up, the replaced one left out (it starts empty and
+      // streams only its own ranges), and hands them back to a Cleanup when it is done.
+      Operation replacing = replace.operation();
+      String lost = replacing.node();
+      if (op.kind() == OperationKind.Cleanup) {
+        replacing = replacing.withPending(op.pending().stream().filter(n -> !n.equals(lost)).toList());
+      }
+      return new Plan(new Step.RecordOperation(replacing.withMessage(replacing.message()
           + "; the " + op.kind() + " waiting for it is set aside and resumes after"), null), held);
     }
     // Roles are set when no operation is under way or the one under way waits: it takes nothing down. Not while
@@ -246,10 +255,17 @@ public final class Planner {
    * Whether the operation under way may give way to the replacement of {@code replaced}: a restart that holds no
    * node down (between nodes, or about to drain one that still serves: not drained, no drain job asked), or one
    * whose own node is the one to replace (it waits for a node that cannot come back; replacing it takes nothing
-   * more down), or a scale-down whose decommission was not asked yet. Any other operation keeps its place: its node
+   * more down), or a scale-down whose decommission was not asked yet, or a cleanup with no job running on a node
+   * that can still finish it. Any other operation keeps its place: its node
    * may be half way through a step a replacement cannot undo.
    */
   static boolean yieldsToReplacement(ClusterState state, Operation op, Step step, String replaced) {
+    if (op.kind() == OperationKind.Cleanup) {
+      // Between nodes, or before its node's job was asked, it waits for every node of the datacenter to be ready,
+      // so for a lost one too; a job on the lost node itself never ends (its data is gone). Nothing of a cleanup
+      // is down, and the replacement carries the rest of it.
+      return replaced.equals(op.node()) || step instanceof Step.Await && op.jobId() == null;
+    }
     if (op.kind() == OperationKind.ScaleDown) {
       // Before its decommission was asked (or after a failed one, whose node is normal again), a scale-down waits
       // for every node of the datacenter to be normal, so for a lost one too; nothing of it is under way. Once its

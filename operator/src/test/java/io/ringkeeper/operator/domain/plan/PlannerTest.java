@@ -161,6 +161,61 @@ class PlannerTest {
   }
 
   @Test
+  void aCleanupWaitingForALostNodeGivesWayToItsReplacementWhichHandsTheRestOfTheCleanupBack() {
+    // ChaosE2E seed -8158481517337529887: a scale-up's cleanup waited for every node to be ready, a wiped node came
+    // back only through its replacement, which waited for the cleanup: each waited for the other for 5 minutes.
+    List<Datacenter> four = List.of(dc("dc1", 4, "r1", "r2", "r3"));
+    ClusterState formed = recorded(four, true, READY);
+    String lost = "demo-dc1-r3-0";
+    Map<String, NodeFacts> facts = new HashMap<>(formed.facts());
+    facts.put(lost, new NodeFacts(true, true, NodeHealth.DOWN, false, true, false, false, null, false,
+        "asked by annotation ringkeeper.io/replace", null, false));
+    List<String> others = List.of("demo-dc1-r1-0", "demo-dc1-r2-0", lost);
+    Operation cleanup = new Operation(OperationKind.Cleanup, "dc1", null, null, null, 0, others, List.of(),
+        "node demo-dc1-r1-1 joined", null, NOW);
+    Plan plan = planner.plan(new ClusterState("demo", 16, four, true, formed.known(), facts, cleanup, null, false,
+        Set.of(), NOW.plusSeconds(30), List.of(), null));
+    assertThat(plan.step()).isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+      assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace);
+      assertThat(r.operation().node()).isEqualTo(lost);
+      assertThat(r.operation().pending()).containsExactly("demo-dc1-r1-0", "demo-dc1-r2-0");
+      assertThat(r.operation().message()).contains("Cleanup waiting for it is set aside");
+    });
+
+    // A cleanup whose job on the lost node was asked never hears back from it: the same.
+    Operation onLost = new Operation(OperationKind.Cleanup, "dc1", lost, OperationStep.CleaningUp, "cleanup-7", 0,
+        List.of(lost), List.of("demo-dc1-r1-0", "demo-dc1-r2-0"), null, null, NOW);
+    assertThat(planner.plan(new ClusterState("demo", 16, four, true, formed.known(), facts, onLost, null, false,
+        Set.of(), NOW.plusSeconds(30), List.of(), null)).step()).isInstanceOfSatisfying(Step.RecordOperation.class,
+        r -> {
+          assertThat(r.operation().kind()).isEqualTo(OperationKind.Replace);
+          assertThat(r.operation().pending()).isEmpty();
+        });
+
+    // A cleanup job running on another node keeps its place until it ends.
+    Operation running = new Operation(OperationKind.Cleanup, "dc1", "demo-dc1-r1-0", OperationStep.CleaningUp,
+        "cleanup-1", 0, others, List.of(), null, null, NOW);
+    assertThat(planner.plan(new ClusterState("demo", 16, four, true, formed.known(), facts, running, null, false,
+        Set.of(), NOW.plusSeconds(30), List.of(), null)).step()).isNotInstanceOf(Step.RecordOperation.class);
+
+    // The replacement done, the cleanup resumes on the nodes it had not cleaned up, the replaced one left out.
+    Operation replacing = Operation.start(OperationKind.Replace, "dc1", lost, OperationStep.Replacing, NOW)
+        .withPending(List.of("demo-dc1-r1-0", "demo-dc1-r2-0"));
+    assertThat(planner.plan(new ClusterState("demo", 16, four, true, formed.known(), formed.facts(), replacing,
+        null, false, Set.of(), NOW.plusSeconds(300), List.of(), null)).step())
+        .isInstanceOfSatisfying(Step.RecordOperation.class, r -> {
+          assertThat(r.operation().kind()).isEqualTo(OperationKind.Cleanup);
+          assertThat(r.operation().datacenter()).isEqualTo("dc1");
+          assertThat(r.operation().pending()).containsExactly("demo-dc1-r1-0", "demo-dc1-r2-0");
+          assertThat(r.operation().message()).contains(lost + " was replaced", "cleanup set aside");
+        });
+    // One that carries nothing finishes as before.
+    assertThat(planner.plan(new ClusterState("demo", 16, four, true, formed.known(), formed.facts(),
+        Operation.start(OperationKind.Replace, "dc1", lost, OperationStep.Replacing, NOW), null, false, Set.of(),
+        NOW.plusSeconds(300), List.of(), null)).step()).isInstanceOf(Step.FinishOperation.class);
+  }
+
+  @Test
   void aScaleDownWaitingForALostNodeGivesWayToItsReplacementSoThatNeitherWaitsForTheOtherForever() {
     // The decommission waits for every node of the datacenter to be normal; a node whose disk was lost comes back
     // only through its replacement, which waits for the operation under way to end.
