@@ -216,12 +216,21 @@ class TlsE2E {
    * TLS 1.3 a refused client certificate shows only after the client's side of the handshake, at the first read.
    */
   private static Exception storagePortProbe(SSLContext context, String address) {
+    return storagePortProbe(context, address, 10_000);
+  }
+
+  /**
+   * @param readMillis how long the first read waits: a node that took the certificate may keep the connection open
+   *     without a word (the probe's bytes are no message), so an accepted probe costs this long
+   */
+  private static Exception storagePortProbe(SSLContext context, String address, int readMillis) {
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
         .createSocket(address, 7000)) {
       socket.setSoTimeout(10_000);
       socket.startHandshake();
       socket.getOutputStream().write(new byte[] {0, 0, 0, 0});
       socket.getOutputStream().flush();
+      socket.setSoTimeout(readMillis);
       socket.getInputStream().read();
       return null;
     } catch (Exception e) {
@@ -382,5 +391,184 @@ class TlsE2E {
         .anySatisfy(e -> assertThat(e.getMessage()).contains(peerName, "not signed by the cluster's CA"));
     env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(2));
     PHASES.done("a certificate from another CA refused on the storage port; put in a Secret, replaced");
+  }
+
+  private static SSLContext trustingAll(List<X509Certificate> cas, javax.net.ssl.KeyManager[] keys) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    for (int i = 0; i < cas.size(); i++) {
+      trust.setCertificateEntry("ca" + i, cas.get(i));
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /** A would-be peer holding a certificate of this CA with a real node's name, trusting these CAs. */
+  private static SSLContext peerOf(io.ringkeeper.operator.domain.tls.CertificateAuthority ca, String node,
+      List<X509Certificate> trusted) throws Exception {
+    io.ringkeeper.operator.domain.tls.IssuedCertificate cert = ca.issue(node,
+        List.of(node + "." + CLUSTER + "-nodes." + NAMESPACE + ".svc"), Duration.ofHours(1), java.time.Instant.now());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("node", cert.key(), new char[0], cert.chain().toArray(new X509Certificate[0]));
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    return trustingAll(trusted, kmf.getKeyManagers());
+  }
+
+  private static void editCa(Map<String, String> values) {
+    env.client().secrets().inNamespace(NAMESPACE).withName(Names.caSecret(CLUSTER)).edit(secret -> {
+      values.forEach((k, v) -> secret.getData().put(k, java.util.Base64.getEncoder().encodeToString(
+          v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      return secret;
+    });
+  }
+
+  private static Map<String, String> podsAndRestarts() {
+    Map<String, String> all = new java.util.TreeMap<>();
+    env.client().pods().inNamespace(NAMESPACE).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(CLUSTER + "-"))
+        .forEach(p -> all.put(p.getMetadata().getName(), p.getMetadata().getUid() + " restarts " + restarts(p)));
+    return all;
+  }
+
+  /**
+   * One step of docs/security.md "Changing the CA": every node's Secret rewritten with this signer and ca.crt, then
+   * every node serving its new certificate on its CQL, storage and agent ports, and trusting a peer whose
+   * certificate is from {@code peerCa} (proof that it loaded its new ca.crt, not only its certificate).
+   */
+  private static void awaitStep(String step, io.ringkeeper.operator.domain.tls.CertificateAuthority signer,
+      List<X509Certificate> bundle, io.ringkeeper.operator.domain.tls.CertificateAuthority peerCa,
+      List<X509Certificate> clientTrust) throws Exception {
+    CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
+    String pem = Pem.write(bundle);
+    for (NodeStatus node : cr.getStatus().getNodes()) {
+      org.awaitility.Awaitility.await(step + ": Secret of " + node.getName()).atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            Secret secret = env.client().secrets().inNamespace(NAMESPACE).withName(node.getName() + "-tls").get();
+            secretCertificate(node.getName()).verify(signer.certificate().getPublicKey());
+            return pem.equals(Secrets.value(secret, "ca.crt"));
+          });
+    }
+    SSLContext client = trustingAll(clientTrust, null);
+    for (NodeStatus node : cr.getStatus().getNodes()) {
+      X509Certificate expected = secretCertificate(node.getName());
+      String other = cr.getStatus().getNodes().stream().map(NodeStatus::getName)
+          .filter(n -> !n.equals(node.getName())).findFirst().orElseThrow();
+      SSLContext peer = peerOf(peerCa, other, clientTrust);
+      for (int port : new int[] {8778, 9042, 7000}) {
+        SSLContext as = port == 7000 ? peer : client;
+        org.awaitility.Awaitility.await(step + ": " + node.getName() + " serves its new certificate on " + port)
+            .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+            .until(() -> served(as, node.getPodIP(), port).getSerialNumber().equals(expected.getSerialNumber()));
+      }
+      org.awaitility.Awaitility.await(step + ": " + node.getName() + " trusts a peer of the " + (peerCa == signer
+          ? "signing" : "other") + " CA").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> !(storagePortProbe(peer, node.getPodIP(), 3000) instanceof javax.net.ssl.SSLException));
+    }
+  }
+
+  /** After the old CA is dropped, no node lets a peer of the old CA in. */
+  private static void awaitRefused(io.ringkeeper.operator.domain.tls.CertificateAuthority dropped,
+      List<X509Certificate> clientTrust) throws Exception {
+    CassandraCluster cr = env.get(NAMESPACE, CLUSTER);
+    for (NodeStatus node : cr.getStatus().getNodes()) {
+      String other = cr.getStatus().getNodes().stream().map(NodeStatus::getName)
+          .filter(n -> !n.equals(node.getName())).findFirst().orElseThrow();
+      SSLContext peer = peerOf(dropped, other, clientTrust);
+      org.awaitility.Awaitility.await(node.getName() + " refuses a peer of the dropped CA")
+          .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> storagePortProbe(peer, node.getPodIP(), 3000) instanceof javax.net.ssl.SSLException);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void theClusterCaIsChangedInThreeStepsUnderAQuorumWriterWithNoFailedWriteAndNoRestartAndInOneStepIsRefused()
+      throws Exception {
+    Secret caSecret = env.client().secrets().inNamespace(NAMESPACE).withName(Names.caSecret(CLUSTER)).get();
+    Map<String, String> original = new java.util.LinkedHashMap<>(caSecret.getData());
+    String oldCrt = Secrets.value(caSecret, "tls.crt");
+    String oldKey = Secrets.value(caSecret, "tls.key");
+    io.ringkeeper.operator.domain.tls.CertificateAuthority old = TlsChecks.authority("old", oldCrt, oldKey, null,
+        java.time.Instant.now());
+    io.ringkeeper.operator.domain.tls.CertificateAuthority next =
+        io.ringkeeper.operator.domain.tls.CertificateAuthority.generate(CLUSTER, java.time.Instant.now());
+    X509Certificate o = old.certificate();
+    X509Certificate n = next.certificate();
+    String newCrt = Pem.write(List.of(n));
+    String newKey = Pem.write(next.key());
+    Map<String, String> uids = podsAndRestarts();
+
+    // In one step: refused on the running cluster, no node Secret rewritten.
+    Map<String, String> nodeSecrets = new java.util.TreeMap<>();
+    env.get(NAMESPACE, CLUSTER).getStatus().getNodes().forEach(node -> nodeSecrets.put(node.getName(),
+        env.client().secrets().inNamespace(NAMESPACE).withName(node.getName() + "-tls").get().getMetadata()
+            .getResourceVersion()));
+    editCa(Map.of("tls.crt", newCrt, "tls.key", newKey, "ca.crt", newCrt));
+    org.awaitility.Awaitility.await("CaChangeUnsafe").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500)).until(() -> env.get(NAMESPACE, CLUSTER).getStatus().getConditions()
+            .stream().anyMatch(c -> c.getType().equals("Valid") && "CaChangeUnsafe".equals(c.getReason())));
+    Thread.sleep(3000);
+    Map<String, String> still = new java.util.TreeMap<>();
+    nodeSecrets.keySet().forEach(node -> still.put(node, env.client().secrets().inNamespace(NAMESPACE)
+        .withName(node + "-tls").get().getMetadata().getResourceVersion()));
+    assertThat(still).as("no node Secret written for a one-step CA change").isEqualTo(nodeSecrets);
+    // Its values put back as they were: the nodes' Secrets are then what they were written from.
+    env.client().secrets().inNamespace(NAMESPACE).withName(Names.caSecret(CLUSTER)).edit(secret -> {
+      secret.setData(original);
+      return secret;
+    });
+    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(1));
+
+    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    // A client given the new ca.crt before the old CA is dropped, as the steps say.
+    try (CqlSession session = session(addresses().get(0), trustingAll(List.of(o, n), null))) {
+      Thread writer = new Thread(() -> {
+        for (int k = 5000; writing.get(); k++) {
+          try {
+            session.execute(SimpleStatement.newInstance("INSERT INTO tls_e2e.kv (k, v) VALUES (?, ?)", k, "c" + k)
+                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+            ok.incrementAndGet();
+          } catch (RuntimeException e) {
+            failed.add(k + ": " + e);
+          }
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "tls-ca-writer");
+      writer.start();
+      editCa(Map.of("tls.crt", oldCrt, "tls.key", oldKey, "ca.crt", Pem.write(List.of(o, n))));
+      awaitStep("1 (old CA signs, both trusted)", old, List.of(o, n), next, List.of(o, n));
+      editCa(Map.of("tls.crt", newCrt, "tls.key", newKey, "ca.crt", Pem.write(List.of(o, n))));
+      awaitStep("2 (new CA signs, both trusted)", next, List.of(o, n), old, List.of(o, n));
+      editCa(Map.of("tls.crt", newCrt, "tls.key", newKey, "ca.crt", newCrt));
+      awaitStep("3 (old CA dropped)", next, List.of(n), next, List.of(n));
+      awaitRefused(old, List.of(n));
+      Thread.sleep(2000);
+      writing.set(false);
+      writer.join(60_000);
+    }
+    assertThat(failed).as("QUORUM writes that failed while the CA was changed").isEmpty();
+    assertThat(ok.get()).isPositive();
+    // A client trusting only the new CA reads every row back.
+    try (CqlSession session = session(addresses().get(1), trustingAll(List.of(n), null))) {
+      long rows = session.execute(SimpleStatement.newInstance("SELECT count(*) FROM tls_e2e.kv")
+          .setConsistencyLevel(DefaultConsistencyLevel.QUORUM)).one().getLong(0);
+      assertThat(rows).isGreaterThanOrEqualTo(ok.get());
+    }
+    assertThat(podsAndRestarts()).as("no pod re-created, no container restarted").isEqualTo(uids);
+    env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(1));
+    PHASES.done("CA changed in 3 steps under " + ok.get() + " QUORUM writes, " + failed.size()
+        + " failed, no restart; in one step refused");
   }
 }
