@@ -278,27 +278,9 @@ class TlsE2E {
     env.client().pods().inNamespace(NAMESPACE).list().getItems().stream()
         .filter(p -> p.getMetadata().getName().startsWith(CLUSTER + "-"))
         .forEach(p -> uids.put(p.getMetadata().getName(), p.getMetadata().getUid() + " restarts " + restarts(p)));
-    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    QuorumWriter writer;
     try (CqlSession session = session(addresses().get(0), ssl)) {
-      Thread writer = new Thread(() -> {
-        for (int k = 1000; writing.get(); k++) {
-          try {
-            session.execute(SimpleStatement.newInstance("INSERT INTO tls_e2e.kv (k, v) VALUES (?, ?)", k, "r" + k)
-                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
-            ok.incrementAndGet();
-          } catch (RuntimeException e) {
-            failed.add(k + ": " + e);
-          }
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "tls-renewal-writer");
-      writer.start();
+      writer = QuorumWriter.start(session, 1000, "r", "tls-renewal-writer");
       for (NodeStatus node : cr.getStatus().getNodes()) {
         X509Certificate before = secretCertificate(node.getName());
         // As if two thirds of its lifetime had passed: the operator reissues it (TlsIT covers the date itself).
@@ -323,17 +305,16 @@ class TlsE2E {
         }
       }
       Thread.sleep(2000);
-      writing.set(false);
-      writer.join(60_000);
+      writer.stop();
     }
-    assertThat(failed).as("QUORUM writes that failed while the 3 certificates were renewed").isEmpty();
-    assertThat(ok.get()).isPositive();
+    assertThat(writer.failed).as("QUORUM writes that failed while the 3 certificates were renewed").isEmpty();
+    assertThat(writer.ok.get()).isPositive();
     Map<String, String> after = new java.util.TreeMap<>();
     env.client().pods().inNamespace(NAMESPACE).list().getItems().stream()
         .filter(p -> p.getMetadata().getName().startsWith(CLUSTER + "-"))
         .forEach(p -> after.put(p.getMetadata().getName(), p.getMetadata().getUid() + " restarts " + restarts(p)));
     assertThat(after).as("no pod re-created, no container restarted").isEqualTo(uids);
-    PHASES.done("3 certificates renewed under " + ok.get() + " QUORUM writes, " + failed.size()
+    PHASES.done("3 certificates renewed under " + writer.ok.get() + " QUORUM writes, " + writer.failed.size()
         + " failed, no restart");
   }
 
@@ -525,28 +506,10 @@ class TlsE2E {
     });
     env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(1));
 
-    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
     // A client given the new ca.crt before the old CA is dropped, as the steps say.
+    QuorumWriter writer;
     try (CqlSession session = session(addresses().get(0), trustingAll(List.of(o, n), null))) {
-      Thread writer = new Thread(() -> {
-        for (int k = 5000; writing.get(); k++) {
-          try {
-            session.execute(SimpleStatement.newInstance("INSERT INTO tls_e2e.kv (k, v) VALUES (?, ?)", k, "c" + k)
-                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
-            ok.incrementAndGet();
-          } catch (RuntimeException e) {
-            failed.add(k + ": " + e);
-          }
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "tls-ca-writer");
-      writer.start();
+      writer = QuorumWriter.start(session, 5000, "c", "tls-ca-writer");
       editCa(Map.of("tls.crt", oldCrt, "tls.key", oldKey, "ca.crt", Pem.write(List.of(o, n))));
       awaitStep("1 (old CA signs, both trusted)", old, List.of(o, n), next, List.of(o, n));
       editCa(Map.of("tls.crt", newCrt, "tls.key", newKey, "ca.crt", Pem.write(List.of(o, n))));
@@ -555,20 +518,56 @@ class TlsE2E {
       awaitStep("3 (old CA dropped)", next, List.of(n), next, List.of(n));
       awaitRefused(old, List.of(n));
       Thread.sleep(2000);
-      writing.set(false);
-      writer.join(60_000);
+      writer.stop();
     }
-    assertThat(failed).as("QUORUM writes that failed while the CA was changed").isEmpty();
-    assertThat(ok.get()).isPositive();
+    assertThat(writer.failed).as("QUORUM writes that failed while the CA was changed").isEmpty();
+    assertThat(writer.ok.get()).isPositive();
     // A client trusting only the new CA reads every row back.
     try (CqlSession session = session(addresses().get(1), trustingAll(List.of(n), null))) {
       long rows = session.execute(SimpleStatement.newInstance("SELECT count(*) FROM tls_e2e.kv")
           .setConsistencyLevel(DefaultConsistencyLevel.QUORUM)).one().getLong(0);
-      assertThat(rows).isGreaterThanOrEqualTo(ok.get());
+      assertThat(rows).isGreaterThanOrEqualTo(writer.ok.get());
     }
     assertThat(podsAndRestarts()).as("no pod re-created, no container restarted").isEqualTo(uids);
     env.awaitReady(NAMESPACE, CLUSTER, Duration.ofMinutes(1));
-    PHASES.done("CA changed in 3 steps under " + ok.get() + " QUORUM writes, " + failed.size()
+    PHASES.done("CA changed in 3 steps under " + writer.ok.get() + " QUORUM writes, " + writer.failed.size()
         + " failed, no restart; in one step refused");
+  }
+
+  /** One row at a time at QUORUM every 20 ms on its own thread; what was acknowledged and what failed. */
+  static final class QuorumWriter {
+    final java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    final List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean writing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    private Thread thread;
+
+    static QuorumWriter start(CqlSession session, int firstKey, String prefix, String name) {
+      QuorumWriter w = new QuorumWriter();
+      w.thread = new Thread(() -> {
+        for (int k = firstKey; w.writing.get(); k++) {
+          try {
+            session.execute(SimpleStatement.newInstance("INSERT INTO tls_e2e.kv (k, v) VALUES (?, ?)", k, prefix + k)
+                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+            w.ok.incrementAndGet();
+          } catch (RuntimeException e) {
+            w.failed.add(k + ": " + e);
+          }
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, name);
+      w.thread.setDaemon(true);
+      w.thread.start();
+      return w;
+    }
+
+    void stop() throws InterruptedException {
+      writing.set(false);
+      thread.join(60_000);
+    }
   }
 }

@@ -3,7 +3,6 @@ package io.ringkeeper.operator.reconciler.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.ringkeeper.api.v1alpha1.CassandraCluster;
@@ -46,20 +45,8 @@ class CaChangeTest {
     return cr;
   }
 
-  private static Pod pod(String name, boolean tls, boolean deleting) {
-    PodBuilder b = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
-        .addNewVolume().withName("data").endVolume().endSpec();
-    if (tls) {
-      b.editSpec().addNewVolume().withName("tls").endVolume().endSpec();
-    }
-    if (deleting) {
-      b.editMetadata().withDeletionTimestamp("2026-12-07T00:00:00Z").endMetadata();
-    }
-    return b.build();
-  }
-
   private static List<Pod> pods() {
-    return NODES.stream().map(n -> pod(n, true, false)).toList();
+    return NODES.stream().map(n -> TlsSwitchTest.pod(n, true, false)).toList();
   }
 
   private static String b64(String s) {
@@ -214,14 +201,15 @@ class CaChangeTest {
     TlsSecrets.Certificates regenerate = new TlsSecrets.Certificates(null, null, true, "db-ca", null,
         Duration.ofHours(10), List.of());
     // Being deleted, running in plain text (refused by TlsSwitch instead), and a node with no Secret yet.
-    List<Pod> pods = List.of(pod("db-dc1-r1-0", true, true), pod("db-dc1-r2-0", false, false),
-        pod("db-dc1-r4-0", true, false));
+    List<Pod> pods = List.of(TlsSwitchTest.pod("db-dc1-r1-0", true, true),
+        TlsSwitchTest.pod("db-dc1-r2-0", false, false), TlsSwitchTest.pod("db-dc1-r4-0", true, false));
     assertThat(CaChange.check(CR, regenerate, pods, secrets)).isEmpty();
     // A Secret whose values are garbage (as a hand edit could leave it): nothing to keep trusting, it is rewritten.
     Secret garbage = new SecretBuilder(secrets.get("db-dc1-r3-0-tls")).addToData("ca.crt", b64("not a PEM"))
         .build();
     secrets.put("db-dc1-r3-0-tls", garbage);
-    assertThat(CaChange.check(CR, regenerate, List.of(pod("db-dc1-r3-0", true, false)), secrets)).isEmpty();
+    assertThat(CaChange.check(CR, regenerate, List.of(TlsSwitchTest.pod("db-dc1-r3-0", true, false)), secrets))
+        .isEmpty();
     // Nor is anything refused when TLS Secrets are already refused for their own problems.
     TlsSecrets.Certificates broken = new TlsSecrets.Certificates(null, null, false, "db-ca", null,
         Duration.ofHours(10), List.of(new Problem("spec.tls", "bad", "TlsSecretInvalid")));

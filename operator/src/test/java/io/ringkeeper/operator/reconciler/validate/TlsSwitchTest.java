@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TlsSwitchTest {
-  private static Pod pod(String name, boolean tls, boolean deleting) {
+  static Pod pod(String name, boolean tls, boolean deleting) {
     PodBuilder b = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
         .addNewVolume().withName("data").endVolume().endSpec();
     if (tls) {
