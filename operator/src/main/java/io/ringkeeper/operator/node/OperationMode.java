@@ -5,8 +5,16 @@ public enum OperationMode {
   STARTING,
   NORMAL,
   JOINING,
+  /** Cassandra 5.0: a bootstrap that failed. */
+  JOINING_FAILED,
   LEAVING,
   DECOMMISSIONED,
+  /**
+   * Cassandra 5.0: a decommission that failed. Either before the node left the ring (it may be asked again), or
+   * after: the node announced it left, its peers removed its tokens, and its own shutdown of messaging timed out (a
+   * peer down at that moment); then it left the ring for good.
+   */
+  DECOMMISSION_FAILED,
   MOVING,
   DRAINING,
   DRAINED,

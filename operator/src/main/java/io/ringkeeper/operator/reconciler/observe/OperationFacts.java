@@ -101,7 +101,8 @@ public final class OperationFacts {
           health,
           view != null && view.ready(),
           view != null && view.fresh(),
-          mode == OperationMode.DECOMMISSIONED,
+          mode == OperationMode.DECOMMISSIONED
+              || mode == OperationMode.DECOMMISSION_FAILED && leftTheRing(node.name(), known, observed),
           mode == OperationMode.DRAINED,
           restartReason(cr, pod, runsHashes.of(desired, configHash),
               () -> runsHashes.of(desired, legacyHash.get())),
@@ -123,6 +124,34 @@ public final class OperationFacts {
         job(op, endpoints, agents), deleteVolumes(cr), volumes, now)
         .withRebuilds(rebuilds, rebuildDue(base, rebuilds, op) ? replication : null)
         .withIntents(intents(cr));
+  }
+
+  /**
+   * A node whose decommission failed after it left the ring (ChaosE2E seed -8158481517337529887, 40 faults: it
+   * announced it left, its peers removed its tokens, then its shutdown of messaging timed out on a peer killed at
+   * that moment, and Cassandra 5.0 reports DECOMMISSION_FAILED): no up, normal peer that answered holds its address
+   * in the ring, and at least one answered. Such a node cannot be asked again (it is no member of its own ring); it
+   * is decommissioned. One still in some peer's ring is not: its decommission may be asked again.
+   */
+  static boolean leftTheRing(String node, List<KnownNode> known, ObservedState observed) {
+    NodeObservation own = observed.nodes().get(node);
+    String address = own == null || !own.answeredNow() ? null : own.info().endpoint();
+    if (address == null) {
+      return false;
+    }
+    boolean asked = false;
+    for (KnownNode peer : known) {
+      NodeObservation seen = observed.nodes().get(peer.name());
+      if (peer.name().equals(node) || seen == null || !seen.answeredNow()
+          || seen.info().operationMode() != OperationMode.NORMAL) {
+        continue;
+      }
+      if (seen.info().ring().containsValue(address)) {
+        return false;
+      }
+      asked = true;
+    }
+    return asked;
   }
 
   /**

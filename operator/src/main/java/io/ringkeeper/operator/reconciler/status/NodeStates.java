@@ -113,7 +113,7 @@ public final class NodeStates {
       case LEAVING -> NodeHealth.UP_LEAVING;
       case MOVING -> NodeHealth.UP_MOVING;
       case DRAINING, DRAINED, DECOMMISSIONED -> NodeHealth.DOWN;
-      case STARTING, UNKNOWN -> NodeHealth.UNKNOWN;
+      case STARTING, JOINING_FAILED, DECOMMISSION_FAILED, UNKNOWN -> NodeHealth.UNKNOWN;
     };
     List<String> reasons = new ArrayList<>();
     if (health != NodeHealth.UP_NORMAL) {

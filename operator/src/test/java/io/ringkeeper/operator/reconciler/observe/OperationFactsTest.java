@@ -67,6 +67,50 @@ class OperationFactsTest {
     return new ObservedState(Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), nodes);
   }
 
+  private static io.ringkeeper.operator.node.NodeInfo withRing(OperationMode mode, String endpoint,
+      Map<Long, String> ring) {
+    return new io.ringkeeper.operator.node.NodeInfo(mode, "h", endpoint, "dc1", "r1", "5.0.9", true, true,
+        List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(), ring, Map.of(), Map.of(), Map.of(),
+        0, 0, List.of());
+  }
+
+  @Test
+  void aNodeWhoseDecommissionFailedAfterItLeftTheRingIsDecommissionedButNotOneStillInAPeersRing() {
+    // ChaosE2E seed -8158481517337529887 (40 faults): the node announced it left, its peers removed its tokens,
+    // then its messaging shutdown timed out on a peer killed at that moment: DECOMMISSION_FAILED, out of the ring.
+    List<KnownNode> known = List.of(node("dc1", 0), node("dc1", 1), node("dc1", 2));
+    String leaving = known.get(2).name();
+    NodeObservation failed = NodeObservation.answered(leaving, "10.0.0.3", NOW,
+        withRing(OperationMode.DECOMMISSION_FAILED, "10.0.0.3", Map.of()));
+    Map<Long, String> without = Map.of(1L, "10.0.0.1", 2L, "10.0.0.2");
+    Map<Long, String> with = Map.of(1L, "10.0.0.1", 2L, "10.0.0.2", 3L, "10.0.0.3");
+    NodeObservation peerWithout = NodeObservation.answered(known.get(0).name(), "10.0.0.1", NOW,
+        withRing(OperationMode.NORMAL, "10.0.0.1", without));
+    NodeObservation otherWithout = NodeObservation.answered(known.get(1).name(), "10.0.0.2", NOW,
+        withRing(OperationMode.NORMAL, "10.0.0.2", without));
+    NodeObservation otherWith = NodeObservation.answered(known.get(1).name(), "10.0.0.2", NOW,
+        withRing(OperationMode.NORMAL, "10.0.0.2", with));
+    assertThat(OperationFacts.leftTheRing(leaving, known, observed(Map.of(leaving, failed,
+        known.get(0).name(), peerWithout, known.get(1).name(), otherWithout)))).isTrue();
+    // One normal peer still holds its tokens: it failed before it left, and may be asked again.
+    assertThat(OperationFacts.leftTheRing(leaving, known, observed(Map.of(leaving, failed,
+        known.get(0).name(), peerWithout, known.get(1).name(), otherWith)))).isFalse();
+    // No peer answered: nothing is known of the ring.
+    assertThat(OperationFacts.leftTheRing(leaving, known, observed(Map.of(leaving, failed)))).isFalse();
+    // A peer that is not normal itself (joining: its ring may be behind) is not asked.
+    NodeObservation joining = NodeObservation.answered(known.get(0).name(), "10.0.0.1", NOW,
+        withRing(OperationMode.JOINING, "10.0.0.1", without));
+    assertThat(OperationFacts.leftTheRing(leaving, known, observed(Map.of(leaving, failed,
+        known.get(0).name(), joining)))).isFalse();
+    // The node's own agent does not answer: its address is not known from it.
+    NodeObservation silent = NodeObservation.failed(leaving, "10.0.0.3", NOW, NodeClientException.Kind.TIMEOUT,
+        "no answer", null);
+    assertThat(OperationFacts.leftTheRing(leaving, known, observed(Map.of(leaving, silent,
+        known.get(0).name(), peerWithout)))).isFalse();
+    assertThat(OperationMode.parse("DECOMMISSION_FAILED")).isEqualTo(OperationMode.DECOMMISSION_FAILED);
+    assertThat(OperationMode.parse("JOINING_FAILED")).isEqualTo(OperationMode.JOINING_FAILED);
+  }
+
   @Test
   void aNodeIsHibernatingAtAPeerOnlyWhileItsOwnAgentRefusesConnectionsAndANormalPeerHoldsItsAddressSo() {
     List<KnownNode> known = List.of(node("dc1", 0), node("dc1", 1), node("dc1", 2));

@@ -147,7 +147,8 @@ class NodeStatesTest {
         case LEAVING -> NodeHealth.UP_LEAVING;
         case MOVING -> NodeHealth.UP_MOVING;
         case DRAINING, DRAINED, DECOMMISSIONED -> NodeHealth.DOWN;
-        case STARTING, UNKNOWN -> NodeHealth.UNKNOWN;
+        // Cassandra 5.0's failed bootstrap or decommission: neither serving as normal nor known to be gone.
+        case STARTING, JOINING_FAILED, DECOMMISSION_FAILED, UNKNOWN -> NodeHealth.UNKNOWN;
       };
       assertThat(health).as(mode.name()).isEqualTo(expected);
     }
