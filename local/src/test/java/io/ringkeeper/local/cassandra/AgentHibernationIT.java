@@ -96,7 +96,10 @@ class AgentHibernationIT {
         .until(AgentHibernationIT::hibernatingAtSeed);
     System.out.printf("the replacement hibernates at the seed %.1f s after its start%n",
         (System.nanoTime() - started) / 1e9);
-    // While it runs, refused: its heartbeat advances.
+    // While it runs, refused: its heartbeat advances. Asked of the other peer once gossip brought it the
+    // replacement's state too (asked a moment before, it still held the old node NORMAL: a clean-clone CI run).
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        .until(() -> info(1).hibernatingNodes().contains(address));
     NodeClientException running = refusal(cluster.endpoint(1));
     assertThat(running.getMessage()).contains("heartbeat is advancing");
     assertThat(running.kind()).isEqualTo(NodeClientException.Kind.REFUSED);
